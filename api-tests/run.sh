@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Property-based API tests: schemathesis against the running server's own OpenAPI document.
+#
+# Environment:
+#   BASE_URL                 the running server, e.g. http://127.0.0.1:8080                 (required)
+#   API_TOKEN                a bearer token; if unset, one is issued with
+#                            "$SAFEGUARD_BIN token issue --email $API_TOKEN_EMAIL" (needs SAFEGUARD_DATABASE_URL
+#                            pointing at the server's database)
+#   API_TOKEN_EMAIL          default admin@safeguard.example (the demo administrator)
+#   SAFEGUARD_BIN            default <repo>/target/release/safeguard
+#   API_TESTS_REPORT_DIR     where the JUnit report goes; default <repo>/target/api-tests
+# Extra arguments are passed on to `st run` (e.g. --seed 1 to repeat a run).
+# Fails on any check failure, in particular any 5xx (not_a_server_error). Nothing is excluded.
+set -euo pipefail
+SG_PROG=api-tests
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+
+: "${BASE_URL:?set BASE_URL to the running server, e.g. http://127.0.0.1:8080}"
+BASE_URL=${BASE_URL%/}
+st="$REPO/.venv/bin/st"
+[ -x "$st" ] || die "schemathesis not installed at $st (scripts/test installs it: python3 -m venv .venv && .venv/bin/pip install -r api-tests/requirements.txt)"
+report_dir=${API_TESTS_REPORT_DIR:-$REPO/target/api-tests}
+mkdir -p "$report_dir"
+
+token=${API_TOKEN:-}
+if [ -z "$token" ]; then
+  bin=${SAFEGUARD_BIN:-$REPO/target/release/safeguard}
+  email=${API_TOKEN_EMAIL:-admin@safeguard.example}
+  [ -x "$bin" ] || die "no safeguard binary at $bin (build it with cargo build --release --locked)"
+  : "${SAFEGUARD_DATABASE_URL:?set SAFEGUARD_DATABASE_URL (the database of the server) so that a token can be issued}"
+  errlog="$report_dir/token-issue.log"
+  if ! out=$(timeout 60 "$bin" token issue --email "$email" 2>"$errlog"); then
+    cat "$errlog" >&2
+    die "'safeguard token issue --email $email' failed (its stderr is above)"
+  fi
+  token=$(printf '%s\n' "$out" | sed '/^[[:space:]]*$/d' | tail -n 1 | tr -d '[:space:]')
+  [[ $token =~ ^[A-Za-z0-9._~+/=-]{16,}$ ]] ||
+    die "'safeguard token issue' printed no usable token on the last line of stdout (got ${#token} characters)"
+  say "issued an API token for $email"
+fi
+
+color=()
+[ -n "${CI:-}" ] && color=(--no-color)
+
+say "schemathesis $("$st" --version | awk '{print $NF}') against $BASE_URL/api/openapi.json"
+# Run from the report folder so that nothing (e.g. a .hypothesis/ folder) lands in the source tree.
+cd "$report_dir"
+exec timeout 1200 "$st" run "$BASE_URL/api/openapi.json" \
+  --url "$BASE_URL" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --max-examples 50 \
+  --header "Authorization: Bearer $token" \
+  --workers 2 \
+  --request-timeout 10 \
+  --wait-for-schema 30 \
+  --generation-database none \
+  --report junit --report-dir "$report_dir" \
+  "${color[@]}" "$@"

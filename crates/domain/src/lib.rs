@@ -1,0 +1,18 @@
+//! Safeguard's domain: types, rules and permission decisions.
+//!
+//! This crate holds no SQL and no HTTP (CI checks it with `cargo tree -i`). Everything that needs the
+//! current time takes it as a parameter or through [`clock::Clock`].
+
+pub mod audit;
+pub mod clock;
+pub mod ids;
+pub mod organisation;
+pub mod password;
+pub mod people;
+pub mod policy;
+pub mod secret;
+pub mod totp;
+pub mod validation;
+
+pub use ids::*;
+pub use validation::ValidationErrors;

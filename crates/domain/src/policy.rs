@@ -1,0 +1,234 @@
+//! The one policy module. Every permission decision in Safeguard is made here, from data: the table
+//! [`ROLE_PERMISSIONS`] says which role grants which permission. Anything not granted is denied
+//! (default deny). Roles are granted per partnership, so a decision is always about the caller's roles
+//! in the partnership the request is scoped to.
+//!
+//! Failure mode: an unknown role string never parses, so it grants nothing.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A role a person holds in one partnership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the partnership's business unit: people, roles, settings, audit trail.
+    PartnershipAdministrator,
+    /// Sits on the board.
+    BoardMember,
+    /// Sits on one or more sub-groups.
+    SubGroupMember,
+    /// Leads safeguarding for their agency.
+    AgencyLead,
+    /// A practitioner who books training and reads guidance.
+    Practitioner,
+    /// Independent scrutiny of the arrangements.
+    IndependentScrutineer,
+    /// A lived-experience consultant with narrow access to what is shared with them.
+    LivedExperienceConsultant,
+    /// Operates the platform: health and metrics, no access to content.
+    PlatformOperator,
+}
+
+impl Role {
+    /// Every role, in display order.
+    pub const ALL: [Role; 8] = [
+        Role::PartnershipAdministrator,
+        Role::BoardMember,
+        Role::SubGroupMember,
+        Role::AgencyLead,
+        Role::Practitioner,
+        Role::IndependentScrutineer,
+        Role::LivedExperienceConsultant,
+        Role::PlatformOperator,
+    ];
+
+    /// The stable identifier stored in the database and used in the API.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Role::PartnershipAdministrator => "partnership_administrator",
+            Role::BoardMember => "board_member",
+            Role::SubGroupMember => "sub_group_member",
+            Role::AgencyLead => "agency_lead",
+            Role::Practitioner => "practitioner",
+            Role::IndependentScrutineer => "independent_scrutineer",
+            Role::LivedExperienceConsultant => "lived_experience_consultant",
+            Role::PlatformOperator => "platform_operator",
+        }
+    }
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::PartnershipAdministrator => "Partnership administrator",
+            Role::BoardMember => "Board member",
+            Role::SubGroupMember => "Sub-group member",
+            Role::AgencyLead => "Agency safeguarding lead",
+            Role::Practitioner => "Practitioner",
+            Role::IndependentScrutineer => "Independent scrutineer",
+            Role::LivedExperienceConsultant => "Lived-experience consultant",
+            Role::PlatformOperator => "Platform operator",
+        }
+    }
+
+    /// Parses a slug; `None` for anything unknown.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.slug() == s)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+/// Something a person may be allowed to do within a partnership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See the partnership's home page and its name in the switcher.
+    ViewHome,
+    /// See the people directory (names, organisations, roles).
+    ViewPeople,
+    /// Add people, grant and revoke roles, disable accounts.
+    ManagePeople,
+    /// Read and filter the audit trail.
+    ViewAuditTrail,
+    /// Verify the audit chain on demand.
+    VerifyAuditTrail,
+    /// Change partnership settings (such as requiring two-factor authentication).
+    ManagePartnershipSettings,
+    /// See the organisations that belong to the partnership.
+    ViewOrganisations,
+    /// Read platform metrics (no content).
+    ViewPlatformMetrics,
+}
+
+impl Permission {
+    /// Every permission.
+    pub const ALL: [Permission; 8] = [
+        Permission::ViewHome,
+        Permission::ViewPeople,
+        Permission::ManagePeople,
+        Permission::ViewAuditTrail,
+        Permission::VerifyAuditTrail,
+        Permission::ManagePartnershipSettings,
+        Permission::ViewOrganisations,
+        Permission::ViewPlatformMetrics,
+    ];
+}
+
+use Permission as P;
+use Role as R;
+
+/// Which role grants which permissions. This table is the policy; nothing else grants access.
+pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
+    (
+        R::PartnershipAdministrator,
+        &[
+            P::ViewHome,
+            P::ViewPeople,
+            P::ManagePeople,
+            P::ViewAuditTrail,
+            P::VerifyAuditTrail,
+            P::ManagePartnershipSettings,
+            P::ViewOrganisations,
+        ],
+    ),
+    (R::BoardMember, &[P::ViewHome, P::ViewPeople, P::ViewOrganisations]),
+    (R::SubGroupMember, &[P::ViewHome, P::ViewPeople, P::ViewOrganisations]),
+    (R::AgencyLead, &[P::ViewHome, P::ViewPeople, P::ViewOrganisations]),
+    (R::Practitioner, &[P::ViewHome, P::ViewOrganisations]),
+    (R::IndependentScrutineer, &[P::ViewHome, P::ViewPeople, P::ViewAuditTrail, P::ViewOrganisations]),
+    // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
+    (R::LivedExperienceConsultant, &[P::ViewHome]),
+    // Operators have no access to partnership content.
+    (R::PlatformOperator, &[P::ViewPlatformMetrics]),
+];
+
+/// The outcome of a policy check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Go ahead.
+    Allow,
+    /// Refuse; the reason is for logs, never for the response.
+    Deny(&'static str),
+}
+
+impl Decision {
+    /// True for `Allow`.
+    pub fn is_allowed(self) -> bool {
+        matches!(self, Decision::Allow)
+    }
+}
+
+/// Does any of `roles` (held in the partnership in question) grant `permission`?
+pub fn decide(roles: &[Role], permission: Permission) -> Decision {
+    let granted = roles.iter().any(|role| {
+        ROLE_PERMISSIONS
+            .iter()
+            .any(|(r, perms)| r == role && perms.contains(&permission))
+    });
+    if granted { Decision::Allow } else { Decision::Deny("no role grants this permission") }
+}
+
+/// The roles that grant a permission (used by the route matrix test and the role descriptions page).
+pub fn roles_granting(permission: Permission) -> Vec<Role> {
+    Role::ALL.into_iter().filter(|r| decide(&[*r], permission).is_allowed()).collect()
+}
+
+/// Can this person sign in to this partnership's pages at all? Anyone holding a role there can
+/// (operators included: they see their own account pages and the switcher, nothing else).
+pub fn may_enter(roles: &[Role]) -> bool {
+    !roles.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_roles_means_deny_for_every_permission() {
+        for p in Permission::ALL {
+            assert_eq!(decide(&[], p), Decision::Deny("no role grants this permission"));
+        }
+    }
+
+    #[test]
+    fn administrator_manages_people_and_practitioner_does_not() {
+        assert!(decide(&[Role::PartnershipAdministrator], Permission::ManagePeople).is_allowed());
+        assert!(!decide(&[Role::Practitioner], Permission::ManagePeople).is_allowed());
+        assert!(!decide(&[Role::BoardMember], Permission::ManagePeople).is_allowed());
+    }
+
+    #[test]
+    fn platform_operator_has_no_content_permission() {
+        for p in Permission::ALL {
+            let allowed = decide(&[Role::PlatformOperator], p).is_allowed();
+            assert_eq!(allowed, p == Permission::ViewPlatformMetrics, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn consultant_sees_home_only() {
+        for p in Permission::ALL {
+            assert_eq!(decide(&[Role::LivedExperienceConsultant], p).is_allowed(), p == Permission::ViewHome);
+        }
+    }
+
+    #[test]
+    fn scrutineer_reads_audit_but_cannot_verify_or_manage() {
+        assert!(decide(&[Role::IndependentScrutineer], Permission::ViewAuditTrail).is_allowed());
+        assert!(!decide(&[Role::IndependentScrutineer], Permission::ManagePeople).is_allowed());
+        assert!(!decide(&[Role::IndependentScrutineer], Permission::VerifyAuditTrail).is_allowed());
+    }
+
+    #[test]
+    fn role_slugs_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.slug()), Some(r));
+        }
+        assert_eq!(Role::parse("superuser"), None);
+    }
+}

@@ -1,0 +1,86 @@
+//! Safeguard's use cases. Each public function that changes data opens a transaction, checks the
+//! caller's permission through the policy module, makes the change, writes its audit entry in the
+//! same transaction, and commits. Nothing here knows about HTTP.
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod generate;
+pub mod mail;
+pub mod partnerships;
+pub mod passwords;
+pub mod people;
+pub mod scheduler;
+pub mod tokens;
+
+pub use actor::{Actor, RequestMeta};
+pub use error::{ServiceError, ServiceResult};
+
+use safeguard_domain::clock::SharedClock;
+use safeguard_store::Db;
+use std::sync::Arc;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// Shown in emails and the TOTP issuer.
+    pub service_name: String,
+    /// The public base URL (for links in email), such as `https://safeguard.example.org`.
+    pub public_url: String,
+    /// The sender address for email.
+    pub mail_from: String,
+    /// How long API tokens last by default, in days.
+    pub api_token_days: i64,
+    /// Per-address limit: failed sign-ins from one address in 5 minutes.
+    pub ip_failure_limit: usize,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            service_name: "Safeguard".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            mail_from: "Safeguard <no-reply@safeguard.invalid>".into(),
+            api_token_days: 90,
+            ip_failure_limit: 50,
+        }
+    }
+}
+
+/// Everything a use case needs: the database, the clock, the password hasher and settings.
+#[derive(Clone)]
+pub struct Services {
+    /// The database.
+    pub db: Db,
+    /// The clock.
+    pub clock: SharedClock,
+    /// Password hashing, off the async runtime.
+    pub passwords: passwords::Passwords,
+    /// Settings.
+    pub config: Arc<ServiceConfig>,
+    /// In-memory per-address sign-in throttle.
+    pub ip_throttle: Arc<auth::IpThrottle>,
+    /// Cache of live sessions and API tokens for the request path.
+    pub identities: Arc<auth::IdentityCache>,
+}
+
+impl Services {
+    /// Builds the services.
+    pub fn new(db: Db, clock: SharedClock, passwords: passwords::Passwords, config: ServiceConfig) -> Self {
+        Self {
+            db,
+            clock,
+            passwords,
+            config: Arc::new(config),
+            ip_throttle: Arc::new(auth::IpThrottle::default()),
+            identities: Arc::new(auth::IdentityCache::default()),
+        }
+    }
+
+    /// The current time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
