@@ -30,7 +30,7 @@ if [ -z "$token" ]; then
   [ -x "$bin" ] || die "no safeguard binary at $bin (build it with cargo build --release --locked)"
   : "${SAFEGUARD_DATABASE_URL:?set SAFEGUARD_DATABASE_URL (the database of the server) so that a token can be issued}"
   errlog="$report_dir/token-issue.log"
-  if ! out=$(timeout 60 "$bin" token issue --email "$email" 2>"$errlog"); then
+  if ! out=$(timeout --foreground 60 "$bin" token issue --email "$email" 2>"$errlog"); then
     cat "$errlog" >&2
     die "'safeguard token issue --email $email' failed (its stderr is above)"
   fi
@@ -46,7 +46,7 @@ color=()
 say "schemathesis $("$st" --version | awk '{print $NF}') against $BASE_URL/api/openapi.json"
 # Run from the report folder so that nothing (e.g. a .hypothesis/ folder) lands in the source tree.
 cd "$report_dir"
-exec timeout 1200 "$st" run "$BASE_URL/api/openapi.json" \
+exec timeout --foreground 1200 "$st" run "$BASE_URL/api/openapi.json" \
   --url "$BASE_URL" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --max-examples 50 \

@@ -43,6 +43,7 @@ pg_admin_url=""
 pg_db=""
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
+  trap '' INT TERM # finish cleaning up even if signalled again
   if [ -n "$server_pid" ]; then
     stop_pid "$server_pid" 10
     server_pid=""
@@ -64,7 +65,11 @@ if [ -x "$BIN" ]; then
   newer=$(find crates migrations Cargo.toml Cargo.lock -type f -newer "$BIN" -print -quit 2>/dev/null || true)
 fi
 if [ ! -x "$BIN" ] || [ -n "$newer" ]; then
-  say "building the release binary (${newer:+$newer is newer than it}${newer:-it does not exist})"
+  if [ -n "$newer" ]; then
+    say "building the release binary ($newer is newer than it)"
+  else
+    say "building the release binary (there is none yet)"
+  fi
   cargo build --release --locked || die "cargo build --release --locked failed"
 else
   say "using $BIN (newer than the sources)"
@@ -84,7 +89,7 @@ cli() {
   local label=$1 secs=$2 t
   shift 2
   t=$EPOCHREALTIME
-  if ! timeout "$secs" "$BIN" "$@" </dev/null >>"$tmp/cli.log" 2>&1; then
+  if ! timeout --foreground "$secs" "$BIN" "$@" </dev/null >>"$tmp/cli.log" 2>&1; then
     tail -n 40 "$tmp/cli.log" >&2
     die "safeguard $* failed or timed out after ${secs}s (output above)"
   fi
@@ -209,7 +214,7 @@ bench_backend() {
   cli "$backend" 300 demo
   local size=""
   case $backend in
-    sqlite) size="$(du -cm "$tmp"/bench.db* | tail -n 1 | cut -f1) MB on disk" ;;
+    sqlite) size="$(du -cm "$tmp"/bench.db* 2>/dev/null | tail -n 1 | cut -f1 || true) MB on disk" ;;
     postgres) size=$(psql "$db_url" -X -A -t -q -c "select pg_size_pretty(pg_database_size(current_database()))" 2>/dev/null || true) ;;
   esac
 
@@ -231,7 +236,7 @@ bench_backend() {
 
   sign_in "$base"
   local token
-  token=$(timeout 60 "$BIN" token issue --email "$ADMIN_EMAIL" 2>>"$tmp/cli.log" | sed '/^[[:space:]]*$/d' | tail -n 1 | tr -d '[:space:]') ||
+  token=$(timeout --foreground 60 "$BIN" token issue --email "$ADMIN_EMAIL" 2>>"$tmp/cli.log" | sed '/^[[:space:]]*$/d' | tail -n 1 | tr -d '[:space:]') ||
     die "safeguard token issue failed"
   [ -n "$token" ] || die "safeguard token issue printed no token"
 
@@ -245,7 +250,7 @@ bench_backend() {
     code=$(status "$base${paths[$i]}" "${hdr[@]}")
     [ "$code" = 200 ] || die "${names[$i]} answers $code before the run, not 200"
     say "wrk ${names[$i]} for $DURATION"
-    timeout $((dur_secs + 60)) wrk -t2 -c64 -d"$DURATION" --timeout 5s --latency "${hdr[@]}" "$base${paths[$i]}" \
+    timeout --foreground $((dur_secs + 60)) wrk -t2 -c64 -d"$DURATION" --timeout 5s --latency "${hdr[@]}" "$base${paths[$i]}" \
       >"$tmp/wrk-$i.txt" 2>&1 || {
       cat "$tmp/wrk-$i.txt" >&2
       die "wrk failed on ${names[$i]}"

@@ -43,7 +43,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 e2e_stamp=$(stamp e2e/package.json e2e/package-lock.json)
 if [ "$(cat e2e/node_modules/.safeguard-stamp 2>/dev/null || true)" != "$e2e_stamp" ]; then
   say "npm ci in e2e/"
-  (cd e2e && timeout 600 npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in e2e/ failed"
+  (cd e2e && timeout --foreground 600 npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in e2e/ failed"
   printf '%s\n' "$e2e_stamp" >e2e/node_modules/.safeguard-stamp
 fi
 
@@ -59,7 +59,7 @@ if [ "$(cat .venv/.safeguard-stamp 2>/dev/null || true)" != "$venv_stamp" ] || [
     fi
   fi
   say "pip install -r api-tests/requirements.txt into .venv/"
-  timeout 900 .venv/bin/pip install --quiet --disable-pip-version-check -r api-tests/requirements.txt ||
+  timeout --foreground 900 .venv/bin/pip install --quiet --disable-pip-version-check -r api-tests/requirements.txt ||
     die "pip install of api-tests/requirements.txt failed"
   printf '%s\n' "$venv_stamp" >.venv/.safeguard-stamp
 fi
@@ -67,7 +67,7 @@ fi
 # The browser helpers work (Chromium starts, axe-core finds what it should).
 selftest_log="$REPO/target/e2e-selftest.log"
 mkdir -p "$REPO/target"
-if ! timeout 180 node e2e/lib/selftest.mjs >"$selftest_log" 2>&1; then
+if ! timeout --foreground 180 node e2e/lib/selftest.mjs >"$selftest_log" 2>&1; then
   cat "$selftest_log" >&2
   die "the e2e library self-test failed (output above): Chromium or axe-core does not work here"
 fi

@@ -21,7 +21,7 @@ is_root() { [ "$(id -u)" = 0 ]; }
 apt_install() {
   is_root || die "need Debian package(s) $*, but not running as root: install them with: sudo apt-get install -y $*"
   say "installing Debian package(s): $*"
-  local apt=(env DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get -y -q -o Dpkg::Use-Pty=0)
+  local apt=(env DEBIAN_FRONTEND=noninteractive timeout --foreground 1200 apt-get -y -q -o Dpkg::Use-Pty=0)
   if ! "${apt[@]}" install "$@" >/dev/null 2>&1; then
     say "apt-get install failed; running apt-get update and retrying"
     "${apt[@]}" update >/dev/null || die "apt-get update failed"
@@ -67,8 +67,7 @@ stop_pid() {
   STOP_RC=0
   STOP_KILLED=0
   kill -0 "$pid" 2>/dev/null || {
-    wait "$pid" 2>/dev/null
-    STOP_RC=$?
+    wait "$pid" 2>/dev/null && STOP_RC=0 || STOP_RC=$?
     return 0
   }
   kill -TERM "$pid" 2>/dev/null || true
@@ -81,8 +80,7 @@ stop_pid() {
     STOP_KILLED=1
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  wait "$pid" 2>/dev/null
-  STOP_RC=$?
+  wait "$pid" 2>/dev/null && STOP_RC=0 || STOP_RC=$?
 }
 
 # pg_url_with_db URL DBNAME: the same server URL pointing at another database (query string kept).

@@ -38,6 +38,7 @@ pg_admin_url=""
 pg_db=""
 
 cleanup() {
+  trap '' INT TERM # finish cleaning up even if signalled again
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     stop_pid "$server_pid" 10
   fi
@@ -115,7 +116,7 @@ else
   set +e
   BASE_URL="$base" DEMO_PASSWORD="$DEMO_PASSWORD" DEMO_ADMIN_EMAIL="$DEMO_ADMIN_EMAIL" \
     SAFEGUARD_BIN="$bin" E2E_ARTIFACTS="$REPO/e2e/artifacts/$backend" \
-    timeout -k 10 900 node "$REPO/e2e/run.mjs" </dev/null
+    timeout --foreground -k 10 900 node "$REPO/e2e/run.mjs" </dev/null
   rc=$?
   set -e
   record "e2e/run.mjs ($(fmt_secs "$t") s)" "$rc"

@@ -49,7 +49,12 @@ pub struct NewEntry {
 impl NewEntry {
     /// An entry with the action and target; the rest is filled in with the builder methods.
     pub fn new(action: &str, target_type: &str, target_id: Option<String>) -> Self {
-        Self { action: action.to_owned(), target_type: target_type.to_owned(), target_id, ..Self::default() }
+        Self {
+            action: action.to_owned(),
+            target_type: target_type.to_owned(),
+            target_id,
+            ..Self::default()
+        }
     }
 }
 
@@ -109,7 +114,13 @@ struct Canonical<'a> {
 /// The hash of an entry with the given fields (RFC 9162-style leaf: a 0x00 prefix, then the previous
 /// hash and the canonical JSON of the fields, in a fixed order).
 #[allow(clippy::too_many_arguments)]
-pub fn compute_hash(chain: &str, seq: i64, at: DateTime<Utc>, e: &NewEntry, prev_hash: &str) -> String {
+pub fn compute_hash(
+    chain: &str,
+    seq: i64,
+    at: DateTime<Utc>,
+    e: &NewEntry,
+    prev_hash: &str,
+) -> String {
     let c = Canonical {
         v: 1,
         chain,
@@ -153,7 +164,13 @@ impl Entry {
     }
     /// Recomputes this entry's hash from its fields and its stored `prev_hash`.
     pub fn recompute(&self) -> String {
-        compute_hash(&self.chain, self.seq, self.at, &self.fields(), &self.prev_hash)
+        compute_hash(
+            &self.chain,
+            self.seq,
+            self.at,
+            &self.fields(),
+            &self.prev_hash,
+        )
     }
 }
 
@@ -181,12 +198,21 @@ pub struct Verifier {
 impl Verifier {
     /// A verifier for one chain.
     pub fn new(chain: &str) -> Self {
-        Self { chain: chain.to_owned(), expected_seq: 1, prev_hash: GENESIS.to_owned(), broken: None }
+        Self {
+            chain: chain.to_owned(),
+            expected_seq: 1,
+            prev_hash: GENESIS.to_owned(),
+            broken: None,
+        }
     }
 
     fn fail(&mut self, seq: i64, reason: String) {
         if self.broken.is_none() {
-            self.broken = Some(BrokenLink { chain: self.chain.clone(), seq, reason });
+            self.broken = Some(BrokenLink {
+                chain: self.chain.clone(),
+                seq,
+                reason,
+            });
         }
     }
 
@@ -201,7 +227,10 @@ impl Verifier {
         }
         if e.seq != self.expected_seq {
             let reason = if e.seq > self.expected_seq {
-                format!("entry {} is missing (next entry found is {})", self.expected_seq, e.seq)
+                format!(
+                    "entry {} is missing (next entry found is {})",
+                    self.expected_seq, e.seq
+                )
             } else {
                 format!("entry {} appears out of order", e.seq)
             };
@@ -213,7 +242,10 @@ impl Verifier {
             return;
         }
         if e.recompute() != e.hash {
-            self.fail(e.seq, "entry content does not match its hash (edited entry)".into());
+            self.fail(
+                e.seq,
+                "entry content does not match its hash (edited entry)".into(),
+            );
             return;
         }
         self.prev_hash = e.hash.clone();
@@ -227,7 +259,10 @@ impl Verifier {
             if last != head_seq {
                 self.fail(last + 1, format!("chain ends at entry {last} but its head records entry {head_seq} (entries removed from the end)"));
             } else if last > 0 && self.prev_hash != head_hash {
-                self.fail(last, "last entry's hash does not match the chain head".into());
+                self.fail(
+                    last,
+                    "last entry's hash does not match the chain head".into(),
+                );
             }
         }
         match self.broken {
@@ -246,7 +281,8 @@ mod tests {
         let mut prev = GENESIS.to_owned();
         let mut out = Vec::new();
         for seq in 1..=n {
-            let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap() + chrono::Duration::seconds(seq);
+            let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap()
+                + chrono::Duration::seconds(seq);
             let f = NewEntry::new("person.create", "person", Some(format!("p{seq}")));
             let hash = compute_hash("c", seq, at, &f, &prev);
             out.push(Entry {

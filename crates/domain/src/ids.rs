@@ -32,4 +32,11 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(PartnershipId, OrganisationId, PersonId, SessionId, ApiTokenId, MessageId);
+id_type!(
+    PartnershipId,
+    OrganisationId,
+    PersonId,
+    SessionId,
+    ApiTokenId,
+    MessageId
+);

@@ -62,11 +62,17 @@ pub const AGENCY_CATEGORIES: &[(&str, &str)] = &[
     ("courts", "Courts and family justice (Cafcass)"),
     ("ambulance", "Ambulance service"),
     ("housing", "Housing"),
-    ("voluntary", "Voluntary, charity, social enterprise, faith and sports"),
+    (
+        "voluntary",
+        "Voluntary, charity, social enterprise, faith and sports",
+    ),
     ("other", "Other"),
 ];
 
 /// The label of a category slug.
 pub fn category_label(slug: &str) -> Option<&'static str> {
-    AGENCY_CATEGORIES.iter().find(|(s, _)| *s == slug).map(|(_, l)| *l)
+    AGENCY_CATEGORIES
+        .iter()
+        .find(|(s, _)| *s == slug)
+        .map(|(_, l)| *l)
 }

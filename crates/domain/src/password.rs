@@ -16,7 +16,12 @@ pub const MAX_CHARS: usize = 1024;
 static COMMON: OnceLock<HashSet<&'static str>> = OnceLock::new();
 
 fn common() -> &'static HashSet<&'static str> {
-    COMMON.get_or_init(|| include_str!("../data/common-passwords.txt").lines().filter(|l| !l.is_empty()).collect())
+    COMMON.get_or_init(|| {
+        include_str!("../data/common-passwords.txt")
+            .lines()
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
 }
 
 /// Checks a new password. `context` holds words that must not make up the password (the email's
@@ -32,16 +37,22 @@ pub fn check(password: &str, context: &[&str]) -> Option<&'static str> {
     }
     let lower = password.to_lowercase();
     if is_common(&lower) {
-        return Some("Password is too common: choose one that is harder to guess, such as three random words");
+        return Some(
+            "Password is too common: choose one that is harder to guess, such as three random words",
+        );
     }
     let distinct: HashSet<char> = lower.chars().collect();
     if distinct.len() < 4 {
-        return Some("Password repeats too few different characters: choose one that is harder to guess");
+        return Some(
+            "Password repeats too few different characters: choose one that is harder to guess",
+        );
     }
     for word in context {
         let w = word.trim().to_lowercase();
         if w.chars().count() >= 3 && strip_padding(&lower.replace(&w, "")).is_empty() {
-            return Some("Password must not be made from your name, email address or the service name");
+            return Some(
+                "Password must not be made from your name, email address or the service name",
+            );
         }
     }
     None
@@ -61,7 +72,10 @@ fn is_common(lower: &str) -> bool {
     for rep in 2..=4 {
         if lower.len() % rep == 0 {
             let part = &lower[..lower.len() / rep];
-            if lower.is_char_boundary(lower.len() / rep) && part.repeat(rep) == lower && set.contains(part) {
+            if lower.is_char_boundary(lower.len() / rep)
+                && part.repeat(rep) == lower
+                && set.contains(part)
+            {
                 return true;
             }
         }
@@ -79,8 +93,14 @@ mod tests {
 
     #[test]
     fn length_boundaries_are_exact() {
-        assert!(check("correct hors", &[]).is_none(), "12 characters is allowed");
-        assert!(check("correct hor", &[]).is_some(), "11 characters is refused");
+        assert!(
+            check("correct hors", &[]).is_none(),
+            "12 characters is allowed"
+        );
+        assert!(
+            check("correct hor", &[]).is_some(),
+            "11 characters is refused"
+        );
         let max: String = "abcdefgh".repeat(128);
         assert_eq!(max.chars().count(), 1024);
         assert!(check(&max, &[]).is_none());
@@ -89,13 +109,20 @@ mod tests {
 
     #[test]
     fn unicode_counts_characters_not_bytes() {
-        assert!(check("éèêëüûùúñńň", &[]).is_some(), "11 characters, 22 bytes");
+        assert!(
+            check("éèêëüûùúñńň", &[]).is_some(),
+            "11 characters, 22 bytes"
+        );
         assert!(check("éèêëüûùúñńňņ", &[]).is_none());
     }
 
     #[test]
     fn every_long_entry_of_the_bundled_list_is_refused() {
-        let long: Vec<&str> = common().iter().copied().filter(|p| p.chars().count() >= 12).collect();
+        let long: Vec<&str> = common()
+            .iter()
+            .copied()
+            .filter(|p| p.chars().count() >= 12)
+            .collect();
         assert!(long.len() > 100);
         for p in long {
             assert!(check(p, &[]).is_some(), "{p}");

@@ -28,9 +28,15 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
             && !domain.contains('@');
-        if ok { Ok(Email(s)) } else { Err("Enter an email address in the correct format, like name@example.org") }
+        if ok {
+            Ok(Email(s))
+        } else {
+            Err("Enter an email address in the correct format, like name@example.org")
+        }
     }
     /// The address.
     pub fn as_str(&self) -> &str {
@@ -76,7 +82,13 @@ impl NewPerson {
     /// Parses the input; every problem is reported against its field.
     pub fn parse(input: &NewPersonInput) -> Result<NewPerson, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let name = required_text(&mut errors, "name", &input.name, "the person's full name", 200);
+        let name = required_text(
+            &mut errors,
+            "name",
+            &input.name,
+            "the person's full name",
+            200,
+        );
         let email = match Email::parse(&input.email) {
             Ok(e) => Some(e),
             Err(m) => {
@@ -84,10 +96,17 @@ impl NewPerson {
                 None
             }
         };
-        let organisation_id = match input.organisation_id.trim().parse::<crate::OrganisationId>() {
+        let organisation_id = match input
+            .organisation_id
+            .trim()
+            .parse::<crate::OrganisationId>()
+        {
             Ok(id) => Some(id),
             Err(_) => {
-                errors.add("organisation_id", "Select the organisation the person works for");
+                errors.add(
+                    "organisation_id",
+                    "Select the organisation the person works for",
+                );
                 None
             }
         };
@@ -100,7 +119,12 @@ impl NewPerson {
         };
         match (email, organisation_id, role) {
             (Some(email), Some(organisation_id), Some(role)) if errors.is_empty() => {
-                Ok(NewPerson { name, email, organisation_id, role })
+                Ok(NewPerson {
+                    name,
+                    email,
+                    organisation_id,
+                    role,
+                })
             }
             _ => Err(errors),
         }
@@ -118,7 +142,10 @@ mod tests {
 
     #[test]
     fn email_is_normalised_and_checked() {
-        assert_eq!(Email::parse("  Jo.Smith@Example.ORG ").unwrap().as_str(), "jo.smith@example.org");
+        assert_eq!(
+            Email::parse("  Jo.Smith@Example.ORG ").unwrap().as_str(),
+            "jo.smith@example.org"
+        );
         assert!(Email::parse("").is_err());
         assert!(Email::parse("jo").is_err());
         assert!(Email::parse("jo@localhost").is_err());

@@ -136,11 +136,28 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewOrganisations,
         ],
     ),
-    (R::BoardMember, &[P::ViewHome, P::ViewPeople, P::ViewOrganisations]),
-    (R::SubGroupMember, &[P::ViewHome, P::ViewPeople, P::ViewOrganisations]),
-    (R::AgencyLead, &[P::ViewHome, P::ViewPeople, P::ViewOrganisations]),
+    (
+        R::BoardMember,
+        &[P::ViewHome, P::ViewPeople, P::ViewOrganisations],
+    ),
+    (
+        R::SubGroupMember,
+        &[P::ViewHome, P::ViewPeople, P::ViewOrganisations],
+    ),
+    (
+        R::AgencyLead,
+        &[P::ViewHome, P::ViewPeople, P::ViewOrganisations],
+    ),
     (R::Practitioner, &[P::ViewHome, P::ViewOrganisations]),
-    (R::IndependentScrutineer, &[P::ViewHome, P::ViewPeople, P::ViewAuditTrail, P::ViewOrganisations]),
+    (
+        R::IndependentScrutineer,
+        &[
+            P::ViewHome,
+            P::ViewPeople,
+            P::ViewAuditTrail,
+            P::ViewOrganisations,
+        ],
+    ),
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
     (R::LivedExperienceConsultant, &[P::ViewHome]),
     // Operators have no access to partnership content.
@@ -170,12 +187,19 @@ pub fn decide(roles: &[Role], permission: Permission) -> Decision {
             .iter()
             .any(|(r, perms)| r == role && perms.contains(&permission))
     });
-    if granted { Decision::Allow } else { Decision::Deny("no role grants this permission") }
+    if granted {
+        Decision::Allow
+    } else {
+        Decision::Deny("no role grants this permission")
+    }
 }
 
 /// The roles that grant a permission (used by the route matrix test and the role descriptions page).
 pub fn roles_granting(permission: Permission) -> Vec<Role> {
-    Role::ALL.into_iter().filter(|r| decide(&[*r], permission).is_allowed()).collect()
+    Role::ALL
+        .into_iter()
+        .filter(|r| decide(&[*r], permission).is_allowed())
+        .collect()
 }
 
 /// Can this person sign in to this partnership's pages at all? Anyone holding a role there can
@@ -191,7 +215,10 @@ mod tests {
     #[test]
     fn no_roles_means_deny_for_every_permission() {
         for p in Permission::ALL {
-            assert_eq!(decide(&[], p), Decision::Deny("no role grants this permission"));
+            assert_eq!(
+                decide(&[], p),
+                Decision::Deny("no role grants this permission")
+            );
         }
     }
 
@@ -213,7 +240,10 @@ mod tests {
     #[test]
     fn consultant_sees_home_only() {
         for p in Permission::ALL {
-            assert_eq!(decide(&[Role::LivedExperienceConsultant], p).is_allowed(), p == Permission::ViewHome);
+            assert_eq!(
+                decide(&[Role::LivedExperienceConsultant], p).is_allowed(),
+                p == Permission::ViewHome
+            );
         }
     }
 

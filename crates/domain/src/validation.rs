@@ -23,7 +23,10 @@ impl ValidationErrors {
     /// Adds a message for a field (only the first message per field is kept).
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         if !self.0.iter().any(|e| e.field == field) {
-            self.0.push(FieldError { field: field.to_owned(), message: message.into() });
+            self.0.push(FieldError {
+                field: field.to_owned(),
+                message: message.into(),
+            });
         }
     }
     /// A set with one error.
@@ -38,7 +41,10 @@ impl ValidationErrors {
     }
     /// The message for a field, if any.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
     /// `Ok(v)` when empty, else `Err(self)`.
     pub fn into_result<T>(self, v: T) -> Result<T, Self> {
@@ -58,9 +64,21 @@ pub fn required_text(
     if v.is_empty() {
         errors.add(field, format!("Enter {label}"));
     } else if v.chars().count() > max_chars {
-        errors.add(field, format!("{} must be {max_chars} characters or fewer", capitalise(label)));
-    } else if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        errors.add(field, format!("{} must not contain control characters", capitalise(label)));
+        errors.add(
+            field,
+            format!(
+                "{} must be {max_chars} characters or fewer",
+                capitalise(label)
+            ),
+        );
+    } else if v
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.add(
+            field,
+            format!("{} must not contain control characters", capitalise(label)),
+        );
     }
     v.to_owned()
 }

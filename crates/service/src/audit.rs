@@ -18,13 +18,29 @@ pub struct AuditPage {
 pub const PAGE_SIZE: i64 = 50;
 
 /// A page of the actor's partnership's trail. Viewing the trail is itself recorded.
-pub async fn list(svc: &Services, actor: &Actor, filter: &AuditFilter, page: i64) -> ServiceResult<AuditPage> {
+pub async fn list(
+    svc: &Services,
+    actor: &Actor,
+    filter: &AuditFilter,
+    page: i64,
+) -> ServiceResult<AuditPage> {
     actor.require(Permission::ViewAuditTrail)?;
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let (rows, total) =
-        audit_log::list_for_partnership(&mut tx.conn(), actor.partnership_id, filter, PAGE_SIZE, (page.max(1) - 1) * PAGE_SIZE).await?;
-    audit_log::append(&mut tx.conn(), &actor.entry("audit.view", "audit_trail", None), now).await?;
+    let (rows, total) = audit_log::list_for_partnership(
+        &mut tx.conn(),
+        actor.partnership_id,
+        filter,
+        PAGE_SIZE,
+        (page.max(1) - 1) * PAGE_SIZE,
+    )
+    .await?;
+    audit_log::append(
+        &mut tx.conn(),
+        &actor.entry("audit.view", "audit_trail", None),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(AuditPage { rows, total })
 }
@@ -41,7 +57,9 @@ pub struct VerifyReport {
 /// Verifies one chain.
 pub async fn verify_chain(svc: &Services, chain: &str) -> ServiceResult<Result<i64, BrokenLink>> {
     let mut pc = svc.db.acquire().await?;
-    let (head_seq, head_hash) = audit_log::chain_head(&mut pc.conn(), chain).await?.unwrap_or((0, String::new()));
+    let (head_seq, head_hash) = audit_log::chain_head(&mut pc.conn(), chain)
+        .await?
+        .unwrap_or((0, String::new()));
     let mut v = Verifier::new(chain);
     let mut after = 0;
     loop {
@@ -61,7 +79,10 @@ pub async fn verify_all(svc: &Services) -> ServiceResult<VerifyReport> {
         let mut pc = svc.db.acquire().await?;
         audit_log::chains(&mut pc.conn()).await?
     };
-    let mut report = VerifyReport { ok: Vec::new(), broken: Vec::new() };
+    let mut report = VerifyReport {
+        ok: Vec::new(),
+        broken: Vec::new(),
+    };
     for (chain, _, _) in chains {
         match verify_chain(svc, &chain).await? {
             Ok(n) => report.ok.push((chain, n)),

@@ -55,7 +55,9 @@ impl IpThrottle {
     }
     /// True when the address has reached the limit.
     pub fn blocked(&self, ip: &str, limit: usize, now: DateTime<Utc>) -> bool {
-        let Ok(mut m) = self.failures.lock() else { return true };
+        let Ok(mut m) = self.failures.lock() else {
+            return true;
+        };
         let q = m.entry(ip.to_owned()).or_default();
         Self::prune(q, now);
         q.len() >= limit
@@ -133,7 +135,13 @@ impl IdentityCache {
             if m.len() > 50_000 {
                 m.clear();
             }
-            m.insert(key, Cached { identity, loaded_at: now });
+            m.insert(
+                key,
+                Cached {
+                    identity,
+                    loaded_at: now,
+                },
+            );
         }
     }
     /// Forgets everything (after any security-relevant change).
@@ -154,33 +162,67 @@ fn platform_entry(action: &str, person: Option<PersonId>, meta: &RequestMeta) ->
 }
 
 /// Checks an email and password and starts a session.
-pub async fn sign_in(svc: &Services, email: &str, password: &str, meta: &RequestMeta) -> ServiceResult<SignIn> {
+pub async fn sign_in(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    meta: &RequestMeta,
+) -> ServiceResult<SignIn> {
     let now = svc.now();
     let email = email.trim().to_lowercase();
     let ip = meta.ip.clone().unwrap_or_default();
-    if svc.ip_throttle.blocked(&ip, svc.config.ip_failure_limit, now) {
+    if svc
+        .ip_throttle
+        .blocked(&ip, svc.config.ip_failure_limit, now)
+    {
         return Err(ServiceError::Throttled);
     }
     let mut pc = svc.db.acquire().await?;
-    let failures = sign_in_attempts::failures_since(&mut pc.conn(), &email, now - FAILURE_WINDOW).await?;
+    let failures =
+        sign_in_attempts::failures_since(&mut pc.conn(), &email, now - FAILURE_WINDOW).await?;
     let person = people::find_by_email(&mut pc.conn(), &email).await?;
     drop(pc);
     if failures >= ACCOUNT_FAILURE_LIMIT {
         // Still spend the hashing time, so a throttled account looks like any other.
         let _ = svc.passwords.verify(None, password).await;
         let mut tx = svc.db.begin().await?;
-        audit_log::append(&mut tx.conn(), &platform_entry("session.sign_in_throttled", person.as_ref().map(|p| p.id()), meta), now).await?;
+        audit_log::append(
+            &mut tx.conn(),
+            &platform_entry(
+                "session.sign_in_throttled",
+                person.as_ref().map(|p| p.id()),
+                meta,
+            ),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         return Err(ServiceError::Throttled);
     }
-    let ok = svc.passwords.verify(person.as_ref().and_then(|p| p.password_hash.as_deref()), password).await;
+    let ok = svc
+        .passwords
+        .verify(
+            person.as_ref().and_then(|p| p.password_hash.as_deref()),
+            password,
+        )
+        .await;
     let person = match person {
         Some(p) if ok && p.disabled_at.is_none() => p,
         other => {
             svc.ip_throttle.record(&ip, now);
             let mut tx = svc.db.begin().await?;
-            sign_in_attempts::record(&mut tx.conn(), &email, meta.ip.as_deref(), false, now).await?;
-            audit_log::append(&mut tx.conn(), &platform_entry("session.sign_in_failed", other.as_ref().map(|p| p.id()), meta), now).await?;
+            sign_in_attempts::record(&mut tx.conn(), &email, meta.ip.as_deref(), false, now)
+                .await?;
+            audit_log::append(
+                &mut tx.conn(),
+                &platform_entry(
+                    "session.sign_in_failed",
+                    other.as_ref().map(|p| p.id()),
+                    meta,
+                ),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             return Ok(SignIn::Refused);
         }
@@ -188,7 +230,9 @@ pub async fn sign_in(svc: &Services, email: &str, password: &str, meta: &Request
     let mut tx = svc.db.begin().await?;
     let list = partnerships::list_for_person(&mut tx.conn(), person.id()).await?;
     let first = list.first().cloned();
-    let (idle, absolute) = first.as_ref().map_or((30, 720), |p| (p.session_idle_minutes, p.session_absolute_minutes));
+    let (idle, absolute) = first.as_ref().map_or((30, 720), |p| {
+        (p.session_idle_minutes, p.session_absolute_minutes)
+    });
     let token = new_token("");
     let csrf = new_token("");
     let needs_totp = person.has_totp();
@@ -214,7 +258,15 @@ pub async fn sign_in(svc: &Services, email: &str, password: &str, meta: &Request
     if !needs_totp {
         people::record_sign_in(&mut tx.conn(), person.id(), now).await?;
     }
-    let mut entry = platform_entry(if needs_totp { "session.password_accepted" } else { "session.sign_in" }, Some(person.id()), meta);
+    let mut entry = platform_entry(
+        if needs_totp {
+            "session.password_accepted"
+        } else {
+            "session.sign_in"
+        },
+        Some(person.id()),
+        meta,
+    );
     entry.partnership_id = first.as_ref().map(|p| p.partnership_id);
     entry.actor_organisation_id = Some(person.organisation_id);
     entry.target_type = "session".into();
@@ -235,19 +287,45 @@ pub async fn sign_in(svc: &Services, email: &str, password: &str, meta: &Request
 
 /// Completes the second factor: checks the code, and on success replaces the session with a new one
 /// (new token) at stage `full`. Returns the new cookie value, or `None` for a wrong code.
-pub async fn complete_totp(svc: &Services, identity: &Identity, code: &str, meta: &RequestMeta) -> ServiceResult<Option<String>> {
+pub async fn complete_totp(
+    svc: &Services,
+    identity: &Identity,
+    code: &str,
+    meta: &RequestMeta,
+) -> ServiceResult<Option<String>> {
     let now = svc.now();
-    let Some(session_id) = identity.session_id else { return Err(ServiceError::NotFound) };
+    let Some(session_id) = identity.session_id else {
+        return Err(ServiceError::NotFound);
+    };
     let mut tx = svc.db.begin().await?;
-    let person = people::find(&mut tx.conn(), identity.person_id).await?.ok_or(ServiceError::NotFound)?;
-    let failures = sign_in_attempts::failures_since(&mut tx.conn(), &person.email, now - FAILURE_WINDOW).await?;
+    let person = people::find(&mut tx.conn(), identity.person_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let failures =
+        sign_in_attempts::failures_since(&mut tx.conn(), &person.email, now - FAILURE_WINDOW)
+            .await?;
     if failures >= ACCOUNT_FAILURE_LIMIT {
         return Err(ServiceError::Throttled);
     }
-    let step = person.totp_secret.as_deref().and_then(|s| totp::verify(s, code, now, person.totp_last_step));
+    let step = person
+        .totp_secret
+        .as_deref()
+        .and_then(|s| totp::verify(s, code, now, person.totp_last_step));
     let Some(step) = step else {
-        sign_in_attempts::record(&mut tx.conn(), &person.email, meta.ip.as_deref(), false, now).await?;
-        audit_log::append(&mut tx.conn(), &platform_entry("session.totp_failed", Some(person.id()), meta), now).await?;
+        sign_in_attempts::record(
+            &mut tx.conn(),
+            &person.email,
+            meta.ip.as_deref(),
+            false,
+            now,
+        )
+        .await?;
+        audit_log::append(
+            &mut tx.conn(),
+            &platform_entry("session.totp_failed", Some(person.id()), meta),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(None);
     };
@@ -299,11 +377,24 @@ async fn rotate(
 }
 
 /// Ends the caller's session.
-pub async fn sign_out(svc: &Services, identity: &Identity, meta: &RequestMeta) -> ServiceResult<()> {
+pub async fn sign_out(
+    svc: &Services,
+    identity: &Identity,
+    meta: &RequestMeta,
+) -> ServiceResult<()> {
     let now = svc.now();
-    let Some(session_id) = identity.session_id else { return Ok(()) };
+    let Some(session_id) = identity.session_id else {
+        return Ok(());
+    };
     let mut tx = svc.db.begin().await?;
-    sessions::end(&mut tx.conn(), session_id, Some(identity.person_id), "signed_out", now).await?;
+    sessions::end(
+        &mut tx.conn(),
+        session_id,
+        Some(identity.person_id),
+        "signed_out",
+        now,
+    )
+    .await?;
     let mut entry = platform_entry("session.sign_out", Some(identity.person_id), meta);
     entry.partnership_id = identity.partnership.as_ref().map(|p| p.partnership_id);
     entry.actor_organisation_id = Some(identity.organisation_id.0);
@@ -333,7 +424,11 @@ async fn build_identity(
         None => Vec::new(),
     };
     let _ = (organisation, name, email, has_totp);
-    Ok((current, roles, list.iter().map(|p| (p.id(), p.name.clone())).collect()))
+    Ok((
+        current,
+        roles,
+        list.iter().map(|p| (p.id(), p.name.clone())).collect(),
+    ))
 }
 
 /// The identity behind a session cookie, or `None` when the session is missing, ended, expired (idle
@@ -351,17 +446,27 @@ pub async fn identify_session(svc: &Services, token: &str) -> ServiceResult<Opti
                 let mut pc = svc.db.acquire().await?;
                 sessions::touch(&mut pc.conn(), sid, now).await?;
                 id.last_seen_at = now;
-                id.expires_at = (now + Duration::minutes(id.idle_minutes)).min(id.absolute_expires_at);
+                id.expires_at =
+                    (now + Duration::minutes(id.idle_minutes)).min(id.absolute_expires_at);
                 svc.identities.put(key, id.clone(), now);
             }
             return Ok(Some(id));
         }
     }
     let mut pc = svc.db.acquire().await?;
-    let Some(rec) = sessions::find_by_token_hash(&mut pc.conn(), &key).await? else { return Ok(None) };
+    let Some(rec) = sessions::find_by_token_hash(&mut pc.conn(), &key).await? else {
+        return Ok(None);
+    };
     if !rec.is_live(now) {
         if rec.ended_at.is_none() {
-            sessions::end(&mut pc.conn(), SessionId(rec.session_id), None, "expired", now).await?;
+            sessions::end(
+                &mut pc.conn(),
+                SessionId(rec.session_id),
+                None,
+                "expired",
+                now,
+            )
+            .await?;
         }
         return Ok(None);
     }
@@ -381,7 +486,8 @@ pub async fn identify_session(svc: &Services, token: &str) -> ServiceResult<Opti
         rec.partnership_id.map(PartnershipId),
     )
     .await?;
-    let must_enrol_totp = partnership.as_ref().is_some_and(|p| p.require_totp) && !rec.person_has_totp;
+    let must_enrol_totp =
+        partnership.as_ref().is_some_and(|p| p.require_totp) && !rec.person_has_totp;
     let identity = Identity {
         session_id: Some(SessionId(rec.session_id)),
         person_id: PersonId(rec.person_id),
@@ -414,13 +520,22 @@ pub async fn identify_token(svc: &Services, token: &str) -> ServiceResult<Option
         return Ok(Some(id));
     }
     let mut pc = svc.db.acquire().await?;
-    let Some(t) = tokens::find_live_by_hash(&mut pc.conn(), &hash_token(token), now).await? else { return Ok(None) };
-    let Some(person) = people::find(&mut pc.conn(), PersonId(t.person_id)).await? else { return Ok(None) };
+    let Some(t) = tokens::find_live_by_hash(&mut pc.conn(), &hash_token(token), now).await? else {
+        return Ok(None);
+    };
+    let Some(person) = people::find(&mut pc.conn(), PersonId(t.person_id)).await? else {
+        return Ok(None);
+    };
     if person.disabled_at.is_some() {
         return Ok(None);
     }
     if t.last_used_at.is_none_or(|u| now - u >= TOUCH_EVERY) {
-        tokens::touch(&mut pc.conn(), safeguard_domain::ApiTokenId(t.api_token_id), now).await?;
+        tokens::touch(
+            &mut pc.conn(),
+            safeguard_domain::ApiTokenId(t.api_token_id),
+            now,
+        )
+        .await?;
     }
     let (partnership, roles, list) = build_identity(
         svc,
@@ -456,9 +571,16 @@ pub async fn identify_token(svc: &Services, token: &str) -> ServiceResult<Option
 }
 
 /// Switches the session to another partnership the person holds a role in. `NotFound` otherwise.
-pub async fn switch_partnership(svc: &Services, identity: &Identity, to: PartnershipId, meta: &RequestMeta) -> ServiceResult<()> {
+pub async fn switch_partnership(
+    svc: &Services,
+    identity: &Identity,
+    to: PartnershipId,
+    meta: &RequestMeta,
+) -> ServiceResult<()> {
     let now = svc.now();
-    let Some(sid) = identity.session_id else { return Err(ServiceError::NotFound) };
+    let Some(sid) = identity.session_id else {
+        return Err(ServiceError::NotFound);
+    };
     let mut tx = svc.db.begin().await?;
     let roles = roles::roles_of(&mut tx.conn(), to, identity.person_id).await?;
     if roles.is_empty() {
@@ -471,7 +593,11 @@ pub async fn switch_partnership(svc: &Services, identity: &Identity, to: Partner
         actor_organisation_id: Some(identity.organisation_id.0),
         request_id: meta.request_id.clone(),
         ip: meta.ip.clone(),
-        ..NewEntry::new("session.switch_partnership", "partnership", Some(to.to_string()))
+        ..NewEntry::new(
+            "session.switch_partnership",
+            "partnership",
+            Some(to.to_string()),
+        )
     };
     audit_log::append(&mut tx.conn(), &entry, now).await?;
     tx.commit().await?;
@@ -486,10 +612,23 @@ pub async fn my_sessions(svc: &Services, identity: &Identity) -> ServiceResult<V
 }
 
 /// Ends one of the caller's own sessions. `NotFound` if it is not theirs.
-pub async fn end_my_session(svc: &Services, identity: &Identity, session: SessionId, meta: &RequestMeta) -> ServiceResult<()> {
+pub async fn end_my_session(
+    svc: &Services,
+    identity: &Identity,
+    session: SessionId,
+    meta: &RequestMeta,
+) -> ServiceResult<()> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    if !sessions::end(&mut tx.conn(), session, Some(identity.person_id), "ended_by_owner", now).await? {
+    if !sessions::end(
+        &mut tx.conn(),
+        session,
+        Some(identity.person_id),
+        "ended_by_owner",
+        now,
+    )
+    .await?
+    {
         return Err(ServiceError::NotFound);
     }
     let mut entry = platform_entry("session.end", Some(identity.person_id), meta);

@@ -40,25 +40,85 @@ const EXTRA_ORGS: &[(&str, &str)] = &[
 
 /// The board and sub-groups named in the report.
 pub const BODIES: &[(&str, &str, &str)] = &[
-    ("Telford and Wrekin Safeguarding Children Board", "board", "Quarterly"),
-    ("Child Safeguarding Practice Review Panel", "sub_group", "Monthly"),
-    ("Partnership Development sub-group", "sub_group", "Quarterly"),
-    ("Quality, Performance and Operations sub-group", "sub_group", "Quarterly"),
+    (
+        "Telford and Wrekin Safeguarding Children Board",
+        "board",
+        "Quarterly",
+    ),
+    (
+        "Child Safeguarding Practice Review Panel",
+        "sub_group",
+        "Monthly",
+    ),
+    (
+        "Partnership Development sub-group",
+        "sub_group",
+        "Quarterly",
+    ),
+    (
+        "Quality, Performance and Operations sub-group",
+        "sub_group",
+        "Quarterly",
+    ),
     ("Child Exploitation sub-group", "sub_group", "Bi-monthly"),
     ("Neglect sub-group", "sub_group", "Bi-monthly"),
-    ("Partner Operations Group (Inquiry recommendations)", "task_and_finish", "Monthly"),
+    (
+        "Partner Operations Group (Inquiry recommendations)",
+        "task_and_finish",
+        "Monthly",
+    ),
 ];
 
 /// One demo person per role (fictional people).
 pub const PEOPLE: &[(&str, &str, &str, Role)] = &[
-    ("admin@safeguard.example", "Priya Shah", LA, Role::PartnershipAdministrator),
-    ("board@safeguard.example", "Helen Price", ICB, Role::BoardMember),
-    ("subgroup@safeguard.example", "Tom Evans", "Shrewsbury and Telford Hospital NHS Trust", Role::SubGroupMember),
-    ("lead@safeguard.example", "Sam Okafor", POLICE, Role::AgencyLead),
-    ("practitioner@safeguard.example", "Lucy Brown", "Telford & Wrekin Education and Skills", Role::Practitioner),
-    ("scrutineer@safeguard.example", "Margaret Hill", "Independent scrutiny (commissioned)", Role::IndependentScrutineer),
-    ("consultant@safeguard.example", "Jordan Lee", "Lived-experience consultants", Role::LivedExperienceConsultant),
-    ("operator@safeguard.example", "Alex Morgan", "Safeguard platform operations", Role::PlatformOperator),
+    (
+        "admin@safeguard.example",
+        "Priya Shah",
+        LA,
+        Role::PartnershipAdministrator,
+    ),
+    (
+        "board@safeguard.example",
+        "Helen Price",
+        ICB,
+        Role::BoardMember,
+    ),
+    (
+        "subgroup@safeguard.example",
+        "Tom Evans",
+        "Shrewsbury and Telford Hospital NHS Trust",
+        Role::SubGroupMember,
+    ),
+    (
+        "lead@safeguard.example",
+        "Sam Okafor",
+        POLICE,
+        Role::AgencyLead,
+    ),
+    (
+        "practitioner@safeguard.example",
+        "Lucy Brown",
+        "Telford & Wrekin Education and Skills",
+        Role::Practitioner,
+    ),
+    (
+        "scrutineer@safeguard.example",
+        "Margaret Hill",
+        "Independent scrutiny (commissioned)",
+        Role::IndependentScrutineer,
+    ),
+    (
+        "consultant@safeguard.example",
+        "Jordan Lee",
+        "Lived-experience consultants",
+        Role::LivedExperienceConsultant,
+    ),
+    (
+        "operator@safeguard.example",
+        "Alex Morgan",
+        "Safeguard platform operations",
+        Role::PlatformOperator,
+    ),
 ];
 
 /// A demo sign-in created by this load (its password is shown once).
@@ -81,53 +141,137 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
     {
         let mut pc = svc.db.acquire().await?;
         for (email, _, _, _) in PEOPLE {
-            if people::find_by_email(&mut pc.conn(), email).await?.is_none() {
-                let pw = password.map_or_else(|| format!("demo-{}", &new_token("")[..20]), str::to_owned);
+            if people::find_by_email(&mut pc.conn(), email)
+                .await?
+                .is_none()
+            {
+                let pw = password
+                    .map_or_else(|| format!("demo-{}", &new_token("")[..20]), str::to_owned);
                 pending.push((*email, pw));
             }
         }
     }
     let mut hashed = Vec::new();
     for (email, pw) in pending {
-        let h = svc.passwords.hash(&pw).await.map_err(ServiceError::Internal)?;
+        let h = svc
+            .passwords
+            .hash(&pw)
+            .await
+            .map_err(ServiceError::Internal)?;
         hashed.push((email, pw, h));
     }
     let mut tx = svc.db.begin().await?;
-    let p = partnerships::upsert_by_slug(&mut tx.conn(), DEMO_SLUG, "Telford and Wrekin Safeguarding Children Partnership", now).await?;
-    let n = partnerships::upsert_by_slug(&mut tx.conn(), NEIGHBOUR_SLUG, "Shropshire Safeguarding Community Partnership", now).await?;
-    let statutory = [(LA, "local_authority"), (POLICE, "police"), (ICB, "integrated_care_board")];
+    let p = partnerships::upsert_by_slug(
+        &mut tx.conn(),
+        DEMO_SLUG,
+        "Telford and Wrekin Safeguarding Children Partnership",
+        now,
+    )
+    .await?;
+    let n = partnerships::upsert_by_slug(
+        &mut tx.conn(),
+        NEIGHBOUR_SLUG,
+        "Shropshire Safeguarding Community Partnership",
+        now,
+    )
+    .await?;
+    let statutory = [
+        (LA, "local_authority"),
+        (POLICE, "police"),
+        (ICB, "integrated_care_board"),
+    ];
     for (name, kind) in statutory {
         let o = organisations::upsert_by_name(&mut tx.conn(), name, kind, None, now).await?;
-        organisations::add_to_partnership(&mut tx.conn(), p.id(), OrganisationId(o.organisation_id), now).await?;
+        organisations::add_to_partnership(
+            &mut tx.conn(),
+            p.id(),
+            OrganisationId(o.organisation_id),
+            now,
+        )
+        .await?;
     }
     for (name, cat) in AGENCIES.iter().chain(EXTRA_ORGS) {
-        let o = organisations::upsert_by_name(&mut tx.conn(), name, "relevant_agency", Some(cat), now).await?;
-        organisations::add_to_partnership(&mut tx.conn(), p.id(), OrganisationId(o.organisation_id), now).await?;
+        let o =
+            organisations::upsert_by_name(&mut tx.conn(), name, "relevant_agency", Some(cat), now)
+                .await?;
+        organisations::add_to_partnership(
+            &mut tx.conn(),
+            p.id(),
+            OrganisationId(o.organisation_id),
+            now,
+        )
+        .await?;
     }
     // The neighbour shares the police force, the ICB, Cafcass, probation and the platform operator.
-    let shropshire_council = organisations::upsert_by_name(&mut tx.conn(), "Shropshire Council", "local_authority", None, now).await?;
-    organisations::add_to_partnership(&mut tx.conn(), n.id(), OrganisationId(shropshire_council.organisation_id), now).await?;
-    for name in [POLICE, ICB, "Cafcass", "Probation Service (West Mercia)", "Safeguard platform operations"] {
+    let shropshire_council = organisations::upsert_by_name(
+        &mut tx.conn(),
+        "Shropshire Council",
+        "local_authority",
+        None,
+        now,
+    )
+    .await?;
+    organisations::add_to_partnership(
+        &mut tx.conn(),
+        n.id(),
+        OrganisationId(shropshire_council.organisation_id),
+        now,
+    )
+    .await?;
+    for name in [
+        POLICE,
+        ICB,
+        "Cafcass",
+        "Probation Service (West Mercia)",
+        "Safeguard platform operations",
+    ] {
         if let Some(o) = organisations::find_by_name(&mut tx.conn(), name).await? {
-            organisations::add_to_partnership(&mut tx.conn(), n.id(), OrganisationId(o.organisation_id), now).await?;
+            organisations::add_to_partnership(
+                &mut tx.conn(),
+                n.id(),
+                OrganisationId(o.organisation_id),
+                now,
+            )
+            .await?;
         }
     }
     for (name, kind, freq) in BODIES {
         bodies::upsert_by_name(&mut tx.conn(), p.id(), name, kind, Some(freq), now).await?;
     }
-    bodies::upsert_by_name(&mut tx.conn(), n.id(), "Shropshire Safeguarding Community Partnership Executive", "board", Some("Quarterly"), now).await?;
+    bodies::upsert_by_name(
+        &mut tx.conn(),
+        n.id(),
+        "Shropshire Safeguarding Community Partnership Executive",
+        "board",
+        Some("Quarterly"),
+        now,
+    )
+    .await?;
     let mut created = Vec::new();
     for (email, name, org_name, role) in PEOPLE {
         let o = organisations::find_by_name(&mut tx.conn(), org_name)
             .await?
-            .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("demo organisation missing: {org_name}")))?;
+            .ok_or_else(|| {
+                ServiceError::Internal(anyhow::anyhow!("demo organisation missing: {org_name}"))
+            })?;
         let existing = people::find_by_email(&mut tx.conn(), email).await?;
         let (id, pw) = match existing {
             Some(e) => (e.id(), None),
             None => {
-                let Some((_, pw, h)) = hashed.iter().find(|(e, _, _)| e == email) else { continue };
+                let Some((_, pw, h)) = hashed.iter().find(|(e, _, _)| e == email) else {
+                    continue;
+                };
                 let id = PersonId::new();
-                people::insert(&mut tx.conn(), id, OrganisationId(o.organisation_id), email, name, Some(h), now).await?;
+                people::insert(
+                    &mut tx.conn(),
+                    id,
+                    OrganisationId(o.organisation_id),
+                    email,
+                    name,
+                    Some(h),
+                    now,
+                )
+                .await?;
                 let mut e = NewEntry::new("person.create", "person", Some(id.to_string()));
                 e.partnership_id = Some(p.partnership_id);
                 e.after = Some(serde_json::json!({"name": name, "email": email, "role": role.slug(), "via": "demo"}).to_string());
@@ -139,7 +283,11 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
         if matches!(role, Role::AgencyLead | Role::PlatformOperator) {
             roles::grant(&mut tx.conn(), n.id(), id, *role, None, now).await?;
         }
-        created.push(DemoSignIn { email: (*email).to_owned(), role: *role, password: pw });
+        created.push(DemoSignIn {
+            email: (*email).to_owned(),
+            role: *role,
+            password: pw,
+        });
     }
     tx.commit().await?;
     Ok(created)

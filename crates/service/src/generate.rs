@@ -42,8 +42,14 @@ pub struct Generated {
     pub audit_entries: u64,
 }
 
-const FIRST: &[&str] = &["Amira", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Harry", "Isla", "Jack", "Kiran", "Leah", "Mo", "Nia", "Owen", "Poppy", "Ravi", "Sofia", "Theo", "Zara"];
-const LAST: &[&str] = &["Ahmed", "Baker", "Clarke", "Davies", "Edwards", "Fisher", "Green", "Hughes", "Iqbal", "Jones", "Khan", "Lewis", "Morris", "Nowak", "Owen", "Patel", "Roberts", "Singh", "Taylor", "Walker"];
+const FIRST: &[&str] = &[
+    "Amira", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Harry", "Isla", "Jack", "Kiran",
+    "Leah", "Mo", "Nia", "Owen", "Poppy", "Ravi", "Sofia", "Theo", "Zara",
+];
+const LAST: &[&str] = &[
+    "Ahmed", "Baker", "Clarke", "Davies", "Edwards", "Fisher", "Green", "Hughes", "Iqbal", "Jones",
+    "Khan", "Lewis", "Morris", "Nowak", "Owen", "Patel", "Roberts", "Singh", "Taylor", "Walker",
+];
 const AGENCY_KINDS: &[(&str, &str)] = &[
     ("Community Health NHS Trust", "health"),
     ("Hospital NHS Trust", "health"),
@@ -55,7 +61,16 @@ const AGENCY_KINDS: &[(&str, &str)] = &[
     ("Housing Partnership", "housing"),
     ("Voluntary Sector Forum", "voluntary"),
 ];
-const ACTIONS: &[&str] = &["person.create", "role.grant", "role.revoke", "session.sign_in", "session.sign_out", "audit.view", "partnership.update_settings", "api_token.create"];
+const ACTIONS: &[&str] = &[
+    "person.create",
+    "role.grant",
+    "role.revoke",
+    "session.sign_in",
+    "session.sign_out",
+    "audit.view",
+    "partnership.update_settings",
+    "api_token.create",
+];
 
 fn pick<'a, T>(rng: &mut ChaCha8Rng, xs: &'a [T]) -> &'a T {
     &xs[rng.random_range(0..xs.len())]
@@ -79,29 +94,95 @@ fn role_for(rng: &mut ChaCha8Rng, i: u32) -> Role {
 
 /// Writes the data (one transaction per partnership).
 #[allow(clippy::indexing_slicing)]
-pub async fn run(svc: &Services, plan: &Plan, mut progress: impl FnMut(u32)) -> ServiceResult<Generated> {
+pub async fn run(
+    svc: &Services,
+    plan: &Plan,
+    mut progress: impl FnMut(u32),
+) -> ServiceResult<Generated> {
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
-    let hash = svc.passwords.hash(&plan.password).await.map_err(ServiceError::Internal)?;
-    let start = Utc.with_ymd_and_hms(2021, 4, 1, 8, 0, 0).single().ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("date")))?;
+    let hash = svc
+        .passwords
+        .hash(&plan.password)
+        .await
+        .map_err(ServiceError::Internal)?;
+    let start = Utc
+        .with_ymd_and_hms(2021, 4, 1, 8, 0, 0)
+        .single()
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("date")))?;
     let mut out = Generated::default();
     for i in 0..plan.partnerships {
         let n = i + 1;
         let now = start;
         let mut tx = svc.db.begin().await?;
-        let p = partnerships::upsert_by_slug(&mut tx.conn(), &format!("gen-{n:03}"), &format!("Generated Safeguarding Partnership {n:03}"), now).await?;
-        let la = organisations::upsert_by_name(&mut tx.conn(), &format!("Generated Council {n:03}"), "local_authority", None, now).await?;
-        let police = organisations::upsert_by_name(&mut tx.conn(), &format!("Generated Police Force {:02}", i / 4 + 1), "police", None, now).await?;
-        let icb = organisations::upsert_by_name(&mut tx.conn(), &format!("Generated Integrated Care Board {:02}", i / 3 + 1), "integrated_care_board", None, now).await?;
-        let mut orgs = vec![la.organisation_id, police.organisation_id, icb.organisation_id];
+        let p = partnerships::upsert_by_slug(
+            &mut tx.conn(),
+            &format!("gen-{n:03}"),
+            &format!("Generated Safeguarding Partnership {n:03}"),
+            now,
+        )
+        .await?;
+        let la = organisations::upsert_by_name(
+            &mut tx.conn(),
+            &format!("Generated Council {n:03}"),
+            "local_authority",
+            None,
+            now,
+        )
+        .await?;
+        let police = organisations::upsert_by_name(
+            &mut tx.conn(),
+            &format!("Generated Police Force {:02}", i / 4 + 1),
+            "police",
+            None,
+            now,
+        )
+        .await?;
+        let icb = organisations::upsert_by_name(
+            &mut tx.conn(),
+            &format!("Generated Integrated Care Board {:02}", i / 3 + 1),
+            "integrated_care_board",
+            None,
+            now,
+        )
+        .await?;
+        let mut orgs = vec![
+            la.organisation_id,
+            police.organisation_id,
+            icb.organisation_id,
+        ];
         for (kind, cat) in AGENCY_KINDS {
-            let o = organisations::upsert_by_name(&mut tx.conn(), &format!("Generated {n:03} {kind}"), "relevant_agency", Some(cat), now).await?;
+            let o = organisations::upsert_by_name(
+                &mut tx.conn(),
+                &format!("Generated {n:03} {kind}"),
+                "relevant_agency",
+                Some(cat),
+                now,
+            )
+            .await?;
             orgs.push(o.organisation_id);
         }
         for o in &orgs {
-            organisations::add_to_partnership(&mut tx.conn(), p.id(), OrganisationId(*o), now).await?;
+            organisations::add_to_partnership(&mut tx.conn(), p.id(), OrganisationId(*o), now)
+                .await?;
         }
-        bodies::upsert_by_name(&mut tx.conn(), p.id(), "Safeguarding Children Board", "board", Some("Quarterly"), now).await?;
-        bodies::upsert_by_name(&mut tx.conn(), p.id(), "Case Review Panel", "sub_group", Some("Monthly"), now).await?;
+        bodies::upsert_by_name(
+            &mut tx.conn(),
+            p.id(),
+            "Safeguarding Children Board",
+            "board",
+            Some("Quarterly"),
+            now,
+        )
+        .await?;
+        bodies::upsert_by_name(
+            &mut tx.conn(),
+            p.id(),
+            "Case Review Panel",
+            "sub_group",
+            Some("Monthly"),
+            now,
+        )
+        .await?;
         let mut ids = Vec::new();
         for j in 0..plan.people_per_partnership {
             let bytes: [u8; 16] = rng.random();
@@ -109,8 +190,20 @@ pub async fn run(svc: &Services, plan: &Plan, mut progress: impl FnMut(u32)) -> 
             let name = format!("{} {}", pick(&mut rng, FIRST), pick(&mut rng, LAST));
             let email = format!("person{j:03}@gen-{n:03}.example");
             let org = orgs[rng.random_range(0..orgs.len())];
-            if people::find_by_email(&mut tx.conn(), &email).await?.is_none() {
-                people::insert(&mut tx.conn(), id, OrganisationId(org), &email, &name, Some(&hash), now).await?;
+            if people::find_by_email(&mut tx.conn(), &email)
+                .await?
+                .is_none()
+            {
+                people::insert(
+                    &mut tx.conn(),
+                    id,
+                    OrganisationId(org),
+                    &email,
+                    &name,
+                    Some(&hash),
+                    now,
+                )
+                .await?;
                 out.people += 1;
             }
             let role = role_for(&mut rng, j);
@@ -118,13 +211,19 @@ pub async fn run(svc: &Services, plan: &Plan, mut progress: impl FnMut(u32)) -> 
             ids.push((id, org));
         }
         for y in 0..plan.years {
-            let mut times: Vec<i64> = (0..plan.entries_per_year).map(|_| rng.random_range(0..365 * 86_400)).collect();
+            let mut times: Vec<i64> = (0..plan.entries_per_year)
+                .map(|_| rng.random_range(0..365 * 86_400))
+                .collect();
             times.sort_unstable();
             for secs in times {
                 let (actor, org) = ids[rng.random_range(0..ids.len())];
                 let at = start + Duration::days(i64::from(y) * 365) + Duration::seconds(secs);
                 let action = pick(&mut rng, ACTIONS);
-                let mut e = NewEntry::new(action, "person", Some(ids[rng.random_range(0..ids.len())].0.to_string()));
+                let mut e = NewEntry::new(
+                    action,
+                    "person",
+                    Some(ids[rng.random_range(0..ids.len())].0.to_string()),
+                );
                 e.partnership_id = Some(p.partnership_id);
                 e.actor_person_id = Some(actor.0);
                 e.actor_organisation_id = Some(org);

@@ -68,7 +68,12 @@ pub struct Services {
 
 impl Services {
     /// Builds the services.
-    pub fn new(db: Db, clock: SharedClock, passwords: passwords::Passwords, config: ServiceConfig) -> Self {
+    pub fn new(
+        db: Db,
+        clock: SharedClock,
+        passwords: passwords::Passwords,
+        config: ServiceConfig,
+    ) -> Self {
         Self {
             db,
             clock,

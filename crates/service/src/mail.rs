@@ -23,11 +23,15 @@ impl Mailer {
     /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host:465`. `None`
     /// leaves mail queued in the outbox.
     pub fn new(url: Option<&str>, from: &str) -> anyhow::Result<Self> {
-        let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("SAFEGUARD_MAIL_FROM is not a valid address: {e}"))?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("SAFEGUARD_MAIL_FROM is not a valid address: {e}"))?;
         let transport = match url {
             Some(u) if !u.is_empty() => Some(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(u)
-                    .map_err(|e| anyhow::anyhow!("SAFEGUARD_SMTP_URL is not a valid SMTP URL: {e}"))?
+                    .map_err(|e| {
+                        anyhow::anyhow!("SAFEGUARD_SMTP_URL is not a valid SMTP URL: {e}")
+                    })?
                     .timeout(Some(std::time::Duration::from_secs(20)))
                     .build(),
             ),
@@ -42,15 +46,21 @@ impl Mailer {
     }
 
     async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
-        let Some(t) = &self.transport else { anyhow::bail!("no SMTP server configured") };
-        let to: Mailbox = to.parse().map_err(|e| anyhow::anyhow!("bad recipient: {e}"))?;
+        let Some(t) = &self.transport else {
+            anyhow::bail!("no SMTP server configured")
+        };
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| anyhow::anyhow!("bad recipient: {e}"))?;
         let msg = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
             .header(lettre::message::header::ContentType::TEXT_PLAIN)
             .body(body.to_owned())?;
-        t.send(msg).await.map_err(|e| anyhow::anyhow!("SMTP: {e}"))?;
+        t.send(msg)
+            .await
+            .map_err(|e| anyhow::anyhow!("SMTP: {e}"))?;
         Ok(())
     }
 }
@@ -71,7 +81,14 @@ pub async fn deliver_due(svc: &Services, mailer: &Mailer) -> anyhow::Result<(usi
         {
             let mut pc = svc.db.acquire().await?;
             // Claim: push the next attempt 10 minutes out; a crash mid-send retries after that.
-            if !outbox::claim(&mut pc.conn(), id, m.next_attempt_at, now + Duration::minutes(10)).await? {
+            if !outbox::claim(
+                &mut pc.conn(),
+                id,
+                m.next_attempt_at,
+                now + Duration::minutes(10),
+            )
+            .await?
+            {
                 continue;
             }
         }
@@ -84,7 +101,8 @@ pub async fn deliver_due(svc: &Services, mailer: &Mailer) -> anyhow::Result<(usi
             }
             Err(e) => {
                 let attempts = m.attempts + 1;
-                let retry = (attempts < MAX_ATTEMPTS).then(|| svc.now() + Duration::minutes(1 << (attempts - 1).clamp(0, 10)));
+                let retry = (attempts < MAX_ATTEMPTS)
+                    .then(|| svc.now() + Duration::minutes(1 << (attempts - 1).clamp(0, 10)));
                 tracing::warn!(message = %id, attempts, error = %e, "email not sent");
                 outbox::mark_failed(&mut pc.conn(), id, &e.to_string(), retry).await?;
                 failed += 1;

@@ -16,7 +16,10 @@ pub async fn organisations(svc: &Services, actor: &Actor) -> ServiceResult<Vec<O
 }
 
 /// The organisations for the "add a person" form (administrators).
-pub async fn organisations_for_admin(svc: &Services, actor: &Actor) -> ServiceResult<Vec<Organisation>> {
+pub async fn organisations_for_admin(
+    svc: &Services,
+    actor: &Actor,
+) -> ServiceResult<Vec<Organisation>> {
     actor.require(Permission::ManagePeople)?;
     let mut pc = svc.db.acquire().await?;
     Ok(organisations::list_for_partnership(&mut pc.conn(), actor.partnership_id).await?)
@@ -25,7 +28,9 @@ pub async fn organisations_for_admin(svc: &Services, actor: &Actor) -> ServiceRe
 /// The actor's partnership.
 pub async fn current(svc: &Services, actor: &Actor) -> ServiceResult<Partnership> {
     let mut pc = svc.db.acquire().await?;
-    partnerships::find(&mut pc.conn(), actor.partnership_id).await?.ok_or(ServiceError::NotFound)
+    partnerships::find(&mut pc.conn(), actor.partnership_id)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Settings as submitted.
@@ -43,28 +48,41 @@ pub struct SettingsInput {
 }
 
 /// Changes the partnership's sign-in settings.
-pub async fn update_settings(svc: &Services, actor: &Actor, input: &SettingsInput) -> ServiceResult<Partnership> {
+pub async fn update_settings(
+    svc: &Services,
+    actor: &Actor,
+    input: &SettingsInput,
+) -> ServiceResult<Partnership> {
     actor.require(Permission::ManagePartnershipSettings)?;
     let mut errors = ValidationErrors::new();
     let require = match input.require_totp.as_str() {
         "yes" => true,
         "no" => false,
         _ => {
-            errors.add("require_totp", "Select whether everyone must use two-factor authentication");
+            errors.add(
+                "require_totp",
+                "Select whether everyone must use two-factor authentication",
+            );
             false
         }
     };
     let idle = match input.session_idle_minutes.trim().parse::<i64>() {
         Ok(n) if (5..=120).contains(&n) => n,
         _ => {
-            errors.add("session_idle_minutes", "Idle timeout must be a whole number of minutes between 5 and 120");
+            errors.add(
+                "session_idle_minutes",
+                "Idle timeout must be a whole number of minutes between 5 and 120",
+            );
             30
         }
     };
     let absolute = match input.session_absolute_minutes.trim().parse::<i64>() {
         Ok(n) if (60..=1440).contains(&n) => n,
         _ => {
-            errors.add("session_absolute_minutes", "Session length must be a whole number of minutes between 60 and 1,440");
+            errors.add(
+                "session_absolute_minutes",
+                "Session length must be a whole number of minutes between 60 and 1,440",
+            );
             720
         }
     };
@@ -73,10 +91,26 @@ pub async fn update_settings(svc: &Services, actor: &Actor, input: &SettingsInpu
     }
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let before = partnerships::find(&mut tx.conn(), actor.partnership_id).await?.ok_or(ServiceError::NotFound)?;
-    partnerships::update_settings(&mut tx.conn(), actor.partnership_id, require, idle, absolute, now).await?;
-    let after = partnerships::find(&mut tx.conn(), actor.partnership_id).await?.ok_or(ServiceError::NotFound)?;
-    let mut e = actor.entry("partnership.update_settings", "partnership", Some(actor.partnership_id.to_string()));
+    let before = partnerships::find(&mut tx.conn(), actor.partnership_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    partnerships::update_settings(
+        &mut tx.conn(),
+        actor.partnership_id,
+        require,
+        idle,
+        absolute,
+        now,
+    )
+    .await?;
+    let after = partnerships::find(&mut tx.conn(), actor.partnership_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut e = actor.entry(
+        "partnership.update_settings",
+        "partnership",
+        Some(actor.partnership_id.to_string()),
+    );
     e.before = Some(json!({"require_totp": before.require_totp, "session_idle_minutes": before.session_idle_minutes, "session_absolute_minutes": before.session_absolute_minutes}).to_string());
     e.after = Some(json!({"require_totp": after.require_totp, "session_idle_minutes": after.session_idle_minutes, "session_absolute_minutes": after.session_absolute_minutes}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;

@@ -23,19 +23,36 @@ pub struct PeoplePage {
 pub const PAGE_SIZE: i64 = 50;
 
 /// Lists the people holding a role in the actor's partnership.
-pub async fn list(svc: &Services, actor: &Actor, filter: &PeopleFilter, page: i64) -> ServiceResult<PeoplePage> {
+pub async fn list(
+    svc: &Services,
+    actor: &Actor,
+    filter: &PeopleFilter,
+    page: i64,
+) -> ServiceResult<PeoplePage> {
     actor.require(Permission::ViewPeople)?;
     let mut pc = svc.db.acquire().await?;
-    let (rows, total) =
-        people::list_in_partnership(&mut pc.conn(), actor.partnership_id, filter, PAGE_SIZE, (page.max(1) - 1) * PAGE_SIZE).await?;
+    let (rows, total) = people::list_in_partnership(
+        &mut pc.conn(),
+        actor.partnership_id,
+        filter,
+        PAGE_SIZE,
+        (page.max(1) - 1) * PAGE_SIZE,
+    )
+    .await?;
     Ok(PeoplePage { rows, total })
 }
 
 /// A person in the actor's partnership, with their roles there.
-pub async fn get(svc: &Services, actor: &Actor, id: PersonId) -> ServiceResult<(Person, Vec<Role>)> {
+pub async fn get(
+    svc: &Services,
+    actor: &Actor,
+    id: PersonId,
+) -> ServiceResult<(Person, Vec<Role>)> {
     actor.require(Permission::ViewPeople)?;
     let mut pc = svc.db.acquire().await?;
-    let person = people::find_in_partnership(&mut pc.conn(), actor.partnership_id, id).await?.ok_or(ServiceError::NotFound)?;
+    let person = people::find_in_partnership(&mut pc.conn(), actor.partnership_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let roles = roles::roles_of(&mut pc.conn(), actor.partnership_id, id).await?;
     Ok((person, roles))
 }
@@ -62,9 +79,18 @@ pub async fn add(svc: &Services, actor: &Actor, input: &NewPersonInput) -> Servi
     let new = NewPerson::parse(input)?;
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let org = organisations::find_in_partnership(&mut tx.conn(), actor.partnership_id, new.organisation_id)
-        .await?
-        .ok_or_else(|| ValidationErrors::single("organisation_id", "Select an organisation that belongs to this partnership"))?;
+    let org = organisations::find_in_partnership(
+        &mut tx.conn(),
+        actor.partnership_id,
+        new.organisation_id,
+    )
+    .await?
+    .ok_or_else(|| {
+        ValidationErrors::single(
+            "organisation_id",
+            "Select an organisation that belongs to this partnership",
+        )
+    })?;
     if let Some(existing) = people::find_by_email(&mut tx.conn(), new.email.as_str()).await? {
         if existing.organisation_id != org.organisation_id {
             return Err(ValidationErrors::single(
@@ -73,20 +99,52 @@ pub async fn add(svc: &Services, actor: &Actor, input: &NewPersonInput) -> Servi
             )
             .into());
         }
-        let granted = roles::grant(&mut tx.conn(), actor.partnership_id, existing.id(), new.role, Some(actor.person_id), now).await?;
+        let granted = roles::grant(
+            &mut tx.conn(),
+            actor.partnership_id,
+            existing.id(),
+            new.role,
+            Some(actor.person_id),
+            now,
+        )
+        .await?;
         if !granted {
-            return Err(ValidationErrors::single("email", "This person already has that role in this partnership").into());
+            return Err(ValidationErrors::single(
+                "email",
+                "This person already has that role in this partnership",
+            )
+            .into());
         }
         let mut e = actor.entry("role.grant", "person", Some(existing.id().to_string()));
         e.after = Some(json!({"role": new.role.slug()}).to_string());
         audit_log::append(&mut tx.conn(), &e, now).await?;
         tx.commit().await?;
         svc.identities.clear();
-        return Ok(Added { person_id: existing.id(), existing: true });
+        return Ok(Added {
+            person_id: existing.id(),
+            existing: true,
+        });
     }
     let id = PersonId::new();
-    people::insert(&mut tx.conn(), id, new.organisation_id, new.email.as_str(), &new.name, None, now).await?;
-    roles::grant(&mut tx.conn(), actor.partnership_id, id, new.role, Some(actor.person_id), now).await?;
+    people::insert(
+        &mut tx.conn(),
+        id,
+        new.organisation_id,
+        new.email.as_str(),
+        &new.name,
+        None,
+        now,
+    )
+    .await?;
+    roles::grant(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        new.role,
+        Some(actor.person_id),
+        now,
+    )
+    .await?;
     let mut e = actor.entry("person.create", "person", Some(id.to_string()));
     e.after = Some(json!({"name": new.name, "email": new.email.as_str(), "organisation_id": org.organisation_id, "role": new.role.slug()}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
@@ -103,17 +161,37 @@ pub async fn add(svc: &Services, actor: &Actor, input: &NewPersonInput) -> Servi
     )
     .await?;
     tx.commit().await?;
-    Ok(Added { person_id: id, existing: false })
+    Ok(Added {
+        person_id: id,
+        existing: false,
+    })
 }
 
 /// Grants a role to a person of the partnership.
-pub async fn grant_role(svc: &Services, actor: &Actor, id: PersonId, role: &str) -> ServiceResult<()> {
+pub async fn grant_role(
+    svc: &Services,
+    actor: &Actor,
+    id: PersonId,
+    role: &str,
+) -> ServiceResult<()> {
     actor.require(Permission::ManagePeople)?;
-    let role = Role::parse(role).ok_or_else(|| ValidationErrors::single("role", "Select a role"))?;
+    let role =
+        Role::parse(role).ok_or_else(|| ValidationErrors::single("role", "Select a role"))?;
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    people::find_in_partnership(&mut tx.conn(), actor.partnership_id, id).await?.ok_or(ServiceError::NotFound)?;
-    if !roles::grant(&mut tx.conn(), actor.partnership_id, id, role, Some(actor.person_id), now).await? {
+    people::find_in_partnership(&mut tx.conn(), actor.partnership_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !roles::grant(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        role,
+        Some(actor.person_id),
+        now,
+    )
+    .await?
+    {
         return Err(ValidationErrors::single("role", "This person already has that role").into());
     }
     let mut e = actor.entry("role.grant", "person", Some(id.to_string()));
@@ -126,15 +204,24 @@ pub async fn grant_role(svc: &Services, actor: &Actor, id: PersonId, role: &str)
 
 /// Revokes a role. An administrator cannot remove their own administrator role (so that a partnership
 /// is not left without one by accident).
-pub async fn revoke_role(svc: &Services, actor: &Actor, id: PersonId, role: &str) -> ServiceResult<()> {
+pub async fn revoke_role(
+    svc: &Services,
+    actor: &Actor,
+    id: PersonId,
+    role: &str,
+) -> ServiceResult<()> {
     actor.require(Permission::ManagePeople)?;
     let role = Role::parse(role).ok_or(ServiceError::NotFound)?;
     if id == actor.person_id && role == Role::PartnershipAdministrator {
-        return Err(ServiceError::Conflict("You cannot remove your own administrator role".into()));
+        return Err(ServiceError::Conflict(
+            "You cannot remove your own administrator role".into(),
+        ));
     }
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    people::find_in_partnership(&mut tx.conn(), actor.partnership_id, id).await?.ok_or(ServiceError::NotFound)?;
+    people::find_in_partnership(&mut tx.conn(), actor.partnership_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if !roles::revoke(&mut tx.conn(), actor.partnership_id, id, role).await? {
         return Err(ServiceError::NotFound);
     }
@@ -147,21 +234,40 @@ pub async fn revoke_role(svc: &Services, actor: &Actor, id: PersonId, role: &str
 }
 
 /// Disables or re-enables an account; disabling ends its sessions and revokes its API tokens at once.
-pub async fn set_disabled(svc: &Services, actor: &Actor, id: PersonId, disabled: bool) -> ServiceResult<()> {
+pub async fn set_disabled(
+    svc: &Services,
+    actor: &Actor,
+    id: PersonId,
+    disabled: bool,
+) -> ServiceResult<()> {
     actor.require(Permission::ManagePeople)?;
     if id == actor.person_id && disabled {
-        return Err(ServiceError::Conflict("You cannot disable your own account".into()));
+        return Err(ServiceError::Conflict(
+            "You cannot disable your own account".into(),
+        ));
     }
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let before = people::find_in_partnership(&mut tx.conn(), actor.partnership_id, id).await?.ok_or(ServiceError::NotFound)?;
+    let before = people::find_in_partnership(&mut tx.conn(), actor.partnership_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     people::set_disabled(&mut tx.conn(), id, disabled.then_some(now), now).await?;
     if disabled {
         sessions::end_all_for_person(&mut tx.conn(), id, "account_disabled", now).await?;
         tokens::revoke_all_for_person(&mut tx.conn(), id, now).await?;
     }
-    let after = people::find(&mut tx.conn(), id).await?.ok_or(ServiceError::NotFound)?;
-    let mut e = actor.entry(if disabled { "person.disable" } else { "person.enable" }, "person", Some(id.to_string()));
+    let after = people::find(&mut tx.conn(), id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut e = actor.entry(
+        if disabled {
+            "person.disable"
+        } else {
+            "person.enable"
+        },
+        "person",
+        Some(id.to_string()),
+    );
     e.before = Some(person_json(&before));
     e.after = Some(person_json(&after));
     audit_log::append(&mut tx.conn(), &e, now).await?;
@@ -192,14 +298,23 @@ pub async fn change_password(
 ) -> ServiceResult<()> {
     let now = svc.now();
     let mut pc = svc.db.acquire().await?;
-    let person = people::find(&mut pc.conn(), identity.person_id).await?.ok_or(ServiceError::NotFound)?;
+    let person = people::find(&mut pc.conn(), identity.person_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     drop(pc);
     let mut errors = ValidationErrors::new();
-    if !svc.passwords.verify(person.password_hash.as_deref(), current).await {
+    if !svc
+        .passwords
+        .verify(person.password_hash.as_deref(), current)
+        .await
+    {
         errors.add("current_password", "Your current password is not right");
     }
     let local = person.email.split('@').next().unwrap_or("").to_owned();
-    if let Some(m) = password::check(new, &[&local, &person.name, &svc.config.service_name, "safeguard"]) {
+    if let Some(m) = password::check(
+        new,
+        &[&local, &person.name, &svc.config.service_name, "safeguard"],
+    ) {
         errors.add("new_password", m);
     } else if new != confirm {
         errors.add("confirm_password", "The passwords do not match");
@@ -207,16 +322,32 @@ pub async fn change_password(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let hash = svc.passwords.hash(new).await.map_err(ServiceError::Internal)?;
+    let hash = svc
+        .passwords
+        .hash(new)
+        .await
+        .map_err(ServiceError::Internal)?;
     let mut tx = svc.db.begin().await?;
     people::set_password_hash(&mut tx.conn(), person.id(), &hash, now).await?;
     // End every other session of this person.
     for s in sessions::list_open_for_person(&mut tx.conn(), person.id(), now).await? {
         if Some(safeguard_domain::SessionId(s.session_id)) != identity.session_id {
-            sessions::end(&mut tx.conn(), safeguard_domain::SessionId(s.session_id), None, "password_changed", now).await?;
+            sessions::end(
+                &mut tx.conn(),
+                safeguard_domain::SessionId(s.session_id),
+                None,
+                "password_changed",
+                now,
+            )
+            .await?;
         }
     }
-    audit_log::append(&mut tx.conn(), &self_entry(identity, meta, "person.change_password"), now).await?;
+    audit_log::append(
+        &mut tx.conn(),
+        &self_entry(identity, meta, "person.change_password"),
+        now,
+    )
+    .await?;
     outbox::enqueue(
         &mut tx.conn(),
         identity.partnership.as_ref().map(|p| p.id()),
@@ -238,9 +369,13 @@ pub async fn change_password(
 pub async fn start_totp(svc: &Services, identity: &Identity) -> ServiceResult<String> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let person = people::find(&mut tx.conn(), identity.person_id).await?.ok_or(ServiceError::NotFound)?;
+    let person = people::find(&mut tx.conn(), identity.person_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if person.has_totp() {
-        return Err(ServiceError::Conflict("Two-factor authentication is already on".into()));
+        return Err(ServiceError::Conflict(
+            "Two-factor authentication is already on".into(),
+        ));
     }
     let secret = match person.totp_secret {
         Some(s) => s,
@@ -255,18 +390,46 @@ pub async fn start_totp(svc: &Services, identity: &Identity) -> ServiceResult<St
 }
 
 /// Confirms enrolment with a code from the app.
-pub async fn confirm_totp(svc: &Services, identity: &Identity, code: &str, meta: &RequestMeta) -> ServiceResult<()> {
+pub async fn confirm_totp(
+    svc: &Services,
+    identity: &Identity,
+    code: &str,
+    meta: &RequestMeta,
+) -> ServiceResult<()> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let person = people::find(&mut tx.conn(), identity.person_id).await?.ok_or(ServiceError::NotFound)?;
+    let person = people::find(&mut tx.conn(), identity.person_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let Some(secret) = person.totp_secret.clone() else {
-        return Err(ValidationErrors::single("code", "Start again: set up your authenticator app first").into());
+        return Err(ValidationErrors::single(
+            "code",
+            "Start again: set up your authenticator app first",
+        )
+        .into());
     };
     let Some(step) = totp::verify(&secret, code, now, person.totp_last_step) else {
-        return Err(ValidationErrors::single("code", "Enter the 6-digit code shown in your authenticator app").into());
+        return Err(ValidationErrors::single(
+            "code",
+            "Enter the 6-digit code shown in your authenticator app",
+        )
+        .into());
     };
-    people::set_totp(&mut tx.conn(), person.id(), Some(&secret), Some(now), Some(step), now).await?;
-    audit_log::append(&mut tx.conn(), &self_entry(identity, meta, "person.enable_totp"), now).await?;
+    people::set_totp(
+        &mut tx.conn(),
+        person.id(),
+        Some(&secret),
+        Some(now),
+        Some(step),
+        now,
+    )
+    .await?;
+    audit_log::append(
+        &mut tx.conn(),
+        &self_entry(identity, meta, "person.enable_totp"),
+        now,
+    )
+    .await?;
     outbox::enqueue(
         &mut tx.conn(),
         identity.partnership.as_ref().map(|p| p.id()),
@@ -285,20 +448,40 @@ pub async fn confirm_totp(svc: &Services, identity: &Identity, code: &str, meta:
 }
 
 /// CLI and administrator reset: sets a new password for a person and ends their sessions.
-pub async fn reset_password_by_email(svc: &Services, email: &str, new_password: &str) -> ServiceResult<()> {
+pub async fn reset_password_by_email(
+    svc: &Services,
+    email: &str,
+    new_password: &str,
+) -> ServiceResult<()> {
     let now = svc.now();
     let mut pc = svc.db.acquire().await?;
-    let person = people::find_by_email(&mut pc.conn(), &email.trim().to_lowercase()).await?.ok_or(ServiceError::NotFound)?;
+    let person = people::find_by_email(&mut pc.conn(), &email.trim().to_lowercase())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     drop(pc);
     let local = person.email.split('@').next().unwrap_or("").to_owned();
-    if let Some(m) = password::check(new_password, &[&local, &person.name, &svc.config.service_name]) {
+    if let Some(m) = password::check(
+        new_password,
+        &[&local, &person.name, &svc.config.service_name],
+    ) {
         return Err(ValidationErrors::single("password", m).into());
     }
-    let hash = svc.passwords.hash(new_password).await.map_err(ServiceError::Internal)?;
+    let hash = svc
+        .passwords
+        .hash(new_password)
+        .await
+        .map_err(ServiceError::Internal)?;
     let mut tx = svc.db.begin().await?;
     people::set_password_hash(&mut tx.conn(), person.id(), &hash, now).await?;
     sessions::end_all_for_person(&mut tx.conn(), person.id(), "password_reset", now).await?;
-    let e = NewEntry { actor_person_id: None, ..NewEntry::new("person.reset_password", "person", Some(person.id().to_string())) };
+    let e = NewEntry {
+        actor_person_id: None,
+        ..NewEntry::new(
+            "person.reset_password",
+            "person",
+            Some(person.id().to_string()),
+        )
+    };
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     svc.identities.clear();
@@ -309,7 +492,9 @@ pub async fn reset_password_by_email(svc: &Services, email: &str, new_password: 
 pub async fn disable_by_email(svc: &Services, email: &str) -> ServiceResult<()> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let person = people::find_by_email(&mut tx.conn(), &email.trim().to_lowercase()).await?.ok_or(ServiceError::NotFound)?;
+    let person = people::find_by_email(&mut tx.conn(), &email.trim().to_lowercase())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     people::set_disabled(&mut tx.conn(), person.id(), Some(now), now).await?;
     sessions::end_all_for_person(&mut tx.conn(), person.id(), "account_disabled", now).await?;
     tokens::revoke_all_for_person(&mut tx.conn(), person.id(), now).await?;
@@ -333,14 +518,25 @@ pub async fn add_from_cli(
 ) -> ServiceResult<PersonId> {
     let now = svc.now();
     let mut errors = ValidationErrors::new();
-    let email = safeguard_domain::people::Email::parse(email).map_err(|m| ValidationErrors::single("email", m))?;
+    let email = safeguard_domain::people::Email::parse(email)
+        .map_err(|m| ValidationErrors::single("email", m))?;
     let role = Role::parse(role).ok_or_else(|| {
         ValidationErrors::single(
             "role",
-            format!("unknown role; use one of: {}", Role::ALL.iter().map(|r| r.slug()).collect::<Vec<_>>().join(", ")),
+            format!(
+                "unknown role; use one of: {}",
+                Role::ALL
+                    .iter()
+                    .map(|r| r.slug())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         )
     })?;
-    if let Some(m) = password::check(password, &[email.local_part(), name, &svc.config.service_name]) {
+    if let Some(m) = password::check(
+        password,
+        &[email.local_part(), name, &svc.config.service_name],
+    ) {
         errors.add("password", m);
     }
     if name.trim().is_empty() {
@@ -349,32 +545,65 @@ pub async fn add_from_cli(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let hash = svc.passwords.hash(password).await.map_err(ServiceError::Internal)?;
+    let hash = svc
+        .passwords
+        .hash(password)
+        .await
+        .map_err(ServiceError::Internal)?;
     let mut tx = svc.db.begin().await?;
     let p = safeguard_store::partnerships::find_by_slug(&mut tx.conn(), partnership_slug)
         .await?
-        .ok_or_else(|| ValidationErrors::single("partnership", format!("no partnership with slug {partnership_slug:?}")))?;
+        .ok_or_else(|| {
+            ValidationErrors::single(
+                "partnership",
+                format!("no partnership with slug {partnership_slug:?}"),
+            )
+        })?;
     let org = organisations::find_by_name(&mut tx.conn(), organisation)
         .await?
-        .ok_or_else(|| ValidationErrors::single("organisation", format!("no organisation named {organisation:?}")))?;
-    organisations::find_in_partnership(&mut tx.conn(), p.id(), safeguard_domain::OrganisationId(org.organisation_id))
-        .await?
-        .ok_or_else(|| ValidationErrors::single("organisation", "that organisation does not belong to that partnership"))?;
+        .ok_or_else(|| {
+            ValidationErrors::single(
+                "organisation",
+                format!("no organisation named {organisation:?}"),
+            )
+        })?;
+    organisations::find_in_partnership(
+        &mut tx.conn(),
+        p.id(),
+        safeguard_domain::OrganisationId(org.organisation_id),
+    )
+    .await?
+    .ok_or_else(|| {
+        ValidationErrors::single(
+            "organisation",
+            "that organisation does not belong to that partnership",
+        )
+    })?;
     let id = match people::find_by_email(&mut tx.conn(), email.as_str()).await? {
         Some(existing) => existing.id(),
         None => {
             let id = PersonId::new();
-            people::insert(&mut tx.conn(), id, safeguard_domain::OrganisationId(org.organisation_id), email.as_str(), name.trim(), Some(&hash), now)
-                .await?;
+            people::insert(
+                &mut tx.conn(),
+                id,
+                safeguard_domain::OrganisationId(org.organisation_id),
+                email.as_str(),
+                name.trim(),
+                Some(&hash),
+                now,
+            )
+            .await?;
             id
         }
     };
     roles::grant(&mut tx.conn(), p.id(), id, role, None, now).await?;
     let mut e = NewEntry::new("person.create", "person", Some(id.to_string()));
     e.partnership_id = Some(p.partnership_id);
-    e.after = Some(json!({"name": name.trim(), "email": email.as_str(), "role": role.slug(), "via": "cli"}).to_string());
+    e.after = Some(
+        json!({"name": name.trim(), "email": email.as_str(), "role": role.slug(), "via": "cli"})
+            .to_string(),
+    );
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok(id)
 }
-

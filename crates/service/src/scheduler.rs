@@ -1,8 +1,8 @@
 //! The scheduler: periodic jobs that run once per slot across every instance sharing a database
 //! (each run claims its `(job, slot)` row first; see `store::jobs`), plus the outbox worker.
 
-use crate::mail::{Mailer, deliver_due};
 use crate::Services;
+use crate::mail::{Mailer, deliver_due};
 use chrono::{DateTime, Timelike, Utc};
 use safeguard_store::{jobs, sessions, sign_in_attempts};
 use std::time::Duration;
@@ -26,7 +26,13 @@ pub fn slot(every: Every, at: DateTime<Utc>) -> String {
 }
 
 /// Runs `job` for the slot containing `now` if no instance has yet. Returns true if it ran here.
-pub async fn run_once<F, Fut>(svc: &Services, instance: &str, job: &str, every: Every, f: F) -> anyhow::Result<bool>
+pub async fn run_once<F, Fut>(
+    svc: &Services,
+    instance: &str,
+    job: &str,
+    every: Every,
+    f: F,
+) -> anyhow::Result<bool>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<String>>,
@@ -55,7 +61,9 @@ pub async fn tick(svc: &Services, instance: &str) -> anyhow::Result<()> {
         let mut pc = svc.db.acquire().await?;
         let n = sessions::sweep(&mut pc.conn(), now).await?;
         let m = sign_in_attempts::sweep(&mut pc.conn(), now - chrono::Duration::days(30)).await?;
-        Ok(format!("removed {n} old sessions and {m} old sign-in attempts"))
+        Ok(format!(
+            "removed {n} old sessions and {m} old sign-in attempts"
+        ))
     })
     .await?;
     if svc.now().hour() == 2 {
@@ -72,7 +80,12 @@ pub async fn tick(svc: &Services, instance: &str) -> anyhow::Result<()> {
 }
 
 /// Runs the outbox worker and the scheduler until `shutdown` changes.
-pub async fn run(svc: Services, mailer: Mailer, instance: String, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    svc: Services,
+    mailer: Mailer,
+    instance: String,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut interval = tokio::time::interval(Duration::from_secs(5));
     let mut ticks: u64 = 0;
     loop {

@@ -38,7 +38,10 @@ pub async fn create(
         Some(d) => match d.parse::<i64>() {
             Ok(n) if (1..=365).contains(&n) => n,
             _ => {
-                errors.add("days", "Expiry must be a whole number of days between 1 and 365");
+                errors.add(
+                    "days",
+                    "Expiry must be a whole number of days between 1 and 365",
+                );
                 0
             }
         },
@@ -65,8 +68,15 @@ pub async fn create(
         now,
     )
     .await?;
-    audit_log::append(&mut tx.conn(), &entry(identity, meta, "api_token.create", id), now).await?;
-    let t = tokens::find_for_person(&mut tx.conn(), identity.person_id, id).await?.ok_or(ServiceError::NotFound)?;
+    audit_log::append(
+        &mut tx.conn(),
+        &entry(identity, meta, "api_token.create", id),
+        now,
+    )
+    .await?;
+    let t = tokens::find_for_person(&mut tx.conn(), identity.person_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     tx.commit().await?;
     Ok((t, token))
 }
@@ -78,13 +88,23 @@ pub async fn list(svc: &Services, identity: &Identity) -> ServiceResult<Vec<ApiT
 }
 
 /// Revokes one of the caller's tokens.
-pub async fn revoke(svc: &Services, identity: &Identity, id: ApiTokenId, meta: &RequestMeta) -> ServiceResult<()> {
+pub async fn revoke(
+    svc: &Services,
+    identity: &Identity,
+    id: ApiTokenId,
+    meta: &RequestMeta,
+) -> ServiceResult<()> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
     if !tokens::revoke(&mut tx.conn(), identity.person_id, id, now).await? {
         return Err(ServiceError::NotFound);
     }
-    audit_log::append(&mut tx.conn(), &entry(identity, meta, "api_token.revoke", id), now).await?;
+    audit_log::append(
+        &mut tx.conn(),
+        &entry(identity, meta, "api_token.revoke", id),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     svc.identities.clear();
     Ok(())
@@ -94,9 +114,10 @@ pub async fn revoke(svc: &Services, identity: &Identity, id: ApiTokenId, meta: &
 pub async fn issue_for_email(svc: &Services, email: &str, days: i64) -> ServiceResult<String> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let person = safeguard_store::people::find_by_email(&mut tx.conn(), &email.trim().to_lowercase())
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let person =
+        safeguard_store::people::find_by_email(&mut tx.conn(), &email.trim().to_lowercase())
+            .await?
+            .ok_or(ServiceError::NotFound)?;
     let p = safeguard_store::partnerships::list_for_person(&mut tx.conn(), person.id())
         .await?
         .into_iter()
@@ -104,8 +125,18 @@ pub async fn issue_for_email(svc: &Services, email: &str, days: i64) -> ServiceR
         .ok_or(ServiceError::NotFound)?;
     let token = new_token(PREFIX);
     let id = ApiTokenId::new();
-    tokens::insert(&mut tx.conn(), id, person.id(), p.id(), "issued from the command line", &hash_token(&token), &token[..PREFIX.len() + 6], now + Duration::days(days), now)
-        .await?;
+    tokens::insert(
+        &mut tx.conn(),
+        id,
+        person.id(),
+        p.id(),
+        "issued from the command line",
+        &hash_token(&token),
+        &token[..PREFIX.len() + 6],
+        now + Duration::days(days),
+        now,
+    )
+    .await?;
     let mut e = NewEntry::new("api_token.create", "api_token", Some(id.to_string()));
     e.partnership_id = Some(p.partnership_id);
     e.actor_person_id = Some(person.person_id);

@@ -62,7 +62,12 @@ pub async fn append(c: &mut Conn<'_>, entry: &NewEntry, now: DateTime<Utc>) -> R
     let chain = safeguard_domain::audit::chain_for(entry.partnership_id.map(PartnershipId));
     // language=SQL
     let sql = "insert into audit_chain (chain, head_seq, head_hash) values ($1, 0, $2) on conflict (chain) do nothing";
-    on_conn!(c, |e| sqlx::query(sql).bind(&chain).bind(GENESIS).execute(e).await.map(|r| r.rows_affected()))?;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(&chain)
+        .bind(GENESIS)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     // The update takes the chain's row lock until the transaction ends.
     let sql = "update audit_chain set head_seq = head_seq + 1 where chain = $1 returning head_seq, head_hash";
     let (seq, prev_hash): (i64, String) =
@@ -88,9 +93,16 @@ pub async fn append(c: &mut Conn<'_>, entry: &NewEntry, now: DateTime<Utc>) -> R
         .bind(&entry.ip)
         .bind(&prev_hash)
         .bind(&hash)
-        .execute(e).await.map(|r| r.rows_affected()))?;
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     let sql = "update audit_chain set head_hash = $2 where chain = $1";
-    on_conn!(c, |e| sqlx::query(sql).bind(&chain).bind(&hash).execute(e).await.map(|r| r.rows_affected()))?;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(&chain)
+        .bind(&hash)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(Entry {
         chain,
         seq,
@@ -119,14 +131,30 @@ pub async fn chains(c: &mut Conn<'_>) -> Result<Vec<(String, i64, String)>> {
 /// The head of one chain.
 pub async fn chain_head(c: &mut Conn<'_>, chain: &str) -> Result<Option<(i64, String)>> {
     let sql = "select head_seq, head_hash from audit_chain where chain = $1";
-    Ok(on_conn!(c, |e| sqlx::query_as(sql).bind(chain).fetch_optional(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as(sql)
+        .bind(chain)
+        .fetch_optional(e)
+        .await)?)
 }
 
 /// Entries of a chain after `after_seq`, in order, at most `limit` (for verification in batches).
-pub async fn chain_batch(c: &mut Conn<'_>, chain: &str, after_seq: i64, limit: i64) -> Result<Vec<Entry>> {
-    let sql = format!("select {COLUMNS} from audit_entry e where e.chain = $1 and e.seq > $2 order by e.seq limit $3");
-    let rows: Vec<EntryRow> =
-        on_conn!(c, |e| sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(chain).bind(after_seq).bind(limit).fetch_all(e).await)?;
+pub async fn chain_batch(
+    c: &mut Conn<'_>,
+    chain: &str,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<Entry>> {
+    let sql = format!(
+        "select {COLUMNS} from audit_entry e where e.chain = $1 and e.seq > $2 order by e.seq limit $3"
+    );
+    let rows: Vec<EntryRow> = on_conn!(c, |e| sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(chain)
+    .bind(after_seq)
+    .bind(limit)
+    .fetch_all(e)
+    .await)?;
     Ok(rows.into_iter().map(Entry::from).collect())
 }
 
@@ -204,32 +232,36 @@ pub async fn list_for_partnership(
         "select e.seq, e.at, e.actor_person_id, p.name as actor_name, o.name as actor_organisation_name, e.action, \
          e.target_type, e.target_id, e.before_json, e.after_json, e.request_id {FILTER} order by e.seq desc limit $10 offset $11"
     );
-    let rows = on_conn!(c, |e| sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(&chain)
-        .bind(i64::from(f.actor.is_some()))
-        .bind(f.actor.unwrap_or(Uuid::nil()))
-        .bind(&action)
-        .bind(&target)
-        .bind(i64::from(f.from.is_some()))
-        .bind(f.from.unwrap_or(epoch))
-        .bind(i64::from(f.to.is_some()))
-        .bind(f.to.unwrap_or(epoch))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(e)
-        .await)?;
+    let rows = on_conn!(c, |e| sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(&chain)
+    .bind(i64::from(f.actor.is_some()))
+    .bind(f.actor.unwrap_or(Uuid::nil()))
+    .bind(&action)
+    .bind(&target)
+    .bind(i64::from(f.from.is_some()))
+    .bind(f.from.unwrap_or(epoch))
+    .bind(i64::from(f.to.is_some()))
+    .bind(f.to.unwrap_or(epoch))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(e)
+    .await)?;
     let count_sql = format!("select count(*) {FILTER}");
-    let total: i64 = on_conn!(c, |e| sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
-        .bind(&chain)
-        .bind(i64::from(f.actor.is_some()))
-        .bind(f.actor.unwrap_or(Uuid::nil()))
-        .bind(&action)
-        .bind(&target)
-        .bind(i64::from(f.from.is_some()))
-        .bind(f.from.unwrap_or(epoch))
-        .bind(i64::from(f.to.is_some()))
-        .bind(f.to.unwrap_or(epoch))
-        .fetch_one(e)
-        .await)?;
+    let total: i64 = on_conn!(c, |e| sqlx::query_scalar(sqlx::AssertSqlSafe(
+        count_sql.as_str()
+    ))
+    .bind(&chain)
+    .bind(i64::from(f.actor.is_some()))
+    .bind(f.actor.unwrap_or(Uuid::nil()))
+    .bind(&action)
+    .bind(&target)
+    .bind(i64::from(f.from.is_some()))
+    .bind(f.from.unwrap_or(epoch))
+    .bind(i64::from(f.to.is_some()))
+    .bind(f.to.unwrap_or(epoch))
+    .fetch_one(e)
+    .await)?;
     Ok((rows, total))
 }

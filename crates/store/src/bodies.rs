@@ -50,8 +50,14 @@ pub async fn upsert_by_name(
 }
 
 /// A partnership's bodies: the board first, then sub-groups, then task-and-finish groups.
-pub async fn list_for_partnership(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<Body>> {
+pub async fn list_for_partnership(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+) -> Result<Vec<Body>> {
     let sql = "select body_id, partnership_id, name, kind, meeting_frequency, created_at, updated_at from body \
                where partnership_id = $1 order by case kind when 'board' then 0 when 'sub_group' then 1 else 2 end, name";
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Body>(sql).bind(partnership.0).fetch_all(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Body>(sql)
+        .bind(partnership.0)
+        .fetch_all(e)
+        .await)?)
 }

@@ -129,7 +129,11 @@ pub struct PoolSettings {
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        Self { max_connections: 8, busy_timeout: Duration::from_secs(5), create_if_missing: true }
+        Self {
+            max_connections: 8,
+            busy_timeout: Duration::from_secs(5),
+            create_if_missing: true,
+        }
     }
 }
 
@@ -194,15 +198,31 @@ impl Db {
         match self {
             Db::Sqlite(p) => {
                 let mut c = p.acquire().await.map_err(|e| e.to_string())?;
-                let jm: String = sqlx::query_scalar("pragma journal_mode").fetch_one(&mut *c).await.map_err(|e| e.to_string())?;
-                let sync: i64 = sqlx::query_scalar("pragma synchronous").fetch_one(&mut *c).await.map_err(|e| e.to_string())?;
-                let fk: i64 = sqlx::query_scalar("pragma foreign_keys").fetch_one(&mut *c).await.map_err(|e| e.to_string())?;
-                let bt: i64 = sqlx::query_scalar("pragma busy_timeout").fetch_one(&mut *c).await.map_err(|e| e.to_string())?;
+                let jm: String = sqlx::query_scalar("pragma journal_mode")
+                    .fetch_one(&mut *c)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let sync: i64 = sqlx::query_scalar("pragma synchronous")
+                    .fetch_one(&mut *c)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let fk: i64 = sqlx::query_scalar("pragma foreign_keys")
+                    .fetch_one(&mut *c)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let bt: i64 = sqlx::query_scalar("pragma busy_timeout")
+                    .fetch_one(&mut *c)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 if !jm.eq_ignore_ascii_case("wal") {
-                    return Err(format!("SQLite journal_mode is {jm}, expected wal (is the database on a filesystem that supports WAL?)"));
+                    return Err(format!(
+                        "SQLite journal_mode is {jm}, expected wal (is the database on a filesystem that supports WAL?)"
+                    ));
                 }
                 if sync < 2 {
-                    return Err(format!("SQLite synchronous is {sync}, expected 2 (FULL) or 3 (EXTRA)"));
+                    return Err(format!(
+                        "SQLite synchronous is {sync}, expected 2 (FULL) or 3 (EXTRA)"
+                    ));
                 }
                 if fk != 1 {
                     return Err("SQLite foreign_keys is off".into());
@@ -210,18 +230,23 @@ impl Db {
                 if bt <= 0 {
                     return Err("SQLite busy_timeout is not set".into());
                 }
-                Ok(format!("sqlite journal_mode={jm} synchronous={sync} foreign_keys={fk} busy_timeout={bt}ms"))
+                Ok(format!(
+                    "sqlite journal_mode={jm} synchronous={sync} foreign_keys={fk} busy_timeout={bt}ms"
+                ))
             }
             Db::Pg(p) => {
                 let mut c = p.acquire().await.map_err(|e| e.to_string())?;
                 let mut out = Vec::new();
                 for setting in ["fsync", "synchronous_commit", "full_page_writes"] {
-                    let v: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("show {setting}")))
-                        .fetch_one(&mut *c)
-                        .await
-                        .map_err(|e| e.to_string())?;
+                    let v: String =
+                        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("show {setting}")))
+                            .fetch_one(&mut *c)
+                            .await
+                            .map_err(|e| e.to_string())?;
                     if v == "off" {
-                        return Err(format!("PostgreSQL {setting} is off: Safeguard needs it on so that acknowledged writes are durable"));
+                        return Err(format!(
+                            "PostgreSQL {setting} is off: Safeguard needs it on so that acknowledged writes are durable"
+                        ));
                     }
                     out.push(format!("{setting}={v}"));
                 }
@@ -250,7 +275,9 @@ impl Db {
     pub async fn ping(&self) -> Result<()> {
         let mut c = self.acquire().await?;
         let mut conn = c.conn();
-        let _: i64 = on_conn!(&mut conn, |e| sqlx::query_scalar("select 1").fetch_one(e).await)?;
+        let _: i64 = on_conn!(&mut conn, |e| sqlx::query_scalar("select 1")
+            .fetch_one(e)
+            .await)?;
         Ok(())
     }
 
@@ -269,7 +296,9 @@ impl Db {
                 sqlx::query("vacuum into $1").bind(path).execute(p).await?;
                 Ok(())
             }
-            Db::Pg(_) => Err(StoreError::Conflict("sqlite_backup called on PostgreSQL".into())),
+            Db::Pg(_) => Err(StoreError::Conflict(
+                "sqlite_backup called on PostgreSQL".into(),
+            )),
         }
     }
 }

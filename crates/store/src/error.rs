@@ -21,13 +21,19 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::Database(d) => {
-                if d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation() {
-                    let what = d.constraint().map(str::to_owned).unwrap_or_else(|| d.message().to_owned());
+                if d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation()
+                {
+                    let what = d
+                        .constraint()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| d.message().to_owned());
                     return StoreError::Conflict(what);
                 }
                 // SQLITE_BUSY (5) / SQLITE_LOCKED (6); PostgreSQL serialization failure / deadlock
                 match d.code().as_deref() {
-                    Some("5") | Some("6") | Some("517") | Some("40001") | Some("40P01") => StoreError::Busy(e),
+                    Some("5") | Some("6") | Some("517") | Some("40001") | Some("40P01") => {
+                        StoreError::Busy(e)
+                    }
                     _ => StoreError::Db(e),
                 }
             }

@@ -35,9 +35,22 @@ pub async fn upsert_by_name(
     // language=SQL
     let sql = r#"insert into organisation (organisation_id, name, kind, category, created_at, updated_at)
                  values ($1, $2, $3, $4, $5, $5) on conflict (name) do nothing"#;
-    on_conn!(c, |e| sqlx::query(sql).bind(Uuid::new_v4()).bind(name).bind(kind).bind(category).bind(now).execute(e).await.map(|r| r.rows_affected()))?;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(Uuid::new_v4())
+        .bind(name)
+        .bind(kind)
+        .bind(category)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     let sql = format!("select {COLUMNS} from organisation o where o.name = $1");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Organisation>(sqlx::AssertSqlSafe(sql.as_str())).bind(name).fetch_one(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Organisation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(name)
+    .fetch_one(e)
+    .await)?)
 }
 
 /// Adds an organisation to a partnership (no-op if it is already a member).
@@ -50,17 +63,31 @@ pub async fn add_to_partnership(
     // language=SQL
     let sql = r#"insert into partnership_organisation (partnership_id, organisation_id, joined_at)
                  values ($1, $2, $3) on conflict (partnership_id, organisation_id) do nothing"#;
-    on_conn!(c, |e| sqlx::query(sql).bind(partnership.0).bind(organisation.0).bind(now).execute(e).await.map(|r| r.rows_affected()))?;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(organisation.0)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// The organisations that belong to a partnership, statutory partners first, then by name.
-pub async fn list_for_partnership(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<Organisation>> {
+pub async fn list_for_partnership(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+) -> Result<Vec<Organisation>> {
     let sql = format!(
         "select {COLUMNS} from organisation o join partnership_organisation po on po.organisation_id = o.organisation_id \
          where po.partnership_id = $1 order by case when o.kind = 'relevant_agency' then 1 else 0 end, o.name"
     );
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Organisation>(sqlx::AssertSqlSafe(sql.as_str())).bind(partnership.0).fetch_all(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Organisation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .fetch_all(e)
+    .await)?)
 }
 
 /// One organisation, only if it belongs to the partnership.
@@ -73,11 +100,22 @@ pub async fn find_in_partnership(
         "select {COLUMNS} from organisation o join partnership_organisation po on po.organisation_id = o.organisation_id \
          where po.partnership_id = $1 and o.organisation_id = $2"
     );
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Organisation>(sqlx::AssertSqlSafe(sql.as_str())).bind(partnership.0).bind(id.0).fetch_optional(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Organisation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(id.0)
+    .fetch_optional(e)
+    .await)?)
 }
 
 /// An organisation by name (platform-level; for the CLI).
 pub async fn find_by_name(c: &mut Conn<'_>, name: &str) -> Result<Option<Organisation>> {
     let sql = format!("select {COLUMNS} from organisation o where lower(o.name) = lower($1)");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Organisation>(sqlx::AssertSqlSafe(sql.as_str())).bind(name).fetch_optional(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Organisation>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(name)
+    .fetch_optional(e)
+    .await)?)
 }

@@ -54,34 +54,65 @@ pub async fn enqueue(
         .bind(subject)
         .bind(body)
         .bind(now)
-        .execute(e).await.map(|r| r.rows_affected()))?;
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(id)
 }
 
 /// Messages due for sending.
 pub async fn due(c: &mut Conn<'_>, now: DateTime<Utc>, limit: i64) -> Result<Vec<Message>> {
-    let sql = format!("select {COLUMNS} from outbox_message where status = 'pending' and next_attempt_at <= $1 order by next_attempt_at limit $2");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(limit).fetch_all(e).await)?)
+    let sql = format!(
+        "select {COLUMNS} from outbox_message where status = 'pending' and next_attempt_at <= $1 order by next_attempt_at limit $2"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Message>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(e)
+    .await)?)
 }
 
 /// Claims a due message for sending by pushing its next attempt into the future; returns false when
 /// another instance claimed it first.
-pub async fn claim(c: &mut Conn<'_>, id: MessageId, seen_next: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool> {
+pub async fn claim(
+    c: &mut Conn<'_>,
+    id: MessageId,
+    seen_next: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool> {
     let sql = "update outbox_message set next_attempt_at = $3, attempts = attempts + 1 \
                where message_id = $1 and status = 'pending' and next_attempt_at = $2";
-    let n = on_conn!(c, |e| sqlx::query(sql).bind(id.0).bind(seen_next).bind(until).execute(e).await.map(|r| r.rows_affected()))?;
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(id.0)
+        .bind(seen_next)
+        .bind(until)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 /// Marks a message sent.
 pub async fn mark_sent(c: &mut Conn<'_>, id: MessageId, now: DateTime<Utc>) -> Result<()> {
     let sql = "update outbox_message set status = 'sent', sent_at = $2, last_error = null where message_id = $1";
-    on_conn!(c, |e| sqlx::query(sql).bind(id.0).bind(now).execute(e).await.map(|r| r.rows_affected()))?;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(id.0)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Records a failure: retry at `retry_at`, or give up (`None`).
-pub async fn mark_failed(c: &mut Conn<'_>, id: MessageId, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<()> {
+pub async fn mark_failed(
+    c: &mut Conn<'_>,
+    id: MessageId,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<()> {
     let sql = "update outbox_message set last_error = $2, status = case when $3 = 1 then 'pending' else 'failed' end, \
                next_attempt_at = case when $3 = 1 then $4 else next_attempt_at end where message_id = $1";
     on_conn!(c, |e| sqlx::query(sql)
@@ -89,14 +120,22 @@ pub async fn mark_failed(c: &mut Conn<'_>, id: MessageId, error: &str, retry_at:
         .bind(error)
         .bind(i64::from(retry_at.is_some()))
         .bind(retry_at.unwrap_or(DateTime::<Utc>::UNIX_EPOCH))
-        .execute(e).await.map(|r| r.rows_affected()))?;
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Recent messages to an address (for tests and the operator).
 pub async fn list_to(c: &mut Conn<'_>, to: &str) -> Result<Vec<Message>> {
-    let sql = format!("select {COLUMNS} from outbox_message where to_address = $1 order by created_at");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(to).fetch_all(e).await)?)
+    let sql =
+        format!("select {COLUMNS} from outbox_message where to_address = $1 order by created_at");
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Message>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(to)
+    .fetch_all(e)
+    .await)?)
 }
 
 /// Counts by status (for metrics).

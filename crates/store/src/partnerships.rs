@@ -36,25 +36,52 @@ impl Partnership {
 const COLUMNS: &str = "partnership_id, slug, name, require_totp, session_idle_minutes, session_absolute_minutes, created_at, updated_at";
 
 /// Inserts a partnership, or does nothing when the slug exists. Returns the partnership with that slug.
-pub async fn upsert_by_slug(c: &mut Conn<'_>, slug: &str, name: &str, now: DateTime<Utc>) -> Result<Partnership> {
+pub async fn upsert_by_slug(
+    c: &mut Conn<'_>,
+    slug: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Partnership> {
     // language=SQL
     let sql = r#"insert into partnership (partnership_id, slug, name, created_at, updated_at)
                  values ($1, $2, $3, $4, $4) on conflict (slug) do nothing"#;
-    on_conn!(c, |e| sqlx::query(sql).bind(Uuid::new_v4()).bind(slug).bind(name).bind(now).execute(e).await.map(|r| r.rows_affected()))?;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(Uuid::new_v4())
+        .bind(slug)
+        .bind(name)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     let sql = format!("select {COLUMNS} from partnership where slug = $1");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(sqlx::AssertSqlSafe(sql.as_str())).bind(slug).fetch_one(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(slug)
+    .fetch_one(e)
+    .await)?)
 }
 
 /// Finds a partnership by id.
 pub async fn find(c: &mut Conn<'_>, id: PartnershipId) -> Result<Option<Partnership>> {
     let sql = format!("select {COLUMNS} from partnership where partnership_id = $1");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(sqlx::AssertSqlSafe(sql.as_str())).bind(id.0).fetch_optional(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(id.0)
+    .fetch_optional(e)
+    .await)?)
 }
 
 /// Finds a partnership by slug.
 pub async fn find_by_slug(c: &mut Conn<'_>, slug: &str) -> Result<Option<Partnership>> {
     let sql = format!("select {COLUMNS} from partnership where slug = $1");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(sqlx::AssertSqlSafe(sql.as_str())).bind(slug).fetch_optional(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(slug)
+    .fetch_optional(e)
+    .await)?)
 }
 
 /// The partnerships in which a person holds at least one role, by name.
@@ -63,13 +90,22 @@ pub async fn list_for_person(c: &mut Conn<'_>, person: PersonId) -> Result<Vec<P
         "select {COLUMNS} from partnership where partnership_id in \
          (select partnership_id from role_grant where person_id = $1) order by name"
     );
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(sqlx::AssertSqlSafe(sql.as_str())).bind(person.0).fetch_all(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(person.0)
+    .fetch_all(e)
+    .await)?)
 }
 
 /// Every partnership, by name (for the CLI and the generator).
 pub async fn list_all(c: &mut Conn<'_>) -> Result<Vec<Partnership>> {
     let sql = format!("select {COLUMNS} from partnership order by name");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Partnership>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .fetch_all(e)
+    .await)?)
 }
 
 /// Changes a partnership's sign-in settings.

@@ -77,29 +77,51 @@ pub async fn insert(
         .bind(name)
         .bind(password_hash)
         .bind(now)
-        .execute(e).await.map(|r| r.rows_affected()))?;
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Finds a person by email (platform-level: sign-in and the CLI).
 pub async fn find_by_email(c: &mut Conn<'_>, email: &str) -> Result<Option<Person>> {
     let sql = format!("select {COLUMNS} from person p where p.email = $1");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())).bind(email).fetch_optional(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Person>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(email)
+    .fetch_optional(e)
+    .await)?)
 }
 
 /// Finds a person by id (platform-level: the person's own session and account pages).
 pub async fn find(c: &mut Conn<'_>, id: PersonId) -> Result<Option<Person>> {
     let sql = format!("select {COLUMNS} from person p where p.person_id = $1");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())).bind(id.0).fetch_optional(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Person>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(id.0)
+    .fetch_optional(e)
+    .await)?)
 }
 
 /// Finds a person only if they hold a role in the partnership.
-pub async fn find_in_partnership(c: &mut Conn<'_>, partnership: PartnershipId, id: PersonId) -> Result<Option<Person>> {
+pub async fn find_in_partnership(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: PersonId,
+) -> Result<Option<Person>> {
     let sql = format!(
         "select {COLUMNS} from person p where p.person_id = $2 and exists \
          (select 1 from role_grant g where g.partnership_id = $1 and g.person_id = p.person_id)"
     );
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())).bind(partnership.0).bind(id.0).fetch_optional(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Person>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(id.0)
+    .fetch_optional(e)
+    .await)?)
 }
 
 /// A row of the people list.
@@ -137,7 +159,11 @@ pub struct PeopleFilter {
 }
 
 fn like_pattern(text: &str) -> String {
-    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -158,7 +184,13 @@ pub async fn list_in_partnership(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<PersonSummary>, i64)> {
-    let text = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(like_pattern).unwrap_or_default();
+    let text = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(like_pattern)
+        .unwrap_or_default();
     let role = filter.role.clone().unwrap_or_default();
     let has_org: i64 = i64::from(filter.organisation.is_some());
     let org = filter.organisation.unwrap_or(Uuid::nil());
@@ -169,33 +201,40 @@ pub async fn list_in_partnership(
         "select p.person_id, p.name, p.email, p.organisation_id, o.name as organisation_name, '' as roles, \
          p.disabled_at, p.last_sign_in_at {FILTER} order by lower(p.name), p.person_id limit $7 offset $8"
     );
-    let mut rows: Vec<PersonSummary> = on_conn!(c, |e| sqlx::query_as::<_, PersonSummary>(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(partnership.0)
-        .bind(&text)
-        .bind(&role)
-        .bind(has_org)
-        .bind(org)
-        .bind(disabled)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(e)
-        .await)?;
+    let mut rows: Vec<PersonSummary> = on_conn!(c, |e| sqlx::query_as::<_, PersonSummary>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(&text)
+    .bind(&role)
+    .bind(has_org)
+    .bind(org)
+    .bind(disabled)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(e)
+    .await)?;
     let count_sql = format!("select count(*) {FILTER}");
-    let total: i64 = on_conn!(c, |e| sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
-        .bind(partnership.0)
-        .bind(&text)
-        .bind(&role)
-        .bind(has_org)
-        .bind(org)
-        .bind(disabled)
-        .fetch_one(e)
-        .await)?;
+    let total: i64 = on_conn!(c, |e| sqlx::query_scalar(sqlx::AssertSqlSafe(
+        count_sql.as_str()
+    ))
+    .bind(partnership.0)
+    .bind(&text)
+    .bind(&role)
+    .bind(has_org)
+    .bind(org)
+    .bind(disabled)
+    .fetch_one(e)
+    .await)?;
     if !rows.is_empty() {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
         let grants = grants_for(c, partnership, &ids).await?;
         for r in &mut rows {
-            let mut mine: Vec<&str> =
-                grants.iter().filter(|(p, _)| *p == r.person_id).map(|(_, role)| role.as_str()).collect();
+            let mut mine: Vec<&str> = grants
+                .iter()
+                .filter(|(p, _)| *p == r.person_id)
+                .map(|(_, role)| role.as_str())
+                .collect();
             mine.sort_unstable();
             r.roles = mine.join(",");
         }
@@ -203,7 +242,11 @@ pub async fn list_in_partnership(
     Ok((rows, total))
 }
 
-async fn grants_for(c: &mut Conn<'_>, partnership: PartnershipId, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+async fn grants_for(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, String)>> {
     // One query for the whole page (no N+1): the ids go in as numbered parameters.
     let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
     let sql = format!(
@@ -211,7 +254,8 @@ async fn grants_for(c: &mut Conn<'_>, partnership: PartnershipId, ids: &[Uuid]) 
         placeholders.join(",")
     );
     Ok(on_conn!(c, |e| {
-        let mut q = sqlx::query_as::<_, (Uuid, String)>(sqlx::AssertSqlSafe(sql.as_str())).bind(partnership.0);
+        let mut q = sqlx::query_as::<_, (Uuid, String)>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(partnership.0);
         for id in ids {
             q = q.bind(*id);
         }
@@ -220,9 +264,20 @@ async fn grants_for(c: &mut Conn<'_>, partnership: PartnershipId, ids: &[Uuid]) 
 }
 
 /// Sets a new password hash.
-pub async fn set_password_hash(c: &mut Conn<'_>, id: PersonId, hash: &str, now: DateTime<Utc>) -> Result<bool> {
+pub async fn set_password_hash(
+    c: &mut Conn<'_>,
+    id: PersonId,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let sql = "update person set password_hash = $2, updated_at = $3 where person_id = $1";
-    let n = on_conn!(c, |e| sqlx::query(sql).bind(id.0).bind(hash).bind(now).execute(e).await.map(|r| r.rows_affected()))?;
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(id.0)
+        .bind(hash)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -252,20 +307,41 @@ pub async fn set_totp(
 /// uses of one code cannot both succeed). Returns false if the step was already used.
 pub async fn advance_totp_step(c: &mut Conn<'_>, id: PersonId, step: i64) -> Result<bool> {
     let sql = "update person set totp_last_step = $2 where person_id = $1 and (totp_last_step is null or totp_last_step < $2)";
-    let n = on_conn!(c, |e| sqlx::query(sql).bind(id.0).bind(step).execute(e).await.map(|r| r.rows_affected()))?;
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(id.0)
+        .bind(step)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 /// Disables (`Some(now)`) or re-enables (`None`) an account.
-pub async fn set_disabled(c: &mut Conn<'_>, id: PersonId, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<bool> {
+pub async fn set_disabled(
+    c: &mut Conn<'_>,
+    id: PersonId,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let sql = "update person set disabled_at = $2, updated_at = $3 where person_id = $1";
-    let n = on_conn!(c, |e| sqlx::query(sql).bind(id.0).bind(at).bind(now).execute(e).await.map(|r| r.rows_affected()))?;
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(id.0)
+        .bind(at)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 /// Records a successful sign-in.
 pub async fn record_sign_in(c: &mut Conn<'_>, id: PersonId, now: DateTime<Utc>) -> Result<()> {
     let sql = "update person set last_sign_in_at = $2 where person_id = $1";
-    on_conn!(c, |e| sqlx::query(sql).bind(id.0).bind(now).execute(e).await.map(|r| r.rows_affected()))?;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(id.0)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -30,7 +30,12 @@ pub async fn grant(
 }
 
 /// Revokes a role; returns false when the person did not hold it.
-pub async fn revoke(c: &mut Conn<'_>, partnership: PartnershipId, person: PersonId, role: Role) -> Result<bool> {
+pub async fn revoke(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    person: PersonId,
+    role: Role,
+) -> Result<bool> {
     let sql = "delete from role_grant where partnership_id = $1 and person_id = $2 and role = $3";
     let n = on_conn!(c, |e| sqlx::query(sql)
         .bind(partnership.0)
@@ -43,10 +48,17 @@ pub async fn revoke(c: &mut Conn<'_>, partnership: PartnershipId, person: Person
 }
 
 /// The roles a person holds in a partnership, in a stable order.
-pub async fn roles_of(c: &mut Conn<'_>, partnership: PartnershipId, person: PersonId) -> Result<Vec<Role>> {
+pub async fn roles_of(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    person: PersonId,
+) -> Result<Vec<Role>> {
     let sql = "select role from role_grant where partnership_id = $1 and person_id = $2";
-    let rows: Vec<String> =
-        on_conn!(c, |e| sqlx::query_scalar(sql).bind(partnership.0).bind(person.0).fetch_all(e).await)?;
+    let rows: Vec<String> = on_conn!(c, |e| sqlx::query_scalar(sql)
+        .bind(partnership.0)
+        .bind(person.0)
+        .fetch_all(e)
+        .await)?;
     let mut roles: Vec<Role> = rows.iter().filter_map(|r| Role::parse(r)).collect();
     roles.sort();
     Ok(roles)

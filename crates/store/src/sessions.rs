@@ -47,7 +47,8 @@ pub struct SessionRecord {
 impl SessionRecord {
     /// When the session stops being valid at the current last-seen time.
     pub fn expires_at(&self) -> DateTime<Utc> {
-        (self.last_seen_at + chrono::Duration::minutes(self.idle_minutes)).min(self.absolute_expires_at)
+        (self.last_seen_at + chrono::Duration::minutes(self.idle_minutes))
+            .min(self.absolute_expires_at)
     }
     /// Valid at `now`?
     pub fn is_live(&self, now: DateTime<Utc>) -> bool {
@@ -104,27 +105,51 @@ pub async fn insert(c: &mut Conn<'_>, s: &NewSession<'_>, now: DateTime<Utc>) ->
         .bind(s.absolute_expires_at)
         .bind(s.ip)
         .bind(s.user_agent)
-        .execute(e).await.map(|r| r.rows_affected()))?;
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Finds a session by its token hash (ended or not: callers check [`SessionRecord::is_live`]).
-pub async fn find_by_token_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<SessionRecord>> {
+pub async fn find_by_token_hash(
+    c: &mut Conn<'_>,
+    token_hash: &str,
+) -> Result<Option<SessionRecord>> {
     let sql = format!("{SELECT} where s.token_hash = $1");
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, SessionRecord>(sqlx::AssertSqlSafe(sql.as_str())).bind(token_hash).fetch_optional(e).await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, SessionRecord>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(token_hash)
+    .fetch_optional(e)
+    .await)?)
 }
 
 /// Records activity.
 pub async fn touch(c: &mut Conn<'_>, id: SessionId, now: DateTime<Utc>) -> Result<()> {
     let sql = "update session set last_seen_at = $2 where session_id = $1 and ended_at is null";
-    on_conn!(c, |e| sqlx::query(sql).bind(id.0).bind(now).execute(e).await.map(|r| r.rows_affected()))?;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(id.0)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Switches the partnership being worked in.
-pub async fn set_partnership(c: &mut Conn<'_>, id: SessionId, partnership: PartnershipId) -> Result<()> {
+pub async fn set_partnership(
+    c: &mut Conn<'_>,
+    id: SessionId,
+    partnership: PartnershipId,
+) -> Result<()> {
     let sql = "update session set partnership_id = $2 where session_id = $1 and ended_at is null";
-    on_conn!(c, |e| sqlx::query(sql).bind(id.0).bind(partnership.0).execute(e).await.map(|r| r.rows_affected()))?;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(id.0)
+        .bind(partnership.0)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -151,16 +176,38 @@ pub async fn end(
 }
 
 /// Ends every open session of a person (when disabled or after a password reset).
-pub async fn end_all_for_person(c: &mut Conn<'_>, person: PersonId, reason: &str, now: DateTime<Utc>) -> Result<u64> {
+pub async fn end_all_for_person(
+    c: &mut Conn<'_>,
+    person: PersonId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let sql = "update session set ended_at = $2, end_reason = $3 where person_id = $1 and ended_at is null";
-    Ok(on_conn!(c, |e| sqlx::query(sql).bind(person.0).bind(now).bind(reason).execute(e).await.map(|r| r.rows_affected()))?)
+    Ok(on_conn!(c, |e| sqlx::query(sql)
+        .bind(person.0)
+        .bind(now)
+        .bind(reason)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?)
 }
 
 /// A person's open sessions, newest first.
-pub async fn list_open_for_person(c: &mut Conn<'_>, person: PersonId, now: DateTime<Utc>) -> Result<Vec<SessionRecord>> {
-    let sql = format!("{SELECT} where s.person_id = $1 and s.ended_at is null and s.absolute_expires_at > $2 order by s.created_at desc limit 100");
-    let rows: Vec<SessionRecord> =
-        on_conn!(c, |e| sqlx::query_as::<_, SessionRecord>(sqlx::AssertSqlSafe(sql.as_str())).bind(person.0).bind(now).fetch_all(e).await)?;
+pub async fn list_open_for_person(
+    c: &mut Conn<'_>,
+    person: PersonId,
+    now: DateTime<Utc>,
+) -> Result<Vec<SessionRecord>> {
+    let sql = format!(
+        "{SELECT} where s.person_id = $1 and s.ended_at is null and s.absolute_expires_at > $2 order by s.created_at desc limit 100"
+    );
+    let rows: Vec<SessionRecord> = on_conn!(c, |e| sqlx::query_as::<_, SessionRecord>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(person.0)
+    .bind(now)
+    .fetch_all(e)
+    .await)?;
     Ok(rows.into_iter().filter(|s| s.is_live(now)).collect())
 }
 
@@ -168,5 +215,9 @@ pub async fn list_open_for_person(c: &mut Conn<'_>, person: PersonId, now: DateT
 pub async fn sweep(c: &mut Conn<'_>, now: DateTime<Utc>) -> Result<u64> {
     let cutoff = now - chrono::Duration::days(1);
     let sql = "delete from session where (ended_at is not null and ended_at < $1) or absolute_expires_at < $1";
-    Ok(on_conn!(c, |e| sqlx::query(sql).bind(cutoff).execute(e).await.map(|r| r.rows_affected()))?)
+    Ok(on_conn!(c, |e| sqlx::query(sql)
+        .bind(cutoff)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?)
 }

@@ -24,13 +24,18 @@ pub enum TestBackend {
 
 /// The PostgreSQL server tests use.
 pub fn postgres_admin_url() -> String {
-    std::env::var("SAFEGUARD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("SAFEGUARD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 /// A directory for one test's files, under the system temp dir.
 pub fn temp_dir(label: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("safeguard-test-{label}-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    let dir = std::env::temp_dir().join(format!(
+        "safeguard-test-{label}-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     dir
 }
 
@@ -78,7 +83,9 @@ pub fn replace_database(url: &str, name: &str) -> String {
 
 /// A fixed instant used by tests: 2026-11-26 09:00 UTC, a Thursday.
 pub fn test_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 /// Generates a test for each backend: `both_backends!(name, |backend| async move { ... })` expands to a
@@ -109,7 +116,13 @@ mod tests {
 
     #[test]
     fn replace_database_keeps_the_rest() {
-        assert_eq!(replace_database("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
-        assert_eq!(replace_database("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(
+            replace_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            replace_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
     }
 }

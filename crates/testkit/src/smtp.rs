@@ -30,9 +30,15 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts a sink on a free port.
     pub async fn start() -> SmtpSink {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("smtp sink bind: {e}"));
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("smtp sink bind: {e}"));
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
-        let sink = SmtpSink { port, received: Arc::default(), refuse: Arc::default() };
+        let sink = SmtpSink {
+            port,
+            received: Arc::default(),
+            refuse: Arc::default(),
+        };
         let s = sink.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -75,18 +81,34 @@ impl SmtpSink {
             let cmd = line.trim_end().to_owned();
             let upper = cmd.to_ascii_uppercase();
             if upper.starts_with("EHLO") {
-                w.write_all(b"250-safeguard-test-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n").await?;
+                w.write_all(b"250-safeguard-test-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+                    .await?;
             } else if upper.starts_with("HELO") {
                 w.write_all(b"250 safeguard-test-sink\r\n").await?;
             } else if upper.starts_with("MAIL FROM:") {
-                from = cmd[10..].trim().trim_start_matches('<').split('>').next().unwrap_or("").to_owned();
+                from = cmd[10..]
+                    .trim()
+                    .trim_start_matches('<')
+                    .split('>')
+                    .next()
+                    .unwrap_or("")
+                    .to_owned();
                 to.clear();
                 w.write_all(b"250 OK\r\n").await?;
             } else if upper.starts_with("RCPT TO:") {
-                to.push(cmd[8..].trim().trim_start_matches('<').split('>').next().unwrap_or("").to_owned());
+                to.push(
+                    cmd[8..]
+                        .trim()
+                        .trim_start_matches('<')
+                        .split('>')
+                        .next()
+                        .unwrap_or("")
+                        .to_owned(),
+                );
                 w.write_all(b"250 OK\r\n").await?;
             } else if upper == "DATA" {
-                w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
+                w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                    .await?;
                 let mut data = String::new();
                 loop {
                     line.clear();
@@ -103,7 +125,11 @@ impl SmtpSink {
                     w.write_all(b"451 Try again later\r\n").await?;
                 } else {
                     if let Ok(mut m) = self.received.lock() {
-                        m.push(Received { from: from.clone(), to: to.clone(), data });
+                        m.push(Received {
+                            from: from.clone(),
+                            to: to.clone(),
+                            data,
+                        });
                     }
                     w.write_all(b"250 OK queued\r\n").await?;
                 }

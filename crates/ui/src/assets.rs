@@ -1,7 +1,8 @@
 //! The front-end assets, embedded in the binary with rust-embed.
 //!
-//! The files come from the crate's `assets/` folder and are served under
-//! `/assets/`. Paths passed to [`get`] are relative to `/assets/`:
+//! The files come from the crate's `assets/` folder and are embedded at
+//! compile time in every profile (rust-embed's `debug-embed` feature), so a
+//! binary needs nothing on disk. They are served under `/assets/`. Paths passed to [`get`] are relative to `/assets/`:
 //!
 //! | path | what |
 //! | --- | --- |
@@ -191,7 +192,10 @@ mod tests {
     #[test]
     fn content_types() {
         let ct = |p: &str| get(p).map(|a| a.content_type.as_str());
-        assert_eq!(ct("govuk-frontend.min.css"), Some("text/css; charset=utf-8"));
+        assert_eq!(
+            ct("govuk-frontend.min.css"),
+            Some("text/css; charset=utf-8")
+        );
         assert_eq!(ct("js/app.mjs"), Some("text/javascript; charset=utf-8"));
         assert_eq!(ct("js/init.js"), Some("text/javascript; charset=utf-8"));
         assert_eq!(ct("images/favicon.svg"), Some("image/svg+xml"));
@@ -218,7 +222,10 @@ mod tests {
         assert_ne!(css.etag, js.etag);
         assert_eq!(version().len(), 10);
         assert!(version().chars().all(|c| c.is_ascii_hexdigit()));
-        assert!(std::ptr::eq(get("safeguard.css").unwrap(), get("safeguard.css").unwrap()));
+        assert!(std::ptr::eq(
+            get("safeguard.css").unwrap(),
+            get("safeguard.css").unwrap()
+        ));
     }
 
     #[test]
@@ -231,8 +238,13 @@ mod tests {
             let rest = &css[i + 4..];
             let end = rest.find(')').unwrap();
             let url = rest[..end].trim_matches(|c| c == '"' || c == '\'');
-            let path = url.strip_prefix("/assets/").unwrap_or_else(|| panic!("unexpected url({url})"));
-            assert!(get(path).is_some(), "the CSS refers to {url}, which is not embedded");
+            let path = url
+                .strip_prefix("/assets/")
+                .unwrap_or_else(|| panic!("unexpected url({url})"));
+            assert!(
+                get(path).is_some(),
+                "the CSS refers to {url}, which is not embedded"
+            );
         }
     }
 }

@@ -35,7 +35,11 @@ impl BackLink {
     }
 
     fn href_attr(&self) -> &str {
-        if self.href.is_empty() { "#" } else { &self.href }
+        if self.href.is_empty() {
+            "#"
+        } else {
+            &self.href
+        }
     }
 }
 

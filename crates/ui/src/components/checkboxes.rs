@@ -1,8 +1,6 @@
 use askama::Template;
 
-use super::common::{
-    Attributes, Content, Wrapper, classes, common_builders, html_safe,
-};
+use super::common::{Attributes, Content, Wrapper, classes, common_builders, html_safe};
 use super::radios::{ChoiceItem, ChoicesInner};
 use super::{ErrorMessage, Fieldset, Hint, Legend};
 

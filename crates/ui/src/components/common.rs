@@ -184,7 +184,11 @@ pub(crate) fn classes<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 /// Joins space-separated id lists (for `aria-describedby`), skipping empty ones.
 pub(crate) fn join_ids<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let joined = classes(parts);
-    if joined.is_empty() { None } else { Some(joined) }
+    if joined.is_empty() {
+        None
+    } else {
+        Some(joined)
+    }
 }
 
 /// Classes and attributes for a wrapping element (a form group or an input

@@ -161,7 +161,7 @@ impl Pagination {
             .filter(|l| !l.is_empty() && self.block_level())
     }
 
-    fn link_content<'a>(link: &'a PaginationLink) -> Option<&'a Content> {
+    fn link_content(link: &PaginationLink) -> Option<&Content> {
         link.content.as_ref().filter(|c| !c.is_empty())
     }
 

@@ -1,7 +1,7 @@
 use askama::Template;
 
-use super::common::{Attributes, Content, common_builders, html_safe};
 use super::Tag;
+use super::common::{Attributes, Content, common_builders, html_safe};
 
 /// The GOV.UK [phase banner](https://design-system.service.gov.uk/components/phase-banner/).
 ///
@@ -38,7 +38,8 @@ impl PhaseBanner {
 
     fn banner_tag(&self) -> Tag {
         let mut tag = self.tag.clone();
-        tag.classes = super::common::classes(["govuk-phase-banner__content__tag", tag.classes.as_str()]);
+        tag.classes =
+            super::common::classes(["govuk-phase-banner__content__tag", tag.classes.as_str()]);
         tag
     }
 }

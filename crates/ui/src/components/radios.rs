@@ -1,8 +1,6 @@
 use askama::Template;
 
-use super::common::{
-    Attributes, Content, Wrapper, classes, common_builders, html_safe, join_ids,
-};
+use super::common::{Attributes, Content, Wrapper, classes, common_builders, html_safe, join_ids};
 use super::{ErrorMessage, Fieldset, Hint, Label, Legend};
 
 /// One radio or checkbox of [`Radios`] or [`Checkboxes`](super::Checkboxes).
@@ -76,6 +74,10 @@ impl Choice {
 
 /// An entry of [`Radios::items`] or [`Checkboxes::items`](super::Checkboxes::items).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a form has a handful of items; boxing would only make them harder to build"
+)]
 pub enum ChoiceItem {
     /// A radio or checkbox.
     Choice(Choice),
@@ -183,7 +185,10 @@ impl ChoicesInner<'_> {
     /// The ids that describe the whole group (its fieldset), after `base`.
     pub(crate) fn group_described_by(&self, base: Option<&str>) -> Option<String> {
         let hint = self.hint.map(|_| self.hint_id()).unwrap_or_default();
-        let error = self.error_message.map(|_| self.error_id()).unwrap_or_default();
+        let error = self
+            .error_message
+            .map(|_| self.error_id())
+            .unwrap_or_default();
         join_ids([base.unwrap_or(""), hint.as_str(), error.as_str()])
     }
 }

@@ -1,8 +1,6 @@
 use askama::Template;
 
-use super::common::{
-    Attributes, Content, Wrapper, classes, common_builders, html_safe, join_ids,
-};
+use super::common::{Attributes, Content, Wrapper, classes, common_builders, html_safe, join_ids};
 use super::{ErrorMessage, Hint, Label};
 
 /// One `<option>` of a [`Select`].
@@ -122,7 +120,10 @@ impl Select {
     }
 
     fn element_id(&self) -> &str {
-        self.id.as_deref().filter(|id| !id.is_empty()).unwrap_or(&self.name)
+        self.id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .unwrap_or(&self.name)
     }
 
     fn hint_id(&self) -> String {

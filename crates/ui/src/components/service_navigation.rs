@@ -159,7 +159,7 @@ impl ServiceNavigation {
         self.service_url.as_deref().filter(|u| !u.is_empty())
     }
 
-    fn slot<'a>(slot: Option<&'a Content>) -> Option<&'a Content> {
+    fn slot(slot: Option<&Content>) -> Option<&Content> {
         slot.filter(|c| !c.is_empty())
     }
 

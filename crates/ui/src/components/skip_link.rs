@@ -39,7 +39,11 @@ impl SkipLink {
     }
 
     fn href_attr(&self) -> &str {
-        if self.href.is_empty() { "#content" } else { &self.href }
+        if self.href.is_empty() {
+            "#content"
+        } else {
+            &self.href
+        }
     }
 }
 

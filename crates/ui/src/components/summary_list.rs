@@ -29,7 +29,11 @@ impl SummaryAction {
         Self {
             href: href.into(),
             content: content.into(),
-            visually_hidden_text: if hidden.is_empty() { None } else { Some(hidden) },
+            visually_hidden_text: if hidden.is_empty() {
+                None
+            } else {
+                Some(hidden)
+            },
             ..Self::default()
         }
     }

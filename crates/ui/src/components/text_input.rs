@@ -1,8 +1,6 @@
 use askama::Template;
 
-use super::common::{
-    Attributes, Content, Wrapper, classes, common_builders, html_safe, join_ids,
-};
+use super::common::{Attributes, Content, Wrapper, classes, common_builders, html_safe, join_ids};
 use super::{ErrorMessage, Hint, Label};
 
 /// Width classes for a [`TextInput`]: fixed widths in characters, or a
@@ -263,7 +261,10 @@ impl TextInput {
     }
 
     fn element_id(&self) -> &str {
-        self.id.as_deref().filter(|id| !id.is_empty()).unwrap_or(&self.name)
+        self.id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .unwrap_or(&self.name)
     }
 
     fn hint_id(&self) -> String {

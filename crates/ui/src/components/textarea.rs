@@ -1,8 +1,6 @@
 use askama::Template;
 
-use super::common::{
-    Attributes, Content, Wrapper, classes, common_builders, html_safe, join_ids,
-};
+use super::common::{Attributes, Content, Wrapper, classes, common_builders, html_safe, join_ids};
 use super::{ErrorMessage, Hint, Label};
 
 /// The GOV.UK [textarea](https://design-system.service.gov.uk/components/textarea/)
@@ -119,7 +117,10 @@ impl Textarea {
     }
 
     fn element_id(&self) -> &str {
-        self.id.as_deref().filter(|id| !id.is_empty()).unwrap_or(&self.name)
+        self.id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .unwrap_or(&self.name)
     }
 
     fn hint_id(&self) -> String {

@@ -1,13 +1,18 @@
 //! A small HTML normaliser for comparing markup: parses into a tree (enough
-//! for govuk-frontend's output), collapses whitespace, drops whitespace-only
-//! text, sorts attributes and decodes the common character references, then
-//! prints one node per line.
+//! for govuk-frontend's output), collapses runs of whitespace and trims each
+//! text node (so whitespace next to tags is not compared), drops
+//! whitespace-only text and comments, sorts attributes, normalises class
+//! lists and decodes the common character references, then prints one node
+//! per line.
+
+/// An element's attributes, in source order.
+pub type Attrs = Vec<(String, Option<String>)>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
     Element {
         name: String,
-        attrs: Vec<(String, Option<String>)>,
+        attrs: Attrs,
         children: Vec<Node>,
     },
     Text(String),
@@ -20,8 +25,7 @@ const VOID: &[&str] = &[
 
 pub fn parse(html: &str) -> Vec<Node> {
     // Stack of open elements: (name, attrs, children).
-    let mut stack: Vec<(String, Vec<(String, Option<String>)>, Vec<Node>)> =
-        vec![(String::new(), Vec::new(), Vec::new())];
+    let mut stack: Vec<(String, Attrs, Vec<Node>)> = vec![(String::new(), Vec::new(), Vec::new())];
     let mut rest = html;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("<!--") {
@@ -48,8 +52,7 @@ pub fn parse(html: &str) -> Vec<Node> {
                     }
                 }
             }
-        } else if rest.starts_with('<')
-            && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+        } else if rest.starts_with('<') && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic())
         {
             let (name, attrs, self_closing, consumed) = parse_tag(rest);
             rest = &rest[consumed..];
@@ -63,8 +66,8 @@ pub fn parse(html: &str) -> Vec<Node> {
                 stack.push((name, attrs, Vec::new()));
             }
         } else {
-            let end = if rest.starts_with('<') {
-                rest[1..].find('<').map_or(rest.len(), |i| i + 1)
+            let end = if let Some(after) = rest.strip_prefix('<') {
+                after.find('<').map_or(rest.len(), |i| i + 1)
             } else {
                 rest.find('<').unwrap_or(rest.len())
             };
@@ -87,7 +90,7 @@ pub fn parse(html: &str) -> Vec<Node> {
 }
 
 /// Parses `<name attr="v" ...>` at the start of `s`: (name, attrs, self-closing, bytes consumed).
-fn parse_tag(s: &str) -> (String, Vec<(String, Option<String>)>, bool, usize) {
+fn parse_tag(s: &str) -> (String, Attrs, bool, usize) {
     let bytes = s.as_bytes();
     let mut i = 1;
     while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' && bytes[i] != b'/'
@@ -174,7 +177,10 @@ pub fn decode(s: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some('\u{a0}'),
                 _ => {
-                    if let Some(hex) = entity.strip_prefix("#x").or_else(|| entity.strip_prefix("#X")) {
+                    if let Some(hex) = entity
+                        .strip_prefix("#x")
+                        .or_else(|| entity.strip_prefix("#X"))
+                    {
                         u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
                     } else if let Some(dec) = entity.strip_prefix('#') {
                         dec.parse().ok().and_then(char::from_u32)
@@ -239,7 +245,7 @@ fn write_nodes(nodes: &[Node], depth: usize, lines: &mut Vec<String>) {
 }
 
 /// Removes (recursively) every element for which `pred(name, attrs)` holds.
-pub fn remove_where(nodes: &mut Vec<Node>, pred: &dyn Fn(&str, &[(String, Option<String>)]) -> bool) {
+pub fn remove_where(nodes: &mut Vec<Node>, pred: &dyn Fn(&str, &Attrs) -> bool) {
     nodes.retain(|n| match n {
         Node::Element { name, attrs, .. } => !pred(name, attrs),
         Node::Text(_) => true,
@@ -252,7 +258,7 @@ pub fn remove_where(nodes: &mut Vec<Node>, pred: &dyn Fn(&str, &[(String, Option
 }
 
 /// The element's class list.
-pub fn class_list(attrs: &[(String, Option<String>)]) -> Vec<&str> {
+pub fn class_list(attrs: &Attrs) -> Vec<&str> {
     attrs
         .iter()
         .find(|(k, _)| k == "class")

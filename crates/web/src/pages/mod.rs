@@ -1,0 +1,60 @@
+//! HTML pages: one module per area, one function per action.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod errors;
+pub mod home;
+pub mod ops;
+pub mod people;
+pub mod settings;
+
+use crate::error::AppError;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+/// Result of a page handler.
+pub type PageResult = Result<Response, AppError>;
+
+/// Renders a page with 200.
+pub fn html(t: &impl Template) -> PageResult {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Renders a page with a status (422 when a form is re-shown with errors).
+pub fn html_status(status: StatusCode, t: &impl Template) -> PageResult {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+/// 303 See Other.
+pub fn see_other(to: &str) -> PageResult {
+    Ok(Redirect::to(to).into_response())
+}
+
+/// The notices a redirect can ask for (`?notice=code`), so no free text is reflected from the URL.
+pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "person-added" => "Person added. They have been sent an email.",
+        "role-added" => "Role added.",
+        "role-removed" => "Role removed.",
+        "disabled" => "Account disabled. Their sessions and API tokens have ended.",
+        "enabled" => "Account enabled.",
+        "settings-saved" => "Settings saved.",
+        "session-ended" => "Session ended.",
+        "token-revoked" => "API token revoked.",
+        "totp-on" => "Two-factor authentication is now on.",
+        "password-changed" => "Password changed. Your other sessions have been signed out.",
+        "switched" => "You are now working in this partnership.",
+        "signed-out" => "You have signed out.",
+        "chain-intact" => "The audit trail is intact: every entry matches its hash and link.",
+        _ => return None,
+    })
+}
+
+/// Query string with an optional notice code.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NoticeQuery {
+    /// The code.
+    pub notice: Option<String>,
+}
