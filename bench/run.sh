@@ -13,7 +13,7 @@ cd "$REPO"
 
 DURATION=${DURATION:-15s}
 GENERATE_TIMEOUT=${BENCH_GENERATE_TIMEOUT:-3600}
-BIN="$REPO/target/release/safeguard"
+BIN=${SAFEGUARD_BIN:-$REPO/target/release/safeguard}
 ADMIN_EMAIL='admin@safeguard.example'
 # A fixed, long, test-only password for the demo accounts (not a secret).
 DEMO_PASSWORD='bench-demo-passphrase-41c7d09a-harbour-meadow'
@@ -60,19 +60,23 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- the binary: build only if missing or older than the sources ---------------------------------------
-newer=""
-if [ -x "$BIN" ]; then
-  newer=$(find crates migrations Cargo.toml Cargo.lock -type f -newer "$BIN" -print -quit 2>/dev/null || true)
-fi
-if [ ! -x "$BIN" ] || [ -n "$newer" ]; then
-  if [ -n "$newer" ]; then
-    say "building the release binary ($newer is newer than it)"
-  else
-    say "building the release binary (there is none yet)"
-  fi
-  cargo build --release --locked || die "cargo build --release --locked failed"
+if [ -n "${SAFEGUARD_BIN:-}" ]; then
+  [ -x "$BIN" ] || die "SAFEGUARD_BIN=$BIN is not an executable"
+  say "using SAFEGUARD_BIN=$BIN as it is (no build)"
 else
-  say "using $BIN (newer than the sources)"
+  newer=""
+  if [ -x "$BIN" ]; then
+    newer=$(find crates migrations Cargo.toml Cargo.lock -type f -newer "$BIN" -print -quit 2>/dev/null || true)
+  fi
+  if [ ! -x "$BIN" ]; then
+    say "building the release binary (there is none yet)"
+    cargo build --release --locked || die "cargo build --release --locked failed"
+  elif [ -n "$newer" ]; then
+    say "building the release binary ($newer is newer than it)"
+    cargo build --release --locked || die "cargo build --release --locked failed"
+  else
+    say "using $BIN (newer than the sources)"
+  fi
 fi
 
 mkdir -p "$RESULTS"
@@ -225,12 +229,12 @@ bench_backend() {
   # A plain `cmd &`, so that $! is the server and not a subshell (STACK.md pitfall 17).
   "$BIN" serve </dev/null >"$log" 2>&1 &
   server_pid=$!
-  [ "$(readlink "/proc/$server_pid/exe" 2>/dev/null || true)" = "$(readlink -f "$BIN")" ] ||
-    warn "process $server_pid does not look like $BIN (RSS figures may be wrong)"
   if ! wait_http_200 "$base/readyz" 60 "$server_pid"; then
     tail -n 40 "$log" >&2
     die "server not ready within 60 s (log above)"
   fi
+  [ "$(readlink "/proc/$server_pid/exe" 2>/dev/null || true)" = "$(readlink -f "$BIN")" ] ||
+    warn "process $server_pid is $(readlink "/proc/$server_pid/exe"), not $BIN: the RSS figures are not the server's"
   local idle_rss
   idle_rss=$(vm "$server_pid" VmRSS)
 
@@ -272,7 +276,7 @@ bench_backend() {
       home_p99=$p99
     fi
     rows+=("$(awk -v n="${names[$i]}" -v r="$rps" -v a="$p50" -v b="$p99" -v x="$bad" -v s="$sock" -v t="$trivial_rps" -v note="$note" \
-      'BEGIN { printf "%-22s %10.0f %9.2f %9.2f %9d %9d %9.2f%s", n, r, a, b, x, s, r / t, note }')")
+      'BEGIN { printf "%-22s %10.0f %9.2f %9.2f %9d %9d %12.2f%s", n, r, a, b, x, s, r / t, note }')")
     raw+=$'\n'"--- wrk ${names[$i]} ($base${paths[$i]}) ---"$'\n'"$(cat "$tmp/wrk-$i.txt")"$'\n'
   done
 
@@ -305,7 +309,7 @@ bench_backend() {
     printf 'wrk -t2 -c64 -d%s --latency on loopback; wrk and the server share %s cores (%s)\n' "$DURATION" "$(nproc)" \
       "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
     printf 'data: generate --partnerships 150 --years 5 --seed 42; %s\n' "${size:-size unknown}"
-    printf '\n%-22s %10s %9s %9s %9s %9s %9s\n' route 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' 'sock err' 'vs /healthz'
+    printf '\n%-22s %10s %9s %9s %9s %9s %12s\n' route 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' 'sock err' 'vs /healthz'
     printf '%s\n' "${rows[@]}"
     printf '\nserver RSS: idle %s MB, peak (VmHWM) %s MB; log %s KB; shutdown: %s\n' "$idle_rss" "$peak_rss" "$log_size" "$shutdown"
     printf 'targets:\n'
@@ -313,7 +317,8 @@ bench_backend() {
     printf '  signed-in home page p99 <= 50 ms:                   %s ms -> %s\n' "$home_p99" "$t_p99"
     printf '  peak RSS <= 100 MB:                                 %s MB -> %s\n' "$peak_rss" "$t_rss"
     [ "$errors" -eq 0 ] || printf '  ! %d route(s) had errors (non-2xx/3xx answers, socket errors, or a status change): see the notes\n' "$errors"
-    printf 'setup: %s\n' "$(IFS=';'; echo "${setup_notes[*]}")"
+    printf 'setup:\n'
+    printf '  %s\n' "${setup_notes[@]}"
     printf '("non-2xx" is wrk'"'"'s count of answers that are neither 2xx nor 3xx.)\n'
   )
   printf '\n%s\n\n' "$table"

@@ -80,7 +80,7 @@ find_pg_bin() {
 # as_pg COMMAND: run a shell command as the `postgres` user when root, else as ourselves.
 as_pg() {
   if is_root; then
-    su postgres -s /bin/sh -c "$1"
+    (cd / && su postgres -s /bin/sh -c "$1") # from /: the clone may be unreadable to postgres
   else
     sh -c "$1"
   fi

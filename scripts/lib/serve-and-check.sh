@@ -6,7 +6,8 @@
 # sqlite:   a new database file in a temporary folder.
 # postgres: a new database created on $SAFEGUARD_TEST_POSTGRES_URL's server (from scripts/pg-test-env.sh
 #           when unset), dropped afterwards.
-# The server log is kept in target/e2e-logs/<backend>/server.log; schemathesis' JUnit report in
+# The server's log (stderr) is kept in target/e2e-logs/<backend>/server.log and its stdout (the demo
+# sign-ins) in server.stdout beside it; schemathesis' JUnit report in
 # target/api-tests/<backend>/; e2e artifacts (if e2e/run.mjs writes any) in e2e/artifacts/<backend>/.
 set -euo pipefail
 SG_PROG=serve-and-check
@@ -32,6 +33,7 @@ logdir="$REPO/target/e2e-logs/$backend"
 rm -rf "$logdir" "$REPO/target/api-tests/$backend" "$REPO/e2e/artifacts/$backend"
 mkdir -p "$logdir"
 server_log="$logdir/server.log"
+server_out="$logdir/server.stdout"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/safeguard-e2e.XXXXXX")
 server_pid=""
 pg_admin_url=""
@@ -77,10 +79,12 @@ export SAFEGUARD_LOG_FORMAT=json
 
 say "starting $bin serve --demo on $base, database $db_url"
 # A plain `cmd &` so that $! is the server itself (not a subshell).
-"$bin" serve --demo </dev/null >"$server_log" 2>&1 &
+"$bin" serve --demo </dev/null >"$server_out" 2>"$server_log" &
 server_pid=$!
 
 show_log() {
+  say "server stdout ($server_out), last 20 lines:"
+  tail -n 20 "$server_out" | sed 's/^/    /' >&2
   say "server log ($server_log), last 60 lines:"
   tail -n 60 "$server_log" | sed 's/^/    /' >&2
 }

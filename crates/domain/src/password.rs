@@ -70,7 +70,7 @@ fn is_common(lower: &str) -> bool {
     }
     // "passwordpassword": one common word repeated.
     for rep in 2..=4 {
-        if lower.len() % rep == 0 {
+        if lower.len().is_multiple_of(rep) {
             let part = &lower[..lower.len() / rep];
             if lower.is_char_boundary(lower.len() / rep)
                 && part.repeat(rep) == lower

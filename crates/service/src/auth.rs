@@ -406,24 +406,19 @@ pub async fn sign_out(
     Ok(())
 }
 
+/// The partnership being worked in (if the person still holds a role there), the roles there, and
+/// every partnership the person holds a role in.
 async fn build_identity(
-    svc: &Services,
     c: &mut safeguard_store::Conn<'_>,
     person: PersonId,
-    organisation: OrganisationId,
-    name: String,
-    email: String,
-    has_totp: bool,
     partnership: Option<PartnershipId>,
 ) -> ServiceResult<(Option<Partnership>, Vec<Role>, Vec<(PartnershipId, String)>)> {
-    let _ = svc;
     let list = partnerships::list_for_person(c, person).await?;
     let current = partnership.and_then(|id| list.iter().find(|p| p.id() == id).cloned());
     let roles = match &current {
         Some(p) => roles::roles_of(c, p.id(), person).await?,
         None => Vec::new(),
     };
-    let _ = (organisation, name, email, has_totp);
     Ok((
         current,
         roles,
@@ -476,13 +471,8 @@ pub async fn identify_session(svc: &Services, token: &str) -> ServiceResult<Opti
         last_seen = now;
     }
     let (partnership, roles, list) = build_identity(
-        svc,
         &mut pc.conn(),
         PersonId(rec.person_id),
-        OrganisationId(rec.organisation_id),
-        rec.person_name.clone(),
-        rec.person_email.clone(),
-        rec.person_has_totp,
         rec.partnership_id.map(PartnershipId),
     )
     .await?;
@@ -538,13 +528,8 @@ pub async fn identify_token(svc: &Services, token: &str) -> ServiceResult<Option
         .await?;
     }
     let (partnership, roles, list) = build_identity(
-        svc,
         &mut pc.conn(),
         person.id(),
-        OrganisationId(person.organisation_id),
-        person.name.clone(),
-        person.email.clone(),
-        person.has_totp(),
         Some(PartnershipId(t.partnership_id)),
     )
     .await?;

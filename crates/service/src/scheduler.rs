@@ -96,7 +96,7 @@ pub async fn run(
         if let Err(e) = deliver_due(&svc, &mailer).await {
             tracing::warn!(error = %e, "outbox delivery failed");
         }
-        if ticks % 12 == 0
+        if ticks.is_multiple_of(12)
             && let Err(e) = tick(&svc, &instance).await
         {
             tracing::warn!(error = %e, "scheduled job failed");

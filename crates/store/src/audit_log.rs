@@ -205,7 +205,7 @@ const FILTER: &str = r#"from audit_entry e
     left join organisation o on o.organisation_id = e.actor_organisation_id
     where e.chain = $1
       and ($2 = 0 or e.actor_person_id = $3)
-      and ($4 = '' or e.action like $4)
+      and ($4 = '' or e.action like $4 escape '\')
       and ($5 = '' or e.target_id = $5)
       and ($6 = 0 or e.at >= $7)
       and ($8 = 0 or e.at < $9)"#;
@@ -224,7 +224,14 @@ pub async fn list_for_partnership(
         .as_deref()
         .map(str::trim)
         .filter(|a| !a.is_empty())
-        .map(|a| format!("{}%", a.replace(['%', '_'], "")))
+        .map(|a| {
+            format!(
+                "{}%",
+                a.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        })
         .unwrap_or_default();
     let target = f.target_id.clone().unwrap_or_default();
     let epoch = DateTime::<Utc>::UNIX_EPOCH;

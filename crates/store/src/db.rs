@@ -275,9 +275,11 @@ impl Db {
     pub async fn ping(&self) -> Result<()> {
         let mut c = self.acquire().await?;
         let mut conn = c.conn();
-        let _: i64 = on_conn!(&mut conn, |e| sqlx::query_scalar("select 1")
-            .fetch_one(e)
-            .await)?;
+        let _: i64 = on_conn!(&mut conn, |e| sqlx::query_scalar(
+            "select cast(1 as bigint)"
+        )
+        .fetch_one(e)
+        .await)?;
         Ok(())
     }
 

@@ -169,9 +169,9 @@ fn like_pattern(text: &str) -> String {
 
 const FILTER: &str = r#"
     from person p join organisation o on o.organisation_id = p.organisation_id
-    where exists (select 1 from role_grant g where g.partnership_id = $1 and g.person_id = p.person_id)
+    where p.person_id in (select g.person_id from role_grant g where g.partnership_id = $1)
       and ($2 = '' or lower(p.name) like $2 escape '\' or p.email like $2 escape '\')
-      and ($3 = '' or exists (select 1 from role_grant g2 where g2.partnership_id = $1 and g2.person_id = p.person_id and g2.role = $3))
+      and ($3 = '' or p.person_id in (select g2.person_id from role_grant g2 where g2.partnership_id = $1 and g2.role = $3))
       and ($4 = 0 or p.organisation_id = $5)
       and ($6 = 1 or p.disabled_at is null)
 "#;

@@ -391,7 +391,7 @@ both_backends!(partnerships_upsert_find_list_update, |backend| async move {
     let south = partnerships::upsert_by_slug(&mut c, "south", "Alpha South", at(1))
         .await
         .unwrap();
-    let east = partnerships::upsert_by_slug(&mut c, "east", "Middle East", at(2))
+    let _east = partnerships::upsert_by_slug(&mut c, "east", "Middle East", at(2))
         .await
         .unwrap();
     assert_ne!(south.partnership_id, north.partnership_id);
@@ -472,7 +472,6 @@ both_backends!(partnerships_upsert_find_list_update, |backend| async move {
             .unwrap()
             .is_empty()
     );
-    let _ = east;
 
     // update_settings
     assert!(

@@ -5,6 +5,8 @@
 //! `postgres://postgres@127.0.0.1:5432/test` is tried. If neither answers, the PostgreSQL half of a
 //! test fails loudly: it is never skipped.
 
+#![allow(clippy::panic)] // test support: failing loudly is the point
+
 pub mod smtp;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -84,6 +84,7 @@ pub async fn envelope(State(state): State<AppState>, mut req: Request, next: Nex
     req.extensions_mut().insert(RequestId(request_id.clone()));
     req.extensions_mut().insert(ClientIp(ip));
     let method = req.method().clone();
+    let path_is_api = req.uri().path().starts_with("/api/");
     let is_asset = req.uri().path().starts_with("/assets/") || req.uri().path() == "/favicon.ico";
     let res = if method == Method::TRACE || method == Method::CONNECT {
         StatusCode::METHOD_NOT_ALLOWED.into_response()
@@ -91,6 +92,22 @@ pub async fn envelope(State(state): State<AppState>, mut req: Request, next: Nex
         next.run(req).await
     };
     let route_ext = res.extensions().get::<RouteIndex>().copied();
+    // The body-limit layer answers 413 in plain text before any handler runs: give it the usual page.
+    let res = if res.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && res.extensions().get::<crate::error::Deferred>().is_none()
+    {
+        if path_is_api {
+            api_problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Some("The request body is larger than this API accepts (1 MiB)"),
+                &request_id,
+            )
+        } else {
+            page_error(StatusCode::PAYLOAD_TOO_LARGE, &request_id)
+        }
+    } else {
+        res
+    };
     let mut res = crate::error::finish(res, &request_id);
     if let Some(r) = route_ext {
         res.extensions_mut().insert(r);
@@ -106,7 +123,7 @@ pub async fn envelope(State(state): State<AppState>, mut req: Request, next: Nex
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
@@ -150,20 +167,18 @@ fn is_unsafe(m: &Method) -> bool {
 }
 
 fn same_origin(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
+    // Browsers that send Fetch Metadata say directly whether the request is same-origin.
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
     }
+    // Otherwise compare the Origin, when there is one, with the Host.
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         let host = headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
-        if origin == "null" || origin_host != host {
-            return false;
-        }
+        return origin != "null" && origin_host == host;
     }
     true
 }

@@ -259,10 +259,8 @@ pub async fn sign_out(
     if let Ok(v) = HeaderValue::from_str(&s.cookie(s.session_cookie(), "", Some(0))) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
-    res.headers_mut().insert(
-        "clear-site-data",
-        HeaderValue::from_static("\"cookies\", \"storage\""),
-    );
+    res.headers_mut()
+        .insert("clear-site-data", HeaderValue::from_static("\"cookies\""));
     Ok(res)
 }
 

@@ -1,0 +1,32 @@
+//! HTTP integration tests: one binary, a real server per test on port 0 with a fresh database.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod helpers;
+
+mod api;
+mod auth;
+mod mail;
+mod matrix;
+mod ops;
+mod people;
+mod security;
+
+use helpers::*;
+
+safeguard_testkit::both_backends!(
+    home_page_shows_the_demo_partnership_after_sign_in,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let c = app.signed_in("admin@safeguard.example").await;
+        let (status, body) = app.get_text(&c, "/").await;
+        assert_eq!(status, 200);
+        assert!(body.contains("Telford and Wrekin Safeguarding Children Partnership"));
+        assert!(body.contains("Child Safeguarding Practice Review Panel"));
+    }
+);
