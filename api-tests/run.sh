@@ -23,8 +23,9 @@ st="$REPO/.venv/bin/st"
 report_dir=${API_TESTS_REPORT_DIR:-$REPO/target/api-tests}
 mkdir -p "$report_dir"
 
-token=${API_TOKEN:-}
-if [ -z "$token" ]; then
+issue_token() { # prints a fresh API token (or $API_TOKEN when set)
+  if [ -n "${API_TOKEN:-}" ]; then printf '%s\n' "$API_TOKEN"; return; fi
+  local bin email errlog out token
   bin=${SAFEGUARD_BIN:-$REPO/target/release/safeguard}
   email=${API_TOKEN_EMAIL:-admin@safeguard.example}
   [ -x "$bin" ] || die "no safeguard binary at $bin (build it with cargo build --release --locked)"
@@ -37,23 +38,34 @@ if [ -z "$token" ]; then
   token=$(printf '%s\n' "$out" | sed '/^[[:space:]]*$/d' | tail -n 1 | tr -d '[:space:]')
   [[ $token =~ ^[A-Za-z0-9._~+/=-]{16,}$ ]] ||
     die "'safeguard token issue' printed no usable token on the last line of stdout (got ${#token} characters)"
-  say "issued an API token for $email"
-fi
+  printf '%s\n' "$token"
+}
 
 color=()
 [ -n "${CI:-}" ] && color=(--no-color)
 
 say "schemathesis $("$st" --version | awk '{print $NF}') against $BASE_URL/api/openapi.json"
-# Run from the report folder so that nothing (e.g. a .hypothesis/ folder) lands in the source tree.
 cd "$report_dir"
-exec timeout --foreground 1200 "$st" run "$BASE_URL/api/openapi.json" \
-  --url "$BASE_URL" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-  --max-examples 50 \
-  --header "Authorization: Bearer $token" \
-  --workers 2 \
-  --request-timeout 10 \
-  --wait-for-schema 30 \
-  --generation-database none \
-  --report junit --report-dir "$report_dir" \
-  "${color[@]}" "$@"
+run_st() { # run_st TOKEN ARGS...
+  local token=$1
+  shift
+  timeout --foreground 1200 "$st" run "$BASE_URL/api/openapi.json" \
+    --url "$BASE_URL" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --max-examples 50 \
+    --header "Authorization: Bearer $token" \
+    --workers 2 \
+    --request-timeout 10 \
+    --wait-for-schema 30 \
+    --generation-database none \
+    --report junit --report-dir "$report_dir" \
+    "${color[@]}" "$@"
+}
+# Revoking a token ends it, and schemathesis's stateful phase will find and revoke the very token it
+# is using (GET /api/v1/tokens links to DELETE /api/v1/tokens/{id}); every later request would then be a
+# 401. So that operation runs on its own, last, with a token of its own.
+revoke='DELETE /api/v1/tokens/{id}'
+say "run 1: every operation except $revoke"
+run_st "$(issue_token)" --exclude-name "$revoke" "$@"
+say "run 2: $revoke"
+run_st "$(issue_token)" --include-name "$revoke" "$@"

@@ -135,6 +135,7 @@ await step('API token is created and shown once', async () => {
 });
 
 await step('a missing page answers 404 with the error page', async () => {
+  await visit(admin, '/invitations/' + '0'.repeat(64), 'expired invitation link', 410);
   await visit(admin, '/no-such-page', '404', 404);
   assert((await admin.locator('h1').innerText()).includes('Page not found'), '404 heading');
 });

@@ -101,6 +101,17 @@ create table api_token (
 );
 create index api_token_by_person on api_token (person_id);
 
+-- single-use links that let a person set their password (72 hours; stored as SHA-256)
+create table invitation (
+    invitation_id uuid primary key,
+    person_id uuid not null references person (person_id),
+    token_hash text not null unique,
+    created_at timestamptz not null,
+    expires_at timestamptz not null,
+    used_at timestamptz
+);
+create index invitation_by_person on invitation (person_id);
+
 create table sign_in_attempt (
     sign_in_attempt_id uuid primary key,
     email text not null,

@@ -112,6 +112,17 @@ create table api_token (
 );
 create index api_token_by_person on api_token (person_id);
 
+-- single-use links that let a person set their password (72 hours; stored as SHA-256)
+create table invitation (
+    invitation_id blob primary key not null,
+    person_id blob not null references person (person_id),
+    token_hash text not null unique,
+    created_at text not null,
+    expires_at text not null,
+    used_at text
+);
+create index invitation_by_person on invitation (person_id);
+
 -- failed and successful sign-in attempts, for the per-account limit (10 failures in 5 minutes)
 create table sign_in_attempt (
     sign_in_attempt_id blob primary key not null,

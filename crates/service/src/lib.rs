@@ -8,6 +8,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod generate;
+pub mod invitations;
 pub mod mail;
 pub mod partnerships;
 pub mod passwords;

@@ -70,8 +70,8 @@ pub struct Added {
     pub existing: bool,
 }
 
-/// Adds a person to the actor's partnership with a first role and sends them an email inviting them
-/// to set a password (`safeguard user reset-password` or a later invitation flow sets it). If an
+/// Adds a person to the actor's partnership with a first role and emails them a single-use link to set
+/// their password (valid for 72 hours; an administrator can send a new one). If an
 /// account with the email exists and belongs to an organisation of this partnership, it is given the
 /// role instead.
 pub async fn add(svc: &Services, actor: &Actor, input: &NewPersonInput) -> ServiceResult<Added> {
@@ -148,15 +148,13 @@ pub async fn add(svc: &Services, actor: &Actor, input: &NewPersonInput) -> Servi
     let mut e = actor.entry("person.create", "person", Some(id.to_string()));
     e.after = Some(json!({"name": new.name, "email": new.email.as_str(), "organisation_id": org.organisation_id, "role": new.role.slug()}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
-    outbox::enqueue(
-        &mut tx.conn(),
+    crate::invitations::issue(
+        svc,
+        &mut tx,
         Some(actor.partnership_id),
+        id,
         new.email.as_str(),
-        &format!("You have been added to {}", svc.config.service_name),
-        &format!(
-            "Hello {},\n\nYou have been given an account on {} ({}).\nYour partnership administrator will tell you how to set your password.\n\nIf you did not expect this email, tell your partnership's business unit.\n",
-            new.name, svc.config.service_name, svc.config.public_url
-        ),
+        &new.name,
         now,
     )
     .await?;
@@ -606,4 +604,37 @@ pub async fn add_from_cli(
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Sends a person of the partnership a new link to set their password (earlier links stop working).
+pub async fn resend_invitation(svc: &Services, actor: &Actor, id: PersonId) -> ServiceResult<()> {
+    actor.require(Permission::ManagePeople)?;
+    let now = svc.now();
+    let mut tx = svc.db.begin().await?;
+    let person = people::find_in_partnership(&mut tx.conn(), actor.partnership_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if person.disabled_at.is_some() {
+        return Err(ServiceError::Conflict(
+            "Enable the account before sending a new link".into(),
+        ));
+    }
+    crate::invitations::issue(
+        svc,
+        &mut tx,
+        Some(actor.partnership_id),
+        id,
+        &person.email,
+        &person.name,
+        now,
+    )
+    .await?;
+    audit_log::append(
+        &mut tx.conn(),
+        &actor.entry("person.invite", "person", Some(id.to_string())),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

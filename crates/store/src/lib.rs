@@ -9,6 +9,7 @@ pub mod error;
 
 pub mod audit_log;
 pub mod bodies;
+pub mod invitations;
 pub mod jobs;
 pub mod organisations;
 pub mod outbox;

@@ -86,6 +86,18 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             Account,
             pages::auth::switch_partnership
         ),
+        r!(
+            GET,
+            "/invitations/{token}",
+            Public,
+            pages::invitations::form
+        ),
+        r!(
+            POST,
+            "/invitations/{token}",
+            Public,
+            pages::invitations::accept
+        ),
         // home and partnership
         r!(GET, "/", Account, pages::home::show),
         r!(
@@ -149,6 +161,12 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/people/{id}/enable",
             Perm(P::ManagePeople),
             pages::people::enable
+        ),
+        r!(
+            POST,
+            "/people/{id}/invite",
+            Perm(P::ManagePeople),
+            pages::invitations::resend
         ),
         // audit trail
         r!(GET, "/audit", Perm(P::ViewAuditTrail), pages::audit::list),

@@ -8,7 +8,7 @@ use crate::pages::{PageResult, html_status, see_other};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use safeguard_domain::ValidationErrors;
@@ -31,9 +31,16 @@ struct SignInPage {
     button: Button,
 }
 
-fn sign_in_page(csrf: String, email: &str, errors: &ValidationErrors) -> SignInPage {
+fn sign_in_page(
+    csrf: String,
+    email: &str,
+    errors: &ValidationErrors,
+    notice: Option<&str>,
+) -> SignInPage {
     SignInPage {
-        l: Layout::new("Sign in", None, "").with_errors(errors),
+        l: Layout::new("Sign in", None, "")
+            .with_errors(errors)
+            .with_notice(notice),
         csrf,
         email: TextInput::new("email", "Email address")
             .input_type("email")
@@ -54,6 +61,7 @@ pub async fn sign_in_form(
     State(s): State<AppState>,
     headers: HeaderMap,
     identity: Option<Extension<Identity>>,
+    Query(q): Query<crate::pages::NoticeQuery>,
 ) -> PageResult {
     if let Some(i) = identity.as_deref() {
         return see_other(if i.stage_totp {
@@ -62,22 +70,33 @@ pub async fn sign_in_form(
             "/"
         });
     }
-    let existing = cookie(&headers, s.csrf_cookie())
-        .filter(|c| c.len() == 64)
-        .map(str::to_owned);
-    let csrf = existing
-        .clone()
-        .unwrap_or_else(|| safeguard_domain::secret::new_token(""));
+    let (csrf, set_cookie) = anonymous_csrf(&s, &headers);
     let mut res = html_status(
         StatusCode::OK,
-        &sign_in_page(csrf.clone(), "", &ValidationErrors::new()),
+        &sign_in_page(
+            csrf,
+            "",
+            &ValidationErrors::new(),
+            crate::pages::notice_text(q.notice.as_deref()),
+        ),
     )?;
-    if existing.is_none()
-        && let Ok(v) = HeaderValue::from_str(&s.cookie(s.csrf_cookie(), &csrf, None))
-    {
+    if let Some(v) = set_cookie {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(res)
+}
+
+/// The double-submit CSRF token for forms shown before sign-in: the cookie's value, or a new one with
+/// the `Set-Cookie` header to send.
+pub fn anonymous_csrf(s: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+    match cookie(headers, s.csrf_cookie()).filter(|c| c.len() == 64) {
+        Some(existing) => (existing.to_owned(), None),
+        None => {
+            let csrf = safeguard_domain::secret::new_token("");
+            let v = HeaderValue::from_str(&s.cookie(s.csrf_cookie(), &csrf, None)).ok();
+            (csrf, v)
+        }
+    }
 }
 
 /// The sign-in form as submitted.
@@ -114,7 +133,7 @@ pub async fn sign_in(
     if !errors.is_empty() {
         return html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &sign_in_page(csrf, &form.email, &errors),
+            &sign_in_page(csrf, &form.email, &errors, None),
         );
     }
     match auth::sign_in(
@@ -143,7 +162,7 @@ pub async fn sign_in(
                 ValidationErrors::single("email", "Enter a correct email address and password");
             html_status(
                 StatusCode::UNAUTHORIZED,
-                &sign_in_page(csrf, &form.email, &errors),
+                &sign_in_page(csrf, &form.email, &errors, None),
             )
         }
         Err(ServiceError::Throttled) => {
@@ -156,7 +175,7 @@ pub async fn sign_in(
             );
             html_status(
                 StatusCode::TOO_MANY_REQUESTS,
-                &sign_in_page(csrf, &form.email, &errors),
+                &sign_in_page(csrf, &form.email, &errors, None),
             )
         }
         Err(e) => Err(e.into()),

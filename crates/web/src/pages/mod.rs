@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod errors;
 pub mod home;
+pub mod invitations;
 pub mod ops;
 pub mod people;
 pub mod settings;
@@ -47,6 +48,10 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "password-changed" => "Password changed. Your other sessions have been signed out.",
         "switched" => "You are now working in this partnership.",
         "signed-out" => "You have signed out.",
+        "invitation-sent" => {
+            "A new link to set a password has been emailed. Earlier links no longer work."
+        }
+        "password-set" => "Your password is set. Sign in with your email address and new password.",
         "chain-intact" => "The audit trail is intact: every entry matches its hash and link.",
         _ => return None,
     })

@@ -312,6 +312,7 @@ struct ShowPage {
     grant: Select,
     disabled: bool,
     is_self: bool,
+    has_password: bool,
 }
 
 async fn show_page(
@@ -377,6 +378,7 @@ async fn show_page(
         grant: Select::new("role", "Add a role", grant_items).error_opt(errors.get("role")),
         disabled: person.disabled_at.is_some(),
         is_self: person.person_id == identity.person_id.0,
+        has_password: person.password_hash.is_some(),
     })
 }
 

@@ -55,7 +55,7 @@ safeguard_testkit::both_backends!(the_outbox_is_delivered_over_smtp, |backend| a
     assert!(
         got[0]
             .data
-            .contains("Subject: You have been added to Safeguard"),
+            .contains("Subject: Set your password for Safeguard"),
         "{}",
         got[0].data
     );

@@ -11,6 +11,7 @@ mod helpers;
 
 mod api;
 mod auth;
+mod invitations;
 mod mail;
 mod matrix;
 mod ops;

@@ -110,7 +110,7 @@ safeguard_testkit::both_backends!(an_administrator_adds_a_person, |backend| asyn
     let queued = app.outbox_to(email).await;
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].status, "pending");
-    assert_eq!(queued[0].subject, "You have been added to Safeguard");
+    assert_eq!(queued[0].subject, "Set your password for Safeguard");
     assert!(queued[0].body_text.contains("Hello Ada Lovelace"));
 });
 

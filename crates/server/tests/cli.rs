@@ -1,0 +1,310 @@
+//! The command line, run as a user would: the real binary against a temporary SQLite database.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("safeguard-cli-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+    cmd.args(args)
+        .env("SAFEGUARD_DATABASE_URL", db)
+        .env("SAFEGUARD_DEMO_PASSWORD", PASSWORD)
+        .env_remove("SAFEGUARD_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn every_command_has_help() {
+    let db = "sqlite://unused.db";
+    let top = run(db, &["--help"], None);
+    assert!(top.status.success());
+    for c in [
+        "serve", "migrate", "demo", "user", "audit", "token", "backup", "restore", "generate",
+    ] {
+        assert!(text(&top).contains(c), "--help lists {c}");
+        let o = run(db, &[c, "--help"], None);
+        assert!(o.status.success(), "{c} --help: {}", text(&o));
+    }
+    for sub in [
+        ["user", "add"],
+        ["user", "disable"],
+        ["user", "reset-password"],
+        ["audit", "verify"],
+        ["token", "issue"],
+    ] {
+        let o = run(db, &[sub[0], sub[1], "--help"], None);
+        assert!(o.status.success(), "{sub:?} --help");
+    }
+}
+
+#[test]
+fn unknown_database_schemes_and_bad_settings_are_refused_with_what_to_fix() {
+    let o = run("mysql://root@localhost/x", &["migrate"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let t = text(&o);
+    assert!(
+        t.contains("SAFEGUARD_DATABASE_URL") && t.contains("mysql"),
+        "{t}"
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_safeguard"));
+    let o = cmd
+        .arg("migrate")
+        .env("SAFEGUARD_DATABASE_URL", "sqlite://x.db")
+        .env("SAFEGUARD_BIND", "not-an-address")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("SAFEGUARD_BIND"), "{}", text(&o));
+}
+
+#[test]
+fn people_tokens_and_the_audit_chain_from_the_command_line() {
+    let d = dir();
+    let db = format!("sqlite://{}", d.join("s.db").display());
+    let o = run(&db, &["demo"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("admin@safeguard.example"));
+    // Loading again is idempotent and prints no passwords.
+    let o = run(&db, &["demo"], None);
+    assert!(o.status.success());
+    assert!(!text(&o).contains(PASSWORD));
+
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "new.person@example.org",
+        "--name",
+        "New Person",
+        "--organisation",
+        "West Mercia Police",
+        "--partnership",
+        "telford-wrekin",
+        "--role",
+        "agency_lead",
+    ];
+    let o = run(&db, &add, Some("password"));
+    assert!(!o.status.success(), "a weak password is refused");
+    assert!(
+        text(&o).contains("Password must be 12 characters or more"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&db, &add, Some("purple tractor sunrise meadow\n"));
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(
+        &db,
+        &[
+            "user",
+            "reset-password",
+            "--email",
+            "new.person@example.org",
+        ],
+        Some("another long passphrase here"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(
+        &db,
+        &["token", "issue", "--email", "new.person@example.org"],
+        None,
+    );
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .trim()
+            .starts_with("sgt_")
+    );
+    let o = run(
+        &db,
+        &["user", "disable", "--email", "new.person@example.org"],
+        None,
+    );
+    assert!(o.status.success());
+    let o = run(
+        &db,
+        &["user", "disable", "--email", "nobody@example.org"],
+        None,
+    );
+    assert!(!o.status.success());
+
+    let o = run(&db, &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("chains intact"));
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_first_broken_link_after_tampering() {
+    let d = dir();
+    let path = d.join("t.db");
+    let db = format!("sqlite://{}", path.display());
+    assert!(run(&db, &["demo"], None).status.success());
+    let o = run(&db, &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // Someone with direct access to the file edits entry 3 of the demo partnership's chain.
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    sqlx::query("drop trigger audit_entry_no_update")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let chain: String = sqlx::query_scalar(
+        "select chain from audit_chain where chain <> 'platform' order by head_seq desc limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query("update audit_entry set target_id = 'someone else' where chain = $1 and seq = 3")
+        .bind(&chain)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let o = run(&db, &["audit", "verify"], None);
+    assert!(!o.status.success(), "verify must fail");
+    let t = text(&o);
+    assert!(
+        t.contains(&format!("chain {chain}: first broken link at entry 3")),
+        "{t}"
+    );
+}
+
+#[tokio::test]
+async fn backup_and_restore_round_trip() {
+    let d = dir();
+    let db = format!("sqlite://{}", d.join("live.db").display());
+    assert!(run(&db, &["demo"], None).status.success());
+    let backup = d.join("backup.db");
+    let o = run(&db, &["backup", backup.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("integrity check ok"));
+    let o = run(&db, &["backup", backup.to_str().unwrap()], None);
+    assert!(!o.status.success(), "an existing file is never overwritten");
+
+    // Restore into a fresh database file and check the data and the audit chains.
+    let restored = format!("sqlite://{}", d.join("restored.db").display());
+    let o = run(&restored, &["restore", backup.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("0 broken"), "{}", text(&o));
+    let pool = sqlx::SqlitePool::connect(&restored).await.unwrap();
+    let n: i64 = sqlx::query_scalar("select count(*) from person")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 8);
+    let restored_entries: i64 = sqlx::query_scalar(
+        "select count(*) from audit_entry where action = 'platform.restored_from_backup'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(restored_entries, 1);
+    pool.close().await;
+
+    // A file that is not a database is refused.
+    let junk = d.join("junk.db");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let o = run(&restored, &["restore", junk.to_str().unwrap()], None);
+    assert!(!o.status.success());
+}
+
+#[tokio::test]
+async fn generate_gives_the_same_content_for_the_same_seed() {
+    let d = dir();
+    let args = [
+        "generate",
+        "--partnerships",
+        "2",
+        "--years",
+        "1",
+        "--seed",
+        "7",
+        "--people",
+        "5",
+        "--entries-per-year",
+        "20",
+    ];
+    let mut snapshots = Vec::new();
+    for name in ["a.db", "b.db"] {
+        let url = format!("sqlite://{}", d.join(name).display());
+        let o = run(&url, &args, None);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(
+            text(&o).contains("generated 2 partnerships, 10 people, 40 audit entries"),
+            "{}",
+            text(&o)
+        );
+        assert!(run(&url, &["audit", "verify"], None).status.success());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let people: Vec<(String, String, String)> = sqlx::query_as(
+            "select p.email, p.name, g.role from person p join role_grant g on g.person_id = p.person_id order by p.email, g.role",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let audit: Vec<(String, String, String)> =
+            sqlx::query_as("select action, at, hash from audit_entry order by at, action")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        pool.close().await;
+        snapshots.push((
+            people,
+            audit
+                .into_iter()
+                .map(|(a, t, _)| (a, t))
+                .collect::<Vec<_>>(),
+        ));
+    }
+    assert_eq!(snapshots[0], snapshots[1]);
+    let o = run(
+        &format!("sqlite://{}", d.join("c.db").display()),
+        &[
+            "generate",
+            "--partnerships",
+            "2",
+            "--years",
+            "1",
+            "--seed",
+            "8",
+            "--people",
+            "5",
+            "--entries-per-year",
+            "20",
+        ],
+        None,
+    );
+    assert!(o.status.success());
+}
