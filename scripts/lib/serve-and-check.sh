@@ -178,6 +178,16 @@ if [ "$nonjson" != 0 ]; then
   warn "$nonjson line(s) of the server log are not JSON objects although SAFEGUARD_LOG_FORMAT=json ($server_log)"
 fi
 
+# The log must never hold secrets: the demo password the browser typed, session or CSRF tokens (64 hex
+# characters), or API tokens (sgt_...). The journeys above used all of them.
+secrets=$(grep -cE "${DEMO_PASSWORD}|sgt_[0-9a-f]{8}|[0-9a-f]{64}" "$server_log" || true)
+if [ "${secrets:-0}" != 0 ]; then
+  grep -nE "${DEMO_PASSWORD}|sgt_[0-9a-f]{8}|[0-9a-f]{64}" "$server_log" | head -n 5 | sed 's/^/    /' >&2
+  record "server log: $secrets line(s) hold a password or token" 1
+else
+  record "server log: no passwords or tokens ($(wc -l <"$server_log") lines)" 0
+fi
+
 say "results on $backend:"
 for r in "${results[@]}"; do
   printf '    %s\n' "$r" >&2

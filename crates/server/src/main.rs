@@ -145,17 +145,24 @@ enum TokenCommand {
     },
 }
 
-fn init_logging(format: &str) {
+/// Logs go to standard error through a background writer, so a request never waits on the write. The
+/// returned guard flushes what is queued when it is dropped at exit.
+fn init_logging(format: &str) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SAFEGUARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .buffered_lines_limit(64 * 1024)
+        .finish(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     if format == "json" {
         builder.json().flatten_event(true).init();
     } else {
         builder.init();
     }
+    guard
 }
 
 fn read_password() -> Result<String> {
@@ -256,8 +263,10 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    init_logging(&cfg.log_format);
-    if let Err(e) = run(cli.command, cfg).await {
+    let guard = init_logging(&cfg.log_format);
+    let result = run(cli.command, cfg).await;
+    drop(guard); // flush the log before exiting
+    if let Err(e) = result {
         eprintln!("safeguard: {e:#}");
         std::process::exit(1);
     }

@@ -229,7 +229,12 @@ pub async fn sign_in(
     };
     let mut tx = svc.db.begin().await?;
     let list = partnerships::list_for_person(&mut tx.conn(), person.id()).await?;
-    let first = list.first().cloned();
+    // Start where the person last worked, if they still hold a role there; else the first by name.
+    let last = sessions::last_partnership_for_person(&mut tx.conn(), person.id()).await?;
+    let first = last
+        .and_then(|id| list.iter().find(|p| p.partnership_id == id))
+        .or(list.first())
+        .cloned();
     let (idle, absolute) = first.as_ref().map_or((30, 720), |p| {
         (p.session_idle_minutes, p.session_absolute_minutes)
     });

@@ -221,3 +221,17 @@ pub async fn sweep(c: &mut Conn<'_>, now: DateTime<Utc>) -> Result<u64> {
         .await
         .map(|r| r.rows_affected()))?)
 }
+
+/// The partnership the person was working in at their most recent session (to start the next one there).
+pub async fn last_partnership_for_person(
+    c: &mut Conn<'_>,
+    person: PersonId,
+) -> Result<Option<Uuid>> {
+    let sql = "select partnership_id from session where person_id = $1 and partnership_id is not null \
+               order by last_seen_at desc limit 1";
+    let row: Option<Option<Uuid>> = on_conn!(c, |e| sqlx::query_scalar(sql)
+        .bind(person.0)
+        .fetch_optional(e)
+        .await)?;
+    Ok(row.flatten())
+}

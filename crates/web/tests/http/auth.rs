@@ -480,3 +480,35 @@ safeguard_testkit::both_backends!(
         assert_eq!(working_in(&app.get_text(&admin, "/").await.1), TELFORD);
     }
 );
+
+safeguard_testkit::both_backends!(
+    the_next_sign_in_starts_in_the_partnership_last_worked_in,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let c = app.signed_in("lead@safeguard.example").await;
+        let (_, home) = app.get_text(&c, "/").await;
+        let first = working_in(&home);
+        let other = if first == TELFORD {
+            SHROPSHIRE
+        } else {
+            TELFORD
+        };
+        let target = select_options(&home, "partnership_id")
+            .into_iter()
+            .find(|(_, t)| t == other)
+            .unwrap()
+            .0;
+        let r = app
+            .post_form(
+                &c,
+                "/partnership/switch",
+                &[("csrf_token", &csrf_of(&home)), ("partnership_id", &target)],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        app.clock.advance(chrono::Duration::seconds(90));
+        assert_eq!(working_in(&app.get_text(&c, "/").await.1), other);
+        let again = app.signed_in("lead@safeguard.example").await;
+        assert_eq!(working_in(&app.get_text(&again, "/").await.1), other);
+    }
+);

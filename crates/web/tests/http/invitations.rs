@@ -130,7 +130,13 @@ safeguard_testkit::both_backends!(
         let (_, list) = app.get_text(&admin, "/people?q=late.reader").await;
         let person_path = list
             .match_indices("href=\"/people/")
-            .map(|(i, _)| list[i + "href=\"".len()..].split('"').next().unwrap().to_owned())
+            .map(|(i, _)| {
+                list[i + "href=\"".len()..]
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
             .find(|p| p.len() == "/people/".len() + 36)
             .expect("a link to the person");
         let (_, page) = app.get_text(&admin, &person_path).await;
