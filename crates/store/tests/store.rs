@@ -3045,3 +3045,118 @@ both_backends!(jobs_claim_once_finish_and_race, |backend| async move {
     let mut pc = db.acquire().await.unwrap();
     assert_eq!(jobs::runs_of(&mut pc.conn(), "race").await.unwrap(), 10);
 });
+
+both_backends!(
+    invitations_are_single_use_and_expire,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let mut pc = db.acquire().await.unwrap();
+        let mut c = pc.conn();
+        let b = basic(&mut c).await;
+        safeguard_store::invitations::insert(&mut c, b.person, "hash-1", at(60), at(0))
+            .await
+            .unwrap();
+        let (inv, person) = safeguard_store::invitations::find_live(&mut c, "hash-1", at(1))
+            .await
+            .unwrap()
+            .expect("live");
+        assert_eq!(person, b.person.0);
+        assert!(
+            safeguard_store::invitations::find_live(&mut c, "hash-1", at(61))
+                .await
+                .unwrap()
+                .is_none(),
+            "expired"
+        );
+        assert!(
+            safeguard_store::invitations::find_live(&mut c, "other", at(1))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            safeguard_store::invitations::mark_used(&mut c, inv, at(2))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !safeguard_store::invitations::mark_used(&mut c, inv, at(3))
+                .await
+                .unwrap(),
+            "single use"
+        );
+        assert!(
+            safeguard_store::invitations::find_live(&mut c, "hash-1", at(4))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        safeguard_store::invitations::insert(&mut c, b.person, "hash-2", at(60), at(5))
+            .await
+            .unwrap();
+        safeguard_store::invitations::insert(&mut c, b.person, "hash-3", at(60), at(5))
+            .await
+            .unwrap();
+        assert_eq!(
+            safeguard_store::invitations::cancel_for_person(&mut c, b.person, at(6))
+                .await
+                .unwrap(),
+            2
+        );
+        assert!(
+            safeguard_store::invitations::find_live(&mut c, "hash-3", at(7))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // Token hashes are unique.
+        let dup =
+            safeguard_store::invitations::insert(&mut c, b.person, "hash-2", at(60), at(8)).await;
+        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    }
+);
+
+both_backends!(
+    the_last_partnership_of_a_person_comes_from_their_latest_session,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let mut pc = db.acquire().await.unwrap();
+        let mut c = pc.conn();
+        let b = basic(&mut c).await;
+        assert_eq!(
+            sessions::last_partnership_for_person(&mut c, b.person)
+                .await
+                .unwrap(),
+            None
+        );
+        let south = new_partnership(&mut c, "south", "South Safeguarding Partnership").await;
+        for (i, (p, minute)) in [(b.p, 1), (south, 2)].into_iter().enumerate() {
+            let id = SessionId::new();
+            let hash = format!("tok-{i}");
+            sessions::insert(
+                &mut c,
+                &NewSession {
+                    id,
+                    token_hash: &hash,
+                    person: b.person,
+                    partnership: Some(p),
+                    stage: "full",
+                    csrf_token: "csrf",
+                    idle_minutes: 30,
+                    absolute_expires_at: at(720),
+                    ip: None,
+                    user_agent: None,
+                },
+                at(minute),
+            )
+            .await
+            .unwrap();
+        }
+        assert_eq!(
+            sessions::last_partnership_for_person(&mut c, b.person)
+                .await
+                .unwrap(),
+            Some(south.0)
+        );
+    }
+);
