@@ -254,7 +254,7 @@ pub async fn sign_in(
             idle_minutes: idle,
             absolute_expires_at: now + Duration::minutes(absolute),
             ip: meta.ip.as_deref(),
-            user_agent: meta.user_agent.as_deref().map(|u| &u[..u.len().min(300)]),
+            user_agent: meta.user_agent.as_deref(),
         },
         now,
     )
@@ -337,7 +337,7 @@ pub async fn complete_totp(
     if !people::advance_totp_step(&mut tx.conn(), person.id(), step).await? {
         return Ok(None);
     }
-    let token = rotate(&mut tx, svc, identity, session_id, "full", now).await?;
+    let token = rotate(&mut tx, meta, identity, session_id, "full", now).await?;
     people::record_sign_in(&mut tx.conn(), person.id(), now).await?;
     let mut entry = platform_entry("session.sign_in", Some(person.id()), meta);
     entry.partnership_id = identity.partnership.as_ref().map(|p| p.partnership_id);
@@ -352,7 +352,7 @@ pub async fn complete_totp(
 /// and whenever privileges change, so that a token seen before cannot be replayed.
 async fn rotate(
     tx: &mut safeguard_store::Tx,
-    _svc: &Services,
+    meta: &RequestMeta,
     identity: &Identity,
     old: SessionId,
     stage: &str,
@@ -372,8 +372,8 @@ async fn rotate(
             csrf_token: &csrf,
             idle_minutes: identity.idle_minutes.max(5),
             absolute_expires_at: identity.absolute_expires_at,
-            ip: None,
-            user_agent: None,
+            ip: meta.ip.as_deref(),
+            user_agent: meta.user_agent.as_deref(),
         },
         now,
     )

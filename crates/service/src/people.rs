@@ -363,9 +363,38 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Starts TOTP enrolment: stores a new secret (inactive until confirmed) and returns it.
-pub async fn start_totp(svc: &Services, identity: &Identity) -> ServiceResult<String> {
+/// A new TOTP secret for enrolment. Nothing is stored until the person confirms it with a code from
+/// their app (so showing the enrolment page changes nothing).
+pub fn new_totp_secret(identity: &Identity) -> ServiceResult<String> {
+    if identity.has_totp {
+        return Err(ServiceError::Conflict(
+            "Two-factor authentication is already on".into(),
+        ));
+    }
+    Ok(totp::new_secret())
+}
+
+/// Confirms enrolment with a code from the app.
+pub async fn confirm_totp(
+    svc: &Services,
+    identity: &Identity,
+    secret: &str,
+    code: &str,
+    meta: &RequestMeta,
+) -> ServiceResult<()> {
     let now = svc.now();
+    let secret = secret.trim().to_owned();
+    if secret.len() != 32
+        || !secret
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+    {
+        return Err(ValidationErrors::single(
+            "code",
+            "Start again: reload the page and scan the new QR code",
+        )
+        .into());
+    }
     let mut tx = svc.db.begin().await?;
     let person = people::find(&mut tx.conn(), identity.person_id)
         .await?
@@ -375,37 +404,6 @@ pub async fn start_totp(svc: &Services, identity: &Identity) -> ServiceResult<St
             "Two-factor authentication is already on".into(),
         ));
     }
-    let secret = match person.totp_secret {
-        Some(s) => s,
-        None => {
-            let s = totp::new_secret();
-            people::set_totp(&mut tx.conn(), person.id(), Some(&s), None, None, now).await?;
-            s
-        }
-    };
-    tx.commit().await?;
-    Ok(secret)
-}
-
-/// Confirms enrolment with a code from the app.
-pub async fn confirm_totp(
-    svc: &Services,
-    identity: &Identity,
-    code: &str,
-    meta: &RequestMeta,
-) -> ServiceResult<()> {
-    let now = svc.now();
-    let mut tx = svc.db.begin().await?;
-    let person = people::find(&mut tx.conn(), identity.person_id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let Some(secret) = person.totp_secret.clone() else {
-        return Err(ValidationErrors::single(
-            "code",
-            "Start again: set up your authenticator app first",
-        )
-        .into());
-    };
     let Some(step) = totp::verify(&secret, code, now, person.totp_last_step) else {
         return Err(ValidationErrors::single(
             "code",

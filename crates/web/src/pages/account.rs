@@ -300,20 +300,26 @@ struct TwoFactorPage {
     enabled: bool,
     required: bool,
     secret: String,
+    secret_grouped: String,
     qr: String,
     code: TextInput,
     button: Button,
 }
 
-async fn two_factor_page(
-    s: &AppState,
+/// The enrolment page. `secret` is the key already shown (when the form is re-shown with an error), so
+/// that an app that scanned it stays valid.
+fn two_factor_page(
     identity: &Identity,
     errors: &ValidationErrors,
+    secret: Option<&str>,
 ) -> Result<TwoFactorPage, AppError> {
     let (secret, qr) = if identity.has_totp {
         (String::new(), String::new())
     } else {
-        let secret = safeguard_service::people::start_totp(&s.svc, identity).await?;
+        let secret = match secret {
+            Some(s) => s.to_owned(),
+            None => safeguard_service::people::new_totp_secret(identity)?,
+        };
         let uri = totp::provisioning_uri(&secret, &identity.email, "Safeguard");
         let svg = qrcode::QrCode::new(uri.as_bytes())
             .map(|c| {
@@ -336,7 +342,8 @@ async fn two_factor_page(
         csrf: identity.csrf_token.clone(),
         enabled: identity.has_totp,
         required: identity.must_enrol_totp,
-        secret: secret
+        secret: secret.clone(),
+        secret_grouped: secret
             .as_bytes()
             .chunks(4)
             .map(|c| String::from_utf8_lossy(c).into_owned())
@@ -358,7 +365,8 @@ pub async fn two_factor_form(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
 ) -> PageResult {
-    html(&two_factor_page(&s, &identity, &ValidationErrors::new()).await?)
+    let _ = &s;
+    html(&two_factor_page(&identity, &ValidationErrors::new(), None)?)
 }
 
 /// The enrolment code form.
@@ -366,6 +374,8 @@ pub async fn two_factor_form(
 pub struct CodeForm {
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    secret: String,
 }
 
 /// Confirms enrolment.
@@ -381,6 +391,7 @@ pub async fn two_factor(
     match safeguard_service::people::confirm_totp(
         &s.svc,
         &identity,
+        &f.secret,
         &f.code,
         &meta(&headers, &rid, &ip),
     )
@@ -389,7 +400,11 @@ pub async fn two_factor(
         Ok(()) => see_other("/account?notice=totp-on"),
         Err(ServiceError::Invalid(errors)) => html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &two_factor_page(&s, &identity, &errors).await?,
+            &two_factor_page(
+                &identity,
+                &errors,
+                Some(f.secret.trim()).filter(|s| s.len() == 32),
+            )?,
         ),
         Err(e) => Err(e.into()),
     }

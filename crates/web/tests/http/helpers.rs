@@ -317,7 +317,11 @@ impl TestApp {
             .post_form(
                 c,
                 "/account/two-factor",
-                &[("csrf_token", &csrf_of(&page)), ("code", &code)],
+                &[
+                    ("csrf_token", &csrf_of(&page)),
+                    ("secret", &secret),
+                    ("code", &code),
+                ],
             )
             .await;
         assert_eq!(r.status().as_u16(), 303, "enrolment accepted");
