@@ -109,9 +109,34 @@ await step('adding a person with bad input shows field errors, then succeeds', a
 await step('administrator pages pass axe', async () => {
   await visit(admin, '/audit');
   assert((await admin.locator('table').first().innerText()).includes('person.create'), 'audit trail lists the new person');
-  for (const p of ['/organisations', '/settings', '/account', '/account/sessions', '/account/tokens', '/account/two-factor', '/account/password', '/accessibility']) {
+  for (const p of ['/organisations', '/calendar', '/settings', '/account', '/account/sessions', '/account/tokens', '/account/two-factor', '/account/password', '/accessibility']) {
     await visit(admin, p);
   }
+});
+
+await step('platform operator adds and deletes a one-off bank holiday', async () => {
+  // Bank holidays are the same for every partnership, so only platform operators change them.
+  await visit(admin, '/calendar');
+  assert((await admin.locator('body').innerText()).includes('Christmas Day'), 'administrator sees the calendar');
+  assert(!(await admin.locator('#date').count()), 'but has no form to change it');
+  const operator = await newPage();
+  await signIn(operator, 'operator@safeguard.example');
+  await visit(operator, '/calendar');
+  assert((await operator.locator('table').first().innerText()).includes('Christmas Day'), 'bank holidays listed');
+  await operator.fill('#date', '2030-02-30');
+  await Promise.all([operator.waitForNavigation(), operator.click('button:has-text("Save change")')]);
+  assert(await operator.locator('.govuk-error-summary').isVisible(), 'error summary');
+  await checkA11y(operator, 'calendar with errors');
+  await operator.fill('#date', '2030-03-06');
+  await operator.fill('#name', 'E2E one-off day');
+  await operator.check('#action');
+  await Promise.all([operator.waitForNavigation(), operator.click('button:has-text("Save change")')]);
+  assert(await operator.locator('.govuk-notification-banner--success').isVisible(), 'success banner');
+  assert((await operator.locator('body').innerText()).includes('E2E one-off day'), 'change listed');
+  await checkA11y(operator, 'calendar with a change');
+  await Promise.all([operator.waitForNavigation(), operator.click('button:has-text("Delete")')]);
+  assert(!(await operator.locator('body').innerText()).includes('E2E one-off day'), 'change deleted');
+  await operator.context().close();
 });
 
 await step('settings form with bad input shows the error summary', async () => {

@@ -4,6 +4,7 @@
 //! current time takes it as a parameter or through [`clock::Clock`].
 
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod ids;
 pub mod organisation;

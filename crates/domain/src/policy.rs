@@ -103,11 +103,14 @@ pub enum Permission {
     ViewOrganisations,
     /// Read platform metrics (no content).
     ViewPlatformMetrics,
+    /// Add and remove bank holidays in the platform's working-day calendar (shared by every
+    /// partnership; anyone signed in may read it).
+    ManageCalendar,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -116,6 +119,7 @@ impl Permission {
         Permission::ManagePartnershipSettings,
         Permission::ViewOrganisations,
         Permission::ViewPlatformMetrics,
+        Permission::ManageCalendar,
     ];
 }
 
@@ -160,8 +164,11 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
     ),
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
     (R::LivedExperienceConsultant, &[P::ViewHome]),
-    // Operators have no access to partnership content.
-    (R::PlatformOperator, &[P::ViewPlatformMetrics]),
+    // Operators have no access to partnership content; the calendar is platform data, not content.
+    (
+        R::PlatformOperator,
+        &[P::ViewPlatformMetrics, P::ManageCalendar],
+    ),
 ];
 
 /// The outcome of a policy check.
@@ -233,7 +240,14 @@ mod tests {
     fn platform_operator_has_no_content_permission() {
         for p in Permission::ALL {
             let allowed = decide(&[Role::PlatformOperator], p).is_allowed();
-            assert_eq!(allowed, p == Permission::ViewPlatformMetrics, "{p:?}");
+            assert_eq!(
+                allowed,
+                matches!(
+                    p,
+                    Permission::ViewPlatformMetrics | Permission::ManageCalendar
+                ),
+                "{p:?}"
+            );
         }
     }
 
@@ -252,6 +266,12 @@ mod tests {
         assert!(decide(&[Role::IndependentScrutineer], Permission::ViewAuditTrail).is_allowed());
         assert!(!decide(&[Role::IndependentScrutineer], Permission::ManagePeople).is_allowed());
         assert!(!decide(&[Role::IndependentScrutineer], Permission::VerifyAuditTrail).is_allowed());
+    }
+
+    #[test]
+    fn the_shared_calendar_is_managed_by_platform_operators_only() {
+        // Bank holidays are the same for every partnership: no partnership's role may change them.
+        assert_eq!(roles_granting(Permission::ManageCalendar), vec![Role::PlatformOperator]);
     }
 
     #[test]

@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The working-day calendar of England and Wales (bank holidays 2000–2040).
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Write a consistent backup of the database to FILE.
     Backup {
         /// Where to write it.
@@ -123,6 +128,32 @@ enum UserCommand {
         /// Email address.
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Print the date N working days after DATE (DATE is day 0; with N = 0, DATE itself when it is a
+    /// working day, else the next working day), as YYYY-MM-DD.
+    AddWorkingDays {
+        /// The start date, YYYY-MM-DD.
+        date: String,
+        /// Working days to add (0 to 1000).
+        #[arg(allow_negative_numbers = true)]
+        n: String,
+    },
+    /// Print the number of working days d with A < d <= B (negative when B is before A).
+    WorkingDaysBetween {
+        /// YYYY-MM-DD.
+        a: String,
+        /// YYYY-MM-DD.
+        b: String,
+    },
+    /// Import gov.uk's bank-holidays.json (england-and-wales): adds the dates the calendar lacks and
+    /// reports dates the file lacks (never removes them).
+    Import {
+        /// The JSON file (from https://www.gov.uk/bank-holidays.json).
+        file: String,
     },
 }
 
@@ -369,6 +400,41 @@ async fn run(command: Command, cfg: Config) -> Result<()> {
             db.close().await;
             println!("{t}");
             Ok(())
+        }
+        Command::Calendar { command } => {
+            let bytes = match &command {
+                CalendarCommand::Import { file } => {
+                    Some(std::fs::read(file).with_context(|| format!("cannot read {file}"))?)
+                }
+                _ => None,
+            };
+            let db = open(&cfg).await?;
+            let svc = services(db.clone(), &cfg)?;
+            let r = match command {
+                CalendarCommand::AddWorkingDays { date, n } => {
+                    safeguard_service::calendar::add_working_days(&svc, &date, &n)
+                        .await
+                        .map(|d| println!("{d}"))
+                }
+                CalendarCommand::WorkingDaysBetween { a, b } => {
+                    safeguard_service::calendar::working_days_between(&svc, &a, &b)
+                        .await
+                        .map(|n| println!("{n}"))
+                }
+                CalendarCommand::Import { .. } => safeguard_service::calendar::import_gov_uk_json(
+                    &svc,
+                    None,
+                    bytes.as_deref().unwrap_or_default(),
+                )
+                .await
+                .map(|report| {
+                    for line in report.lines() {
+                        println!("{line}");
+                    }
+                }),
+            };
+            db.close().await;
+            r.map_err(describe)
         }
         Command::Backup { file } => backup(&cfg, &file).await,
         Command::Restore { file } => restore(&cfg, &file).await,

@@ -51,7 +51,8 @@ fn every_command_has_help() {
     let top = run(db, &["--help"], None);
     assert!(top.status.success());
     for c in [
-        "serve", "migrate", "demo", "user", "audit", "token", "backup", "restore", "generate",
+        "serve", "migrate", "demo", "user", "audit", "token", "calendar", "backup", "restore",
+        "generate",
     ] {
         assert!(text(&top).contains(c), "--help lists {c}");
         let o = run(db, &[c, "--help"], None);
@@ -63,6 +64,9 @@ fn every_command_has_help() {
         ["user", "reset-password"],
         ["audit", "verify"],
         ["token", "issue"],
+        ["calendar", "add-working-days"],
+        ["calendar", "working-days-between"],
+        ["calendar", "import"],
     ] {
         let o = run(db, &[sub[0], sub[1], "--help"], None);
         assert!(o.status.success(), "{sub:?} --help");
@@ -307,4 +311,73 @@ async fn generate_gives_the_same_content_for_the_same_seed() {
         None,
     );
     assert!(o.status.success());
+}
+
+#[test]
+fn calendar_commands_print_dates_counts_and_the_import_report() {
+    let d = dir();
+    let db = format!("sqlite://{}", d.join("cal.db").display());
+    // Day 0 is Monday 2 January 2023 (a bank holiday); day 5 is Monday 9 January. Only the date is
+    // printed on standard output.
+    let o = run(
+        &db,
+        &["calendar", "add-working-days", "2023-01-02", "5"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "2023-01-09\n");
+    let o = run(
+        &db,
+        &[
+            "calendar",
+            "working-days-between",
+            "2023-04-06",
+            "2023-05-02",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "15\n");
+    for bad in [
+        ["2023-02-30", "1"],
+        ["2041-01-01", "1"],
+        ["yesterday", "1"],
+        ["2023-01-02", "-1"],
+        ["2023-01-02", "1001"],
+    ] {
+        let o = run(&db, &["calendar", "add-working-days", bad[0], bad[1]], None);
+        assert!(!o.status.success(), "{bad:?} accepted");
+        assert!(o.stdout.is_empty(), "{bad:?}");
+        assert!(text(&o).contains("must"), "{bad:?}: {}", text(&o));
+    }
+    // An import adds the one-off day and reports the computed days the file lacks.
+    let file = d.join("bank-holidays.json");
+    std::fs::write(
+        &file,
+        r#"{"england-and-wales": {"division": "england-and-wales", "events": [
+            {"title": "New Year’s Day", "date": "2031-01-01", "notes": "", "bunting": true},
+            {"title": "A one-off", "date": "2031-03-03", "notes": "", "bunting": true},
+            {"title": "Christmas Day", "date": "2031-12-25", "notes": "", "bunting": true}]},
+            "scotland": {"division": "scotland", "events": []}}"#,
+    )
+    .unwrap();
+    let o = run(&db, &["calendar", "import", file.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("confirmed: 2"), "{out}");
+    assert!(out.contains("added 2031-03-03 A one-off"), "{out}");
+    assert!(
+        out.contains("not in the file 2031-04-11 Good Friday"),
+        "{out}"
+    );
+    let o = run(
+        &db,
+        &["calendar", "add-working-days", "2031-02-28", "1"],
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "2031-03-04\n");
+    std::fs::write(&file, "[1, 2]").unwrap();
+    let o = run(&db, &["calendar", "import", file.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("england-and-wales"), "{}", text(&o));
 }

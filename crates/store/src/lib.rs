@@ -9,6 +9,7 @@ pub mod error;
 
 pub mod audit_log;
 pub mod bodies;
+pub mod calendar;
 pub mod invitations;
 pub mod jobs;
 pub mod organisations;

@@ -75,6 +75,7 @@ impl Layout {
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }
+                items.push(NavigationItem::new("Calendar", "/calendar"));
                 if can(Permission::ManagePartnershipSettings) {
                     items.push(NavigationItem::new("Settings", "/settings"));
                 }

@@ -118,6 +118,20 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             Perm(P::ManagePartnershipSettings),
             pages::settings::update
         ),
+        // the working-day calendar (platform-wide; anyone signed in reads it)
+        r!(GET, "/calendar", Account, pages::calendar::show),
+        r!(
+            POST,
+            "/calendar/bank-holidays",
+            Perm(P::ManageCalendar),
+            pages::calendar::add
+        ),
+        r!(
+            POST,
+            "/calendar/bank-holidays/{id}/delete",
+            Perm(P::ManageCalendar),
+            pages::calendar::delete
+        ),
         // people and roles
         r!(GET, "/people", Perm(P::ViewPeople), pages::people::list),
         r!(
@@ -252,6 +266,12 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             api::revoke_role
         ),
         r!(GET, "/api/v1/audit", Perm(P::ViewAuditTrail), api::audit),
+        r!(
+            GET,
+            "/api/v1/calendar/working-days",
+            Account,
+            api::working_days
+        ),
         r!(GET, "/api/v1/tokens", Account, api::list_tokens),
         r!(DELETE, "/api/v1/tokens/{id}", Account, api::revoke_token),
     ]

@@ -455,6 +455,45 @@ pub async fn audit(
     }))
 }
 
+/// A working-day sum.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorkingDaysQuery {
+    /// The day the clock starts (day 0), YYYY-MM-DD, from 2000-01-01 to 2040-12-31.
+    #[param(required = true, value_type = String, format = Date)]
+    pub from: Option<String>,
+    /// How many working days to add, 0 to 1000. With 0, the start date when it is a working day,
+    /// else the next working day.
+    #[param(required = true, value_type = i64, minimum = 0, maximum = 1000)]
+    pub add: Option<String>,
+}
+
+/// The answer of a working-day sum.
+#[derive(Serialize, ToSchema)]
+pub struct WorkingDayOut {
+    /// The resulting working day, YYYY-MM-DD.
+    pub date: chrono::NaiveDate,
+}
+
+/// Adds working days (Monday to Friday, not a bank holiday in England and Wales) to a date. The
+/// start date is day 0: "5 working days after Monday 2 January 2023" (a bank holiday) is Monday 9
+/// January 2023.
+#[utoipa::path(get, path = "/api/v1/calendar/working-days", tag = "calendar", params(WorkingDaysQuery), security(("bearer" = [])),
+    responses((status = 200, body = WorkingDayOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn working_days(
+    State(s): State<AppState>,
+    q: Result<Query<WorkingDaysQuery>, QueryRejection>,
+) -> ApiResult<WorkingDayOut> {
+    let Query(q) = q.map_err(bad)?;
+    let date = safeguard_service::calendar::add_working_days(
+        &s.svc,
+        q.from.as_deref().unwrap_or_default(),
+        q.add.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    Ok(Json(WorkingDayOut { date }))
+}
+
 /// The caller's API tokens.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = Vec<TokenOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
@@ -511,9 +550,9 @@ impl Modify for BearerAuth {
 /// The API document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Safeguard API", version = "1", description = "Partnerships, people, roles and the audit trail. Authenticate with a personal API token: Authorization: Bearer <token>."),
-    paths(me, organisations, list_people, get_person, create_person, grant_role, revoke_role, audit, list_tokens, revoke_token),
-    components(schemas(Problem, FieldProblem, Me, PersonOut, PeopleList, NewPersonIn, RoleIn, OrganisationOut, AuditEntryOut, AuditList, TokenOut)),
+    info(title = "Safeguard API", version = "1", description = "Partnerships, people, roles, the audit trail and the working-day calendar. Authenticate with a personal API token: Authorization: Bearer <token>."),
+    paths(me, organisations, list_people, get_person, create_person, grant_role, revoke_role, audit, working_days, list_tokens, revoke_token),
+    components(schemas(Problem, FieldProblem, Me, PersonOut, PeopleList, NewPersonIn, RoleIn, OrganisationOut, AuditEntryOut, AuditList, WorkingDayOut, TokenOut)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

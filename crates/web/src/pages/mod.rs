@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod errors;
 pub mod home;
 pub mod invitations;
@@ -52,6 +53,10 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
             "A new link to set a password has been emailed. Earlier links no longer work."
         }
         "password-set" => "Your password is set. Sign in with your email address and new password.",
+        "calendar-changed" => "Calendar changed.",
+        "calendar-change-deleted" => {
+            "Change deleted. The calendar as worked out from the rules applies to that day again."
+        }
         "chain-intact" => "The audit trail is intact: every entry matches its hash and link.",
         _ => return None,
     })

@@ -11,6 +11,7 @@ mod helpers;
 
 mod api;
 mod auth;
+mod calendar;
 mod invitations;
 mod mail;
 mod matrix;

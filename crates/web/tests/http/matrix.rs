@@ -64,6 +64,8 @@ struct Caller {
 struct Fixtures {
     target: String,
     demo_partnership: String,
+    /// A stored change to the (platform-wide) working-day calendar.
+    calendar_change: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -118,6 +120,8 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &c.page_token_id
     } else if path.starts_with("/api/v1/tokens/") {
         &c.api_token_id
+    } else if path.starts_with("/calendar/bank-holidays/") {
+        &fx.calendar_change
     } else {
         &fx.target
     };
@@ -130,6 +134,10 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         !filled.contains('{'),
         "{path}: the matrix has no fixture for this path parameter; add one to `fill`"
     );
+    // Required query parameters.
+    if path == "/api/v1/calendar/working-days" {
+        return format!("{filled}?from=2026-11-26&add=5");
+    }
     filled
 }
 
@@ -158,6 +166,8 @@ fn form_body(spec: &RouteSpec, fx: &Fixtures) -> Vec<(&'static str, String)> {
             ("role", ""),
         ]),
         "/people/{id}/roles" => f(&[("role", "board_member")]),
+        // Empty: refused with field errors, nothing saved.
+        "/calendar/bank-holidays" => f(&[("date", ""), ("name", ""), ("action", "")]),
         "/account/tokens" => f(&[("name", "matrix"), ("days", "")]),
         "/account/password" => f(&[
             ("current_password", ""),
@@ -331,9 +341,28 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         "partnership_administrator",
     )
     .await;
+    let calendar_change = {
+        let mut pc = app.db.acquire().await.expect("acquire");
+        safeguard_store::calendar::insert(
+            &mut pc.conn(),
+            &safeguard_store::calendar::NewChange {
+                date: chrono::NaiveDate::from_ymd_opt(2030, 3, 6).expect("date"),
+                action: "add",
+                name: "Matrix fixture",
+                source: "administrator",
+                created_by: None,
+            },
+            app.svc.now(),
+        )
+        .await
+        .expect("calendar change")
+        .bank_holiday_change_id
+        .to_string()
+    };
     let fx = Fixtures {
         target: app.person_id(TARGET).await.to_string(),
         demo_partnership: app.partnership_id(DEMO).await.to_string(),
+        calendar_change,
     };
 
     let mut callers = Vec::new();
