@@ -106,11 +106,21 @@ pub enum Permission {
     /// Add and remove bank holidays in the platform's working-day calendar (shared by every
     /// partnership; anyone signed in may read it).
     ManageCalendar,
+    /// See the partnership's actions (from meetings, reviews, recommendations, audits).
+    ViewActions,
+    /// Create actions, assign and change them, and update any action (owners may update their own).
+    ManageActions,
+    /// See and download the partnership's documents (not board-only papers).
+    ViewFiles,
+    /// Upload documents.
+    UploadFiles,
+    /// See and download papers marked for the board only.
+    ViewBoardPapers,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -120,6 +130,11 @@ impl Permission {
         Permission::ViewOrganisations,
         Permission::ViewPlatformMetrics,
         Permission::ManageCalendar,
+        Permission::ViewActions,
+        Permission::ManageActions,
+        Permission::ViewFiles,
+        Permission::UploadFiles,
+        Permission::ViewBoardPapers,
     ];
 }
 
@@ -138,20 +153,48 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::VerifyAuditTrail,
             P::ManagePartnershipSettings,
             P::ViewOrganisations,
+            P::ViewActions,
+            P::ManageActions,
+            P::ViewFiles,
+            P::UploadFiles,
+            P::ViewBoardPapers,
         ],
     ),
     (
         R::BoardMember,
-        &[P::ViewHome, P::ViewPeople, P::ViewOrganisations],
+        &[
+            P::ViewHome,
+            P::ViewPeople,
+            P::ViewOrganisations,
+            P::ViewActions,
+            P::ViewFiles,
+            P::UploadFiles,
+            P::ViewBoardPapers,
+        ],
     ),
     (
         R::SubGroupMember,
-        &[P::ViewHome, P::ViewPeople, P::ViewOrganisations],
+        &[
+            P::ViewHome,
+            P::ViewPeople,
+            P::ViewOrganisations,
+            P::ViewActions,
+            P::ViewFiles,
+            P::UploadFiles,
+        ],
     ),
     (
         R::AgencyLead,
-        &[P::ViewHome, P::ViewPeople, P::ViewOrganisations],
+        &[
+            P::ViewHome,
+            P::ViewPeople,
+            P::ViewOrganisations,
+            P::ViewActions,
+            P::ViewFiles,
+            P::UploadFiles,
+        ],
     ),
+    // Practitioners see the actions they own (an object-level rule in the action module), not all.
     (R::Practitioner, &[P::ViewHome, P::ViewOrganisations]),
     (
         R::IndependentScrutineer,
@@ -160,6 +203,9 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewPeople,
             P::ViewAuditTrail,
             P::ViewOrganisations,
+            P::ViewActions,
+            P::ViewFiles,
+            P::ViewBoardPapers,
         ],
     ),
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
@@ -271,7 +317,10 @@ mod tests {
     #[test]
     fn the_shared_calendar_is_managed_by_platform_operators_only() {
         // Bank holidays are the same for every partnership: no partnership's role may change them.
-        assert_eq!(roles_granting(Permission::ManageCalendar), vec![Role::PlatformOperator]);
+        assert_eq!(
+            roles_granting(Permission::ManageCalendar),
+            vec![Role::PlatformOperator]
+        );
     }
 
     #[test]
