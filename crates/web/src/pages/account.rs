@@ -1,26 +1,22 @@
 //! The person's own account: sessions, API tokens, two-factor authentication, password.
 
 use crate::error::AppError;
+use crate::extract::Meta;
 use crate::layout::Layout;
-use crate::middleware::{ClientIp, RequestId, meta_of};
 use crate::pages::{NoticeQuery, PageResult, html, html_status, notice_text, see_other};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use base64::Engine;
 use safeguard_domain::{ValidationErrors, totp};
+use safeguard_service::ServiceError;
 use safeguard_service::auth::{self, Identity};
-use safeguard_service::{RequestMeta, ServiceError};
 use safeguard_ui::components::{
     Button, Panel, SummaryList, SummaryRow, Table, TableCell, TextInput,
 };
 use serde::Deserialize;
-
-fn meta(headers: &HeaderMap, rid: &RequestId, ip: &ClientIp) -> RequestMeta {
-    meta_of(headers, &rid.0, ip.0.clone())
-}
 
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%-d %B %Y at %H:%M UTC").to_string()
@@ -115,16 +111,14 @@ pub async fn sessions(
 /// Ends one of the person's sessions.
 pub async fn end_session(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Meta(meta): Meta,
     Extension(identity): Extension<Identity>,
-    Extension(rid): Extension<RequestId>,
-    Extension(ip): Extension<ClientIp>,
     Path(id): Path<String>,
 ) -> PageResult {
     let id = id
         .parse()
         .map_err(|_| AppError::Service(ServiceError::NotFound))?;
-    auth::end_my_session(&s.svc, &identity, id, &meta(&headers, &rid, &ip)).await?;
+    auth::end_my_session(&s.svc, &identity, id, &meta).await?;
     if Some(id) == identity.session_id {
         return see_other("/sign-in");
     }
@@ -240,21 +234,12 @@ pub struct TokenForm {
 /// Creates a token and shows it once.
 pub async fn create_token(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Meta(meta): Meta,
     Extension(identity): Extension<Identity>,
-    Extension(rid): Extension<RequestId>,
-    Extension(ip): Extension<ClientIp>,
     form: Result<Form<TokenForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let Form(f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::tokens::create(
-        &s.svc,
-        &identity,
-        &f.name,
-        Some(&f.days),
-        &meta(&headers, &rid, &ip),
-    )
-    .await
+    match safeguard_service::tokens::create(&s.svc, &identity, &f.name, Some(&f.days), &meta).await
     {
         Ok((_, token)) => html(
             &tokens_page(
@@ -279,16 +264,14 @@ pub async fn create_token(
 /// Revokes a token.
 pub async fn revoke_token(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Meta(meta): Meta,
     Extension(identity): Extension<Identity>,
-    Extension(rid): Extension<RequestId>,
-    Extension(ip): Extension<ClientIp>,
     Path(id): Path<String>,
 ) -> PageResult {
     let id = id
         .parse()
         .map_err(|_| AppError::Service(ServiceError::NotFound))?;
-    safeguard_service::tokens::revoke(&s.svc, &identity, id, &meta(&headers, &rid, &ip)).await?;
+    safeguard_service::tokens::revoke(&s.svc, &identity, id, &meta).await?;
     see_other("/account/tokens?notice=token-revoked")
 }
 
@@ -381,21 +364,13 @@ pub struct CodeForm {
 /// Confirms enrolment.
 pub async fn two_factor(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Meta(meta): Meta,
     Extension(identity): Extension<Identity>,
-    Extension(rid): Extension<RequestId>,
-    Extension(ip): Extension<ClientIp>,
     form: Result<Form<CodeForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let Form(f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::people::confirm_totp(
-        &s.svc,
-        &identity,
-        &f.secret,
-        &f.code,
-        &meta(&headers, &rid, &ip),
-    )
-    .await
+    match safeguard_service::people::confirm_totp(&s.svc, &identity, &f.secret, &f.code, &meta)
+        .await
     {
         Ok(()) => see_other("/account?notice=totp-on"),
         Err(ServiceError::Invalid(errors)) => html_status(
@@ -455,10 +430,8 @@ pub struct PasswordForm {
 /// Changes the password.
 pub async fn password(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Meta(meta): Meta,
     Extension(identity): Extension<Identity>,
-    Extension(rid): Extension<RequestId>,
-    Extension(ip): Extension<ClientIp>,
     form: Result<Form<PasswordForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let Form(f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
@@ -468,7 +441,7 @@ pub async fn password(
         &f.current_password,
         &f.new_password,
         &f.confirm_password,
-        &meta(&headers, &rid, &ip),
+        &meta,
     )
     .await
     {

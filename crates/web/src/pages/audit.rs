@@ -157,11 +157,11 @@ pub async fn list(
     .max(1);
     let base = format!(
         "/audit?action={}&actor={}&target={}&from={}&to={}",
-        enc(&q.action),
-        enc(&q.actor),
-        enc(&q.target),
-        enc(&q.from),
-        enc(&q.to)
+        crate::pages::url_encode(&q.action),
+        crate::pages::url_encode(&q.actor),
+        crate::pages::url_encode(&q.target),
+        crate::pages::url_encode(&q.from),
+        crate::pages::url_encode(&q.to)
     );
     let pagination = (last > 1).then(|| {
         Pagination::numbered(u32::try_from(page).unwrap_or(1), last, |n| {
@@ -201,17 +201,6 @@ pub async fn list(
             .filter(|b| b.chars().all(|c| c.is_ascii_digit()) && b.len() < 20),
     };
     html(&pg)
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Verifies the partnership's chain now.

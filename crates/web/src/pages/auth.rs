@@ -2,8 +2,9 @@
 //! partnership.
 
 use crate::error::AppError;
+use crate::extract::Meta;
 use crate::layout::Layout;
-use crate::middleware::{ClientIp, RequestId, cookie, meta_of};
+use crate::middleware::cookie;
 use crate::pages::{PageResult, html_status, see_other};
 use crate::state::AppState;
 use askama::Template;
@@ -12,14 +13,10 @@ use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use safeguard_domain::ValidationErrors;
+use safeguard_service::ServiceError;
 use safeguard_service::auth::{self, Identity, SignIn};
-use safeguard_service::{RequestMeta, ServiceError};
 use safeguard_ui::components::{Button, TextInput};
 use serde::Deserialize;
-
-fn meta(headers: &HeaderMap, rid: &RequestId, ip: &ClientIp) -> RequestMeta {
-    meta_of(headers, &rid.0, ip.0.clone())
-}
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -112,8 +109,7 @@ pub struct SignInForm {
 pub async fn sign_in(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Extension(rid): Extension<RequestId>,
-    Extension(ip): Extension<ClientIp>,
+    Meta(meta): Meta,
     form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let Form(form) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
@@ -136,14 +132,7 @@ pub async fn sign_in(
             &sign_in_page(csrf, &form.email, &errors, None),
         );
     }
-    match auth::sign_in(
-        &s.svc,
-        &form.email,
-        &form.password,
-        &meta(&headers, &rid, &ip),
-    )
-    .await
-    {
+    match auth::sign_in(&s.svc, &form.email, &form.password, &meta).await {
         Ok(SignIn::Started { token, needs_totp }) => {
             let mut res = Redirect::to(if needs_totp {
                 "/sign-in/two-factor"
@@ -230,10 +219,8 @@ pub struct CodeForm {
 /// Checks the code; on success the session is replaced by a new one.
 pub async fn totp(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Meta(meta): Meta,
     Extension(identity): Extension<Identity>,
-    Extension(rid): Extension<RequestId>,
-    Extension(ip): Extension<ClientIp>,
     form: Result<Form<CodeForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let Form(form) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
@@ -241,7 +228,7 @@ pub async fn totp(
         let e = ValidationErrors::single("code", "Enter your security code");
         return html_status(StatusCode::UNPROCESSABLE_ENTITY, &totp_page(&identity, &e));
     }
-    match auth::complete_totp(&s.svc, &identity, &form.code, &meta(&headers, &rid, &ip)).await {
+    match auth::complete_totp(&s.svc, &identity, &form.code, &meta).await {
         Ok(Some(token)) => {
             let mut res = Redirect::to("/").into_response();
             set_session_cookie(&s, &mut res, &token);
@@ -268,12 +255,10 @@ pub async fn totp(
 /// Ends the session and clears the cookie.
 pub async fn sign_out(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Meta(meta): Meta,
     Extension(identity): Extension<Identity>,
-    Extension(rid): Extension<RequestId>,
-    Extension(ip): Extension<ClientIp>,
 ) -> PageResult {
-    auth::sign_out(&s.svc, &identity, &meta(&headers, &rid, &ip)).await?;
+    auth::sign_out(&s.svc, &identity, &meta).await?;
     let mut res = Redirect::to("/sign-in").into_response();
     if let Ok(v) = HeaderValue::from_str(&s.cookie(s.session_cookie(), "", Some(0))) {
         res.headers_mut().append(header::SET_COOKIE, v);
@@ -293,10 +278,8 @@ pub struct SwitchForm {
 /// Switches partnership.
 pub async fn switch_partnership(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    Meta(meta): Meta,
     Extension(identity): Extension<Identity>,
-    Extension(rid): Extension<RequestId>,
-    Extension(ip): Extension<ClientIp>,
     form: Result<Form<SwitchForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let Form(form) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
@@ -304,6 +287,6 @@ pub async fn switch_partnership(
         .partnership_id
         .parse()
         .map_err(|_| AppError::Service(ServiceError::NotFound))?;
-    auth::switch_partnership(&s.svc, &identity, id, &meta(&headers, &rid, &ip)).await?;
+    auth::switch_partnership(&s.svc, &identity, id, &meta).await?;
     see_other("/?notice=switched")
 }

@@ -68,3 +68,15 @@ pub struct NoticeQuery {
     /// The code.
     pub notice: Option<String>,
 }
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved characters pass through).
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

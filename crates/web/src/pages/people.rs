@@ -155,10 +155,10 @@ pub async fn list(
     .max(1);
     let base = format!(
         "/people?q={}&role={}&organisation={}&disabled={}",
-        urlencode(&q.q),
-        urlencode(&q.role),
-        urlencode(&q.organisation),
-        urlencode(&q.disabled)
+        crate::pages::url_encode(&q.q),
+        crate::pages::url_encode(&q.role),
+        crate::pages::url_encode(&q.organisation),
+        crate::pages::url_encode(&q.disabled)
     );
     let pagination = (last > 1).then(|| {
         Pagination::numbered(u32::try_from(page).unwrap_or(1), last, |n| {
@@ -186,17 +186,6 @@ pub async fn list(
         can_manage: actor.can(Permission::ManagePeople),
     };
     html(&pg)
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Template)]
