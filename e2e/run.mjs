@@ -159,6 +159,74 @@ await step('API token is created and shown once', async () => {
   assert((await res.json()).email === 'admin@safeguard.example', 'api answers as the admin');
 });
 
+await step('administrator adds an action for the agency lead, who updates it from "My actions"', async () => {
+  const title = `Check the e2e referrals ${Date.now()}`;
+  await visit(admin, '/actions', 'actions list');
+  await visit(admin, '/actions/new', 'add an action');
+  // Bad input first: the error summary, values kept.
+  await admin.fill('#due_date', '2023-02-30');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add action")')]);
+  const summary = admin.locator('.govuk-error-summary');
+  assert(await summary.isVisible(), 'error summary visible');
+  const text = await summary.innerText();
+  for (const m of ['Enter a title', 'Select the organisation', 'real date']) {
+    assert(text.includes(m), `summary mentions "${m}": ${text}`);
+  }
+  assert((await admin.inputValue('#due_date')) === '2023-02-30', 'entered value kept');
+  await checkA11y(admin, 'add an action with errors');
+  await admin.fill('#title', title);
+  await admin.fill('#description', 'Sample twenty referrals and report to the board.');
+  await admin.fill('#source_label', 'Board meeting 12 May 2022');
+  await admin.selectOption('#owner_organisation_id', { label: 'West Mercia Police' });
+  await admin.selectOption('#owner_person_id', { label: 'Sam Okafor (West Mercia Police)' });
+  await admin.fill('#due_date', '2030-03-31');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add action")')]);
+  assert(/\/actions\/[0-9a-f-]{36}/.test(admin.url()), `on the action page: ${admin.url()}`);
+  assert(await admin.locator('.govuk-notification-banner--success').isVisible(), 'success banner');
+  await checkA11y(admin, 'action page (administrator)');
+
+  const lead = await newPage();
+  await signIn(lead, 'lead@safeguard.example');
+  await visit(lead, '/actions/mine', 'my actions');
+  const row = lead.locator('table a', { hasText: title });
+  assert(await row.isVisible(), 'the new action is on "My actions"');
+  await Promise.all([lead.waitForNavigation(), row.click()]);
+  await checkA11y(lead, 'action page (owner)');
+  await lead.fill('#body', 'Sampled the first ten referrals.');
+  await lead.selectOption('#new_status', 'in_progress');
+  await Promise.all([lead.waitForNavigation(), lead.click('button:has-text("Add update")')]);
+  assert(await lead.locator('.govuk-notification-banner--success').isVisible(), 'update confirmed');
+  const progress = await lead.locator('main').innerText();
+  assert(progress.includes('Sampled the first ten referrals.'), 'update shown');
+  assert(progress.includes('Status changed to In progress'), 'status change shown');
+  await checkA11y(lead, 'action page after an update');
+  await lead.context().close();
+});
+
+await step('administrator uploads a PDF to Documents; a text file renamed .pdf is refused', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
+  const pdf = join(dir, 'E2E board paper.pdf');
+  writeFileSync(pdf, '%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+  const fake = join(dir, 'notes.pdf');
+  writeFileSync(fake, 'just some notes, not a PDF\n');
+  await visit(admin, '/files', 'documents');
+  await admin.setInputFiles('#file', pdf);
+  await admin.fill('#description', 'Uploaded by the browser test');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Upload")')]);
+  assert(await admin.locator('.govuk-notification-banner--success').isVisible(), 'success banner');
+  assert((await admin.locator('table').innerText()).includes('E2E board paper.pdf'), 'the PDF is listed');
+  await checkA11y(admin, 'documents with a file');
+  await admin.setInputFiles('#file', fake);
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Upload")')]);
+  assert(await admin.locator('.govuk-error-summary').isVisible(), 'error summary');
+  assert((await admin.locator('.govuk-error-summary').innerText()).includes('must be a PDF, Word, Excel, PowerPoint, CSV or image file'), 'the message names the kinds');
+  const violations = await checkA11y(admin, 'documents with errors');
+  assert(violations.length === 0, `documents with errors: ${violations.length} accessibility violation(s)`);
+});
+
 await step('a missing page answers 404 with the error page', async () => {
   await visit(admin, '/invitations/' + '0'.repeat(64), 'expired invitation link', 410);
   await visit(admin, '/no-such-page', '404', 404);

@@ -38,5 +38,7 @@ id_type!(
     PersonId,
     SessionId,
     ApiTokenId,
-    MessageId
+    MessageId,
+    ActionId,
+    ActionUpdateId
 );

@@ -3,9 +3,11 @@
 //! This crate holds no SQL and no HTTP (CI checks it with `cargo tree -i`). Everything that needs the
 //! current time takes it as a parameter or through [`clock::Clock`].
 
+pub mod actions;
 pub mod audit;
 pub mod calendar;
 pub mod clock;
+pub mod files;
 pub mod ids;
 pub mod organisation;
 pub mod password;

@@ -16,6 +16,8 @@ pub struct FileConfig {
     log_format: Option<String>,
     trust_proxy: Option<bool>,
     max_connections: Option<u32>,
+    files_dir: Option<String>,
+    upload_limit_mb: Option<u64>,
 }
 
 /// Validated settings.
@@ -36,6 +38,10 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Pool size.
     pub max_connections: u32,
+    /// Where uploaded files are stored.
+    pub files_dir: std::path::PathBuf,
+    /// Largest upload, in bytes.
+    pub upload_limit_bytes: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -123,6 +129,32 @@ impl Config {
             },
             None => fc.max_connections.unwrap_or(8),
         };
+        // Uploaded files: next to the SQLite database by default, ./safeguard-files for PostgreSQL.
+        let files_dir = env("SAFEGUARD_FILES_DIR")
+            .or(fc.files_dir)
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| default_files_dir(&database_url));
+        let upload_limit_mb = match env("SAFEGUARD_UPLOAD_LIMIT_MB") {
+            Some(v) => match v.parse::<u64>() {
+                Ok(n) if (1..=1024).contains(&n) => n,
+                _ => {
+                    problems.push(
+                        "SAFEGUARD_UPLOAD_LIMIT_MB: a whole number of megabytes from 1 to 1024"
+                            .into(),
+                    );
+                    20
+                }
+            },
+            None => match fc.upload_limit_mb {
+                Some(n) if (1..=1024).contains(&n) => n,
+                Some(_) => {
+                    problems
+                        .push("upload_limit_mb: a whole number of megabytes from 1 to 1024".into());
+                    20
+                }
+                None => 20,
+            },
+        };
         if !problems.is_empty() {
             return Err(format!(
                 "configuration problems:\n  - {}",
@@ -138,6 +170,25 @@ impl Config {
             log_format,
             trust_proxy,
             max_connections,
+            files_dir,
+            upload_limit_bytes: upload_limit_mb * 1024 * 1024,
         })
+    }
+}
+
+/// `safeguard-files` next to the SQLite database file, or in the working directory for PostgreSQL.
+fn default_files_dir(database_url: &str) -> std::path::PathBuf {
+    let here = std::path::PathBuf::from("safeguard-files");
+    let Some(rest) = database_url.strip_prefix("sqlite:") else {
+        return here;
+    };
+    let path = rest.trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() || path.starts_with(":memory:") {
+        return here;
+    }
+    match std::path::Path::new(path).parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join("safeguard-files"),
+        _ => here,
     }
 }

@@ -239,6 +239,8 @@ fn services(db: Db, cfg: &Config) -> Result<Services> {
         ServiceConfig {
             public_url: cfg.public_url.clone(),
             mail_from: cfg.mail_from.clone(),
+            files_dir: cfg.files_dir.clone(),
+            upload_limit_bytes: cfg.upload_limit_bytes,
             ..ServiceConfig::default()
         },
     ))
@@ -466,10 +468,11 @@ async fn run(command: Command, cfg: Config) -> Result<()> {
             .map_err(describe)?;
             db.close().await;
             println!(
-                "generated {} partnerships, {} people, {} audit entries in {:.1}s",
+                "generated {} partnerships, {} people, {} audit entries, {} actions in {:.1}s",
                 out.partnerships,
                 out.people,
                 out.audit_entries,
+                out.actions,
                 started.elapsed().as_secs_f64()
             );
             Ok(())
@@ -496,6 +499,7 @@ fn describe(e: safeguard_service::ServiceError) -> anyhow::Error {
 async fn serve(cfg: Config, demo: bool) -> Result<()> {
     let db = open(&cfg).await?;
     let svc = services(db.clone(), &cfg)?;
+    safeguard_service::files::prepare_dir(&cfg.files_dir, svc.now()).map_err(anyhow::Error::msg)?;
     if demo {
         let pw = std::env::var("SAFEGUARD_DEMO_PASSWORD")
             .ok()

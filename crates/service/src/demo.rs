@@ -289,6 +289,178 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
             password: pw,
         });
     }
+    load_actions(&mut tx, p.id(), n.id(), now).await?;
     tx.commit().await?;
     Ok(created)
+}
+
+/// Demo actions: (partnership is the neighbour, title, owner email, owner organisation, due date as
+/// `Ok(ISO date)` or `Err(days from today)`, status, source label).
+type DemoAction = (
+    bool,
+    &'static str,
+    &'static str,
+    &'static str,
+    Result<&'static str, i64>,
+    &'static str,
+    &'static str,
+);
+
+const ACTIONS: &[DemoAction] = &[
+    (
+        false,
+        "Refresh the multi-agency threshold document",
+        "lead@safeguard.example",
+        POLICE,
+        Ok("2023-03-31"),
+        "in_progress",
+        "Board meeting 12 May 2022",
+    ),
+    (
+        false,
+        "Audit police attendance at strategy discussions",
+        "lead@safeguard.example",
+        POLICE,
+        Err(5),
+        "open",
+        "Board meeting 12 May 2022",
+    ),
+    (
+        false,
+        "Publish the yearly report for 2022-23",
+        "admin@safeguard.example",
+        LA,
+        Ok("2022-09-30"),
+        "done",
+        "Board meeting 12 May 2022",
+    ),
+    (
+        false,
+        "Report on uptake of the neglect toolkit training",
+        "subgroup@safeguard.example",
+        "Shrewsbury and Telford Hospital NHS Trust",
+        Err(30),
+        "open",
+        "Board meeting 8 December 2022",
+    ),
+    (
+        false,
+        "Share the learning from the rapid review with GP practices",
+        "board@safeguard.example",
+        ICB,
+        Ok("2022-11-30"),
+        "done",
+        "Board meeting 8 December 2022",
+    ),
+    (
+        true,
+        "Align the escalation policy with Telford and Wrekin",
+        "lead@safeguard.example",
+        POLICE,
+        Err(12),
+        "open",
+        "Executive meeting 6 June 2022",
+    ),
+];
+
+/// Demo updates: (action title, author email, seconds after the action was created, body, new status).
+const ACTION_UPDATES: &[(&str, &str, i64, &str, Option<&str>)] = &[
+    (
+        "Refresh the multi-agency threshold document",
+        "lead@safeguard.example",
+        0,
+        "First draft shared with the three partners for comment.",
+        Some("in_progress"),
+    ),
+    (
+        "Refresh the multi-agency threshold document",
+        "lead@safeguard.example",
+        1,
+        "Comments received from health; the education section needs another pass.",
+        None,
+    ),
+    (
+        "Publish the yearly report for 2022-23",
+        "admin@safeguard.example",
+        2,
+        "Signed off by the three partners and published on the website.",
+        Some("done"),
+    ),
+];
+
+/// Adds the demo actions and their updates, once (only when the demo partnership has none).
+async fn load_actions(
+    tx: &mut safeguard_store::Tx,
+    p: safeguard_domain::PartnershipId,
+    n: safeguard_domain::PartnershipId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<()> {
+    use safeguard_store::actions::{self, NewActionRow};
+    if actions::count(&mut tx.conn(), p).await? > 0 {
+        return Ok(());
+    }
+    let today = safeguard_domain::actions::uk_date(now);
+    let admin = people::find_by_email(&mut tx.conn(), "admin@safeguard.example")
+        .await?
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("demo administrator missing")))?;
+    let mut made = Vec::new();
+    for (neighbour, title, owner, org, due, status, source) in ACTIONS {
+        let partnership = if *neighbour { n } else { p };
+        let person = people::find_by_email(&mut tx.conn(), owner)
+            .await?
+            .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("demo owner missing")))?;
+        let o = organisations::find_by_name(&mut tx.conn(), org)
+            .await?
+            .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("demo organisation missing")))?;
+        let due = match due {
+            Ok(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
+            Err(days) => Some(today + chrono::Duration::days(*days)),
+        };
+        let id = safeguard_domain::ActionId::new();
+        actions::insert(
+            &mut tx.conn(),
+            &NewActionRow {
+                id,
+                partnership,
+                source_type: "meeting",
+                source_id: None,
+                source_label: source,
+                title,
+                description: "Agreed at the meeting; see the minutes for the discussion.",
+                owner_organisation: OrganisationId(o.organisation_id),
+                owner_person: Some(person.id()),
+                due_date: due,
+                status,
+                created_by: admin.id(),
+            },
+            now,
+        )
+        .await?;
+        let mut e = NewEntry::new("action.create", "action", Some(id.to_string()));
+        e.partnership_id = Some(partnership.0);
+        e.after = Some(serde_json::json!({"title": title, "via": "demo"}).to_string());
+        audit_log::append(&mut tx.conn(), &e, now).await?;
+        made.push((*title, partnership, id));
+    }
+    for (title, author, days, body, status) in ACTION_UPDATES {
+        let Some((_, partnership, id)) = made.iter().find(|(t, _, _)| t == title) else {
+            continue;
+        };
+        let person = people::find_by_email(&mut tx.conn(), author)
+            .await?
+            .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("demo author missing")))?;
+        actions::append_update(
+            &mut tx.conn(),
+            *partnership,
+            *id,
+            uuid::Uuid::new_v4(),
+            person.id(),
+            body,
+            *status,
+            None,
+            now + chrono::Duration::seconds(*days),
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -40,7 +40,30 @@ pub struct Generated {
     pub people: u32,
     /// Audit entries.
     pub audit_entries: u64,
+    /// Actions (with a progress update each).
+    pub actions: u64,
 }
+
+/// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
+/// measured at national scale (150 partnerships x 5 years = 30,000 actions).
+pub const ACTIONS_PER_YEAR: u32 = 40;
+
+const ACTION_TITLES: &[&str] = &[
+    "Review the threshold document",
+    "Audit attendance at strategy discussions",
+    "Refresh neglect training",
+    "Report on missing-from-home returns",
+    "Share learning from the rapid review",
+    "Update the escalation policy",
+    "Check the quality of referrals",
+    "Publish the yearly report",
+];
+const ACTION_SOURCES: &[&str] = &[
+    "Board meeting",
+    "Case review panel",
+    "Partnership development group",
+    "Quality and performance sub-group",
+];
 
 const FIRST: &[&str] = &[
     "Amira", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Harry", "Isla", "Jack", "Kiran",
@@ -229,6 +252,69 @@ pub async fn run(
                 e.actor_organisation_id = Some(org);
                 audit_log::append(&mut tx.conn(), &e, at).await?;
                 out.audit_entries += 1;
+            }
+        }
+        // Actions come from their own seeded stream, so adding them left the rest of the content as
+        // it was for a given seed.
+        let mut arng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x00ac_7105 ^ u64::from(n));
+        for y in 0..plan.years {
+            for k in 0..ACTIONS_PER_YEAR {
+                let (owner, org) = ids[arng.random_range(0..ids.len())];
+                let created = start
+                    + Duration::days(i64::from(y) * 365 + arng.random_range(0..300))
+                    + Duration::seconds(arng.random_range(0..86_400));
+                let due = (created + Duration::days(arng.random_range(14..120))).date_naive();
+                // Older years are mostly finished; the latest has most still open.
+                let last = y + 1 == plan.years;
+                let status = match arng.random_range(0..10) {
+                    0..=3 if last => "open",
+                    4..=5 if last => "in_progress",
+                    0 => "open",
+                    1 => "in_progress",
+                    2 => "cancelled",
+                    _ => "done",
+                };
+                let id = safeguard_domain::ActionId(
+                    uuid::Builder::from_random_bytes(arng.random()).into_uuid(),
+                );
+                let title = format!("{} ({})", pick(&mut arng, ACTION_TITLES), k + 1);
+                let source = format!(
+                    "{} {}",
+                    pick(&mut arng, ACTION_SOURCES),
+                    created.format("%-d %B %Y")
+                );
+                safeguard_store::actions::insert(
+                    &mut tx.conn(),
+                    &safeguard_store::actions::NewActionRow {
+                        id,
+                        partnership: p.id(),
+                        source_type: "meeting",
+                        source_id: None,
+                        source_label: &source,
+                        title: &title,
+                        description: "Generated for benchmarks.",
+                        owner_organisation: OrganisationId(org),
+                        owner_person: Some(owner),
+                        due_date: Some(due),
+                        status,
+                        created_by: owner,
+                    },
+                    created,
+                )
+                .await?;
+                safeguard_store::actions::append_update(
+                    &mut tx.conn(),
+                    p.id(),
+                    id,
+                    uuid::Builder::from_random_bytes(arng.random()).into_uuid(),
+                    owner,
+                    "Progress reported to the sub-group.",
+                    None,
+                    None,
+                    created + Duration::days(7),
+                )
+                .await?;
+                out.actions += 1;
             }
         }
         tx.commit().await?;

@@ -2,12 +2,14 @@
 //! caller's permission through the policy module, makes the change, writes its audit entry in the
 //! same transaction, and commits. Nothing here knows about HTTP.
 
+pub mod actions;
 pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod generate;
 pub mod invitations;
 pub mod mail;
@@ -37,6 +39,10 @@ pub struct ServiceConfig {
     pub api_token_days: i64,
     /// Per-address limit: failed sign-ins from one address in 5 minutes.
     pub ip_failure_limit: usize,
+    /// Where uploaded files are stored (`SAFEGUARD_FILES_DIR`); see [`files`].
+    pub files_dir: std::path::PathBuf,
+    /// Largest file accepted, in bytes (`SAFEGUARD_UPLOAD_LIMIT_MB`, 20 MB by default).
+    pub upload_limit_bytes: u64,
 }
 
 impl Default for ServiceConfig {
@@ -47,6 +53,8 @@ impl Default for ServiceConfig {
             mail_from: "Safeguard <no-reply@safeguard.invalid>".into(),
             api_token_days: 90,
             ip_failure_limit: 50,
+            files_dir: std::path::PathBuf::from("safeguard-files"),
+            upload_limit_bytes: files::DEFAULT_UPLOAD_LIMIT_BYTES,
         }
     }
 }

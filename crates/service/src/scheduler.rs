@@ -15,6 +15,8 @@ pub enum Every {
     Hour,
     /// One run per day (UTC).
     Day,
+    /// One run per ISO week (such as `2026-W48`).
+    Week,
 }
 
 /// The slot label of an instant.
@@ -22,6 +24,7 @@ pub fn slot(every: Every, at: DateTime<Utc>) -> String {
     match every {
         Every::Hour => at.format("%Y-%m-%dT%H").to_string(),
         Every::Day => at.format("%Y-%m-%d").to_string(),
+        Every::Week => at.format("%G-W%V").to_string(),
     }
 }
 
@@ -76,7 +79,31 @@ pub async fn tick(svc: &Services, instance: &str) -> anyhow::Result<()> {
         })
         .await?;
     }
+    weekly_digest_job(svc, instance).await?;
     Ok(())
+}
+
+/// The weekly action digest (`actions::weekly_digest`): on Monday from 07:00 UK time, once per ISO
+/// week across instances. Returns true if it ran here now.
+pub async fn weekly_digest_job(svc: &Services, instance: &str) -> anyhow::Result<bool> {
+    use chrono::Datelike;
+    let local = safeguard_domain::actions::uk_local(svc.now());
+    if local.weekday() != chrono::Weekday::Mon || local.hour() < 7 {
+        return Ok(false);
+    }
+    run_once(
+        svc,
+        instance,
+        "weekly_action_digest",
+        Every::Week,
+        || async {
+            let n = crate::actions::weekly_digest(svc, svc.now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(format!("queued {n} action digests"))
+        },
+    )
+    .await
 }
 
 /// Runs the outbox worker and the scheduler until `shutdown` changes.

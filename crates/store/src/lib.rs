@@ -7,9 +7,11 @@
 pub mod db;
 pub mod error;
 
+pub mod actions;
 pub mod audit_log;
 pub mod bodies;
 pub mod calendar;
+pub mod files;
 pub mod invitations;
 pub mod jobs;
 pub mod organisations;

@@ -72,6 +72,12 @@ impl Layout {
                 if can(Permission::ViewOrganisations) {
                     items.push(NavigationItem::new("Organisations", "/organisations"));
                 }
+                if can(Permission::ViewActions) {
+                    items.push(NavigationItem::new("Actions", "/actions"));
+                }
+                if can(Permission::ViewFiles) {
+                    items.push(NavigationItem::new("Documents", "/files"));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

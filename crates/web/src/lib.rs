@@ -7,6 +7,7 @@ pub mod extract;
 pub mod layout;
 pub mod metrics;
 pub mod middleware;
+pub mod multipart;
 pub mod pages;
 pub mod routes;
 pub mod state;

@@ -7,7 +7,9 @@
 //!   (session cookie for pages, bearer token for the API), enforces the route's declared access
 //!   through the policy module, and checks CSRF on every state-changing page request (same-origin
 //!   `Sec-Fetch-Site`/`Origin` and the synchronizer token in the form). Failure mode: anything it
-//!   cannot establish is refused.
+//!   cannot establish is refused. On upload routes (`RouteSpec::is_upload`) it buffers up to
+//!   `AppState::upload_body_limit` instead of 1 MiB and reads the token from the `multipart/form-data`
+//!   body (a `csrf_token` text part; one inside a file part does not count).
 
 use crate::error::{api_problem, page_error};
 use crate::routes::{self, Access};
@@ -86,6 +88,7 @@ pub async fn envelope(State(state): State<AppState>, mut req: Request, next: Nex
     let method = req.method().clone();
     let path_is_api = req.uri().path().starts_with("/api/");
     let is_asset = req.uri().path().starts_with("/assets/") || req.uri().path() == "/favicon.ico";
+    let is_upload = routes::is_upload_request(&method, req.uri().path());
     let res = if method == Method::TRACE || method == Method::CONNECT {
         StatusCode::METHOD_NOT_ALLOWED.into_response()
     } else {
@@ -102,6 +105,8 @@ pub async fn envelope(State(state): State<AppState>, mut req: Request, next: Nex
                 Some("The request body is larger than this API accepts (1 MiB)"),
                 &request_id,
             )
+        } else if is_upload {
+            upload_too_large(&state, &request_id)
         } else {
             page_error(StatusCode::PAYLOAD_TOO_LARGE, &request_id)
         }
@@ -113,10 +118,17 @@ pub async fn envelope(State(state): State<AppState>, mut req: Request, next: Nex
         res.extensions_mut().insert(r);
     }
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A download sets its own, stricter policy (`sandbox`); everything else gets the page policy.
+    let sandboxed = h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("sandbox"));
+    if !sandboxed {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -315,17 +327,40 @@ async fn gate_inner(
             None => cookie(req.headers(), state.csrf_cookie()).map(str::to_owned),
         };
         let (parts, body) = req.into_parts();
-        let Ok(bytes) = to_bytes(body, state.web.body_limit).await else {
-            return deny_page(false, StatusCode::PAYLOAD_TOO_LARGE, request_id);
+        // Upload routes take multipart bodies up to the upload limit; every other route 1 MiB of form.
+        let multipart = spec
+            .is_upload()
+            .then(|| {
+                parts
+                    .headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(crate::multipart::boundary)
+            })
+            .flatten();
+        let limit = if spec.is_upload() {
+            state.upload_body_limit()
+        } else {
+            state.web.body_limit
         };
-        let submitted: Option<String> =
-            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        let Ok(bytes) = to_bytes(body, limit).await else {
+            return if spec.is_upload() {
+                upload_too_large(&state, request_id)
+            } else {
+                deny_page(false, StatusCode::PAYLOAD_TOO_LARGE, request_id)
+            };
+        };
+        let submitted: Option<String> = match &multipart {
+            Some(boundary) => crate::multipart::parse(&bytes, boundary)
+                .and_then(|p| crate::multipart::text_field(&p, "csrf_token")),
+            None => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                 .ok()
                 .and_then(|kv| {
                     kv.into_iter()
                         .find(|(k, _)| k == "csrf_token")
                         .map(|(_, v)| v)
-                });
+                }),
+        };
         let ok = matches!((&expected, &submitted), (Some(e), Some(s)) if !e.is_empty() && safeguard_domain::secret::ct_eq(e, s));
         if !ok {
             tracing::warn!(target: "security.csrf", route = spec.path, "missing or wrong CSRF token");
@@ -355,6 +390,19 @@ async fn gate_inner(
         req.extensions_mut().insert(i);
     }
     next.run(req).await
+}
+
+/// The 413 page of an upload route: says what the limit is.
+fn upload_too_large(state: &AppState, request_id: &str) -> Response {
+    let limit = safeguard_domain::files::describe_limit(state.svc.config.upload_limit_bytes);
+    page_error_with(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        request_id,
+        "The selected file is too large",
+        &format!(
+            "The selected file must be smaller than {limit}. Go back and choose a smaller file."
+        ),
+    )
 }
 
 fn page_error_with(status: StatusCode, request_id: &str, title: &str, message: &str) -> Response {

@@ -42,7 +42,24 @@ impl RouteSpec {
     pub fn is_api(&self) -> bool {
         self.path.starts_with("/api/")
     }
+
+    /// True for the routes that take file uploads ([`UPLOAD_ROUTES`]): their body may be as large as
+    /// the upload limit (plus a little), every other route keeps the 1 MiB limit.
+    pub fn is_upload(&self) -> bool {
+        self.method == Method::POST && UPLOAD_ROUTES.contains(&self.path)
+    }
 }
+
+/// The page routes that accept `multipart/form-data` uploads (POST). The gate buffers their bodies up
+/// to `AppState::upload_body_limit` and reads `csrf_token` from the multipart form.
+pub const UPLOAD_ROUTES: &[&str] = &["/files"];
+
+/// True when a request's method and path are an upload route's (used before routing, for the 413 page).
+pub fn is_upload_request(method: &Method, path: &str) -> bool {
+    method == Method::POST && UPLOAD_ROUTES.contains(&path)
+}
+
+impl RouteSpec {}
 
 use Access::{Account, AnySession, Perm, Public, TotpPending};
 use Permission as P;
@@ -133,6 +150,28 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             pages::calendar::delete
         ),
         // people and roles
+        r!(GET, "/actions", Perm(P::ViewActions), pages::actions::list),
+        r!(GET, "/actions/mine", Account, pages::actions::mine),
+        r!(
+            GET,
+            "/actions/new",
+            Perm(P::ManageActions),
+            pages::actions::new_form
+        ),
+        r!(
+            POST,
+            "/actions",
+            Perm(P::ManageActions),
+            pages::actions::create
+        ),
+        r!(GET, "/actions/{id}", Account, pages::actions::show),
+        r!(POST, "/actions/{id}", Account, pages::actions::change),
+        r!(
+            POST,
+            "/actions/{id}/updates",
+            Account,
+            pages::actions::add_update
+        ),
         r!(GET, "/people", Perm(P::ViewPeople), pages::people::list),
         r!(
             GET,
@@ -181,6 +220,21 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/people/{id}/invite",
             Perm(P::ManagePeople),
             pages::invitations::resend
+        ),
+        // documents (the platform's one file store)
+        r!(GET, "/files", Perm(P::ViewFiles), pages::files::list),
+        r!(POST, "/files", Perm(P::UploadFiles), pages::files::upload),
+        r!(
+            GET,
+            "/files/{id}",
+            Perm(P::ViewFiles),
+            pages::files::download
+        ),
+        r!(
+            POST,
+            "/files/{id}/delete",
+            Perm(P::ViewFiles),
+            pages::files::delete
         ),
         // audit trail
         r!(GET, "/audit", Perm(P::ViewAuditTrail), pages::audit::list),
@@ -268,9 +322,51 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r!(GET, "/api/v1/audit", Perm(P::ViewAuditTrail), api::audit),
         r!(
             GET,
+            "/api/v1/files",
+            Perm(P::ViewFiles),
+            api::files::list_files
+        ),
+        r!(
+            GET,
+            "/api/v1/files/{id}",
+            Perm(P::ViewFiles),
+            api::files::download_file
+        ),
+        r!(
+            GET,
             "/api/v1/calendar/working-days",
             Account,
             api::working_days
+        ),
+        r!(
+            GET,
+            "/api/v1/actions",
+            Perm(P::ViewActions),
+            api::actions::list_actions
+        ),
+        r!(
+            GET,
+            "/api/v1/actions/mine",
+            Account,
+            api::actions::my_actions
+        ),
+        r!(
+            POST,
+            "/api/v1/actions",
+            Perm(P::ManageActions),
+            api::actions::create_action
+        ),
+        r!(
+            GET,
+            "/api/v1/actions/{id}",
+            Account,
+            api::actions::get_action
+        ),
+        r!(
+            POST,
+            "/api/v1/actions/{id}/updates",
+            Account,
+            api::actions::add_action_update
         ),
         r!(GET, "/api/v1/tokens", Account, api::list_tokens),
         r!(DELETE, "/api/v1/tokens/{id}", Account, api::revoke_token),
@@ -299,11 +395,19 @@ pub fn find(method: &Method, matched_path: &str) -> Option<usize> {
 /// Builds the router from the table, with the gate on every route and the envelope (request id,
 /// security headers, metrics, body limit) around everything including the fallback.
 pub fn router(state: AppState) -> Router {
+    // Body limits: upload routes take `upload_body_limit` (the upload limit plus a little), every other
+    // route keeps `body_limit` (1 MiB), through a limit layer on each route (and the gate, which buffers
+    // unsafe page requests with the same per-route limit). The outer layer only caps the largest.
+    let limit = state.web.body_limit;
+    let hard_limit = limit.max(state.upload_body_limit());
     let mut router: Router<AppState> = Router::new();
     for (spec, handler) in table() {
-        router = router.route(spec.path, handler);
+        let route_limit = if spec.is_upload() { hard_limit } else { limit };
+        router = router.route(
+            spec.path,
+            handler.layer(tower_http::limit::RequestBodyLimitLayer::new(route_limit)),
+        );
     }
-    let limit = state.web.body_limit;
     router
         .fallback(pages::errors::not_found)
         .method_not_allowed_fallback(pages::errors::method_not_allowed)
@@ -312,7 +416,7 @@ pub fn router(state: AppState) -> Router {
             middleware::gate,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(hard_limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::envelope,

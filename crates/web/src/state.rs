@@ -25,6 +25,9 @@ impl Default for WebConfig {
     }
 }
 
+/// Bytes allowed on upload routes beyond the upload limit (other fields, multipart headers).
+pub const UPLOAD_OVERHEAD: usize = 64 * 1024;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -44,6 +47,14 @@ impl AppState {
             web: Arc::new(web),
             metrics: Arc::new(Metrics::default()),
         }
+    }
+
+    /// The body limit of upload routes ([`crate::routes::RouteSpec::is_upload`]): the configured
+    /// upload limit plus room for the form's other fields and multipart framing.
+    pub fn upload_body_limit(&self) -> usize {
+        usize::try_from(self.svc.config.upload_limit_bytes)
+            .unwrap_or(usize::MAX)
+            .saturating_add(UPLOAD_OVERHEAD)
     }
 
     /// The session cookie's name.

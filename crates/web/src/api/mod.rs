@@ -2,6 +2,10 @@
 //! personal API tokens (`Authorization: Bearer …`), errors as `application/problem+json`, described by
 //! the OpenAPI 3.1 document at `/api/openapi.json`.
 
+pub mod files;
+
+pub mod actions;
+
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use axum::Json;
@@ -551,13 +555,15 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Safeguard API", version = "1", description = "Partnerships, people, roles, the audit trail and the working-day calendar. Authenticate with a personal API token: Authorization: Bearer <token>."),
-    paths(me, organisations, list_people, get_person, create_person, grant_role, revoke_role, audit, working_days, list_tokens, revoke_token),
-    components(schemas(Problem, FieldProblem, Me, PersonOut, PeopleList, NewPersonIn, RoleIn, OrganisationOut, AuditEntryOut, AuditList, WorkingDayOut, TokenOut)),
+    paths(me, organisations, list_people, get_person, create_person, grant_role, revoke_role, audit, working_days, list_tokens, revoke_token, files::list_files, files::download_file),
+    components(schemas(Problem, FieldProblem, Me, PersonOut, PeopleList, NewPersonIn, RoleIn, OrganisationOut, AuditEntryOut, AuditList, WorkingDayOut, TokenOut, files::FileOut, files::FileList)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
 
 /// `GET /api/openapi.json`.
 pub async fn openapi_json() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(actions::ActionsApi::openapi());
+    Json(doc).into_response()
 }

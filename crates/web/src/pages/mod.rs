@@ -1,10 +1,12 @@
 //! HTML pages: one module per area, one function per action.
 
 pub mod account;
+pub mod actions;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod errors;
+pub mod files;
 pub mod home;
 pub mod invitations;
 pub mod ops;
@@ -57,6 +59,11 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "calendar-change-deleted" => {
             "Change deleted. The calendar as worked out from the rules applies to that day again."
         }
+        "file-uploaded" => "File uploaded.",
+        "file-deleted" => "File deleted.",
+        "action-created" => "Action added.",
+        "action-updated" => "Progress update added.",
+        "action-changed" => "Action changed.",
         "chain-intact" => "The audit trail is intact: every entry matches its hash and link.",
         _ => return None,
     })

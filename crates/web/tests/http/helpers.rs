@@ -36,6 +36,14 @@ pub struct TestApp {
 
 /// Starts an app on a fresh database of the given backend, with the demo data loaded.
 pub async fn spawn_app(backend: TestBackend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// The same, with settings changed by `configure` (the files directory is a fresh temporary one).
+pub async fn spawn_app_with(
+    backend: TestBackend,
+    configure: impl FnOnce(&mut ServiceConfig),
+) -> TestApp {
     let url = safeguard_testkit::fresh_database_url(backend).await;
     let db = Db::connect(&url, &PoolSettings::default())
         .await
@@ -46,7 +54,14 @@ pub async fn spawn_app(backend: TestBackend) -> TestApp {
         db.clone(),
         Arc::new(clock.clone()),
         Passwords::new(Cost::default(), 4).expect("hasher"),
-        ServiceConfig::default(),
+        {
+            let mut config = ServiceConfig {
+                files_dir: safeguard_testkit::temp_dir("files"),
+                ..ServiceConfig::default()
+            };
+            configure(&mut config);
+            config
+        },
     );
     safeguard_service::demo::load(&svc, Some(PASSWORD))
         .await

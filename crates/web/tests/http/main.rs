@@ -9,9 +9,11 @@
 
 mod helpers;
 
+mod actions;
 mod api;
 mod auth;
 mod calendar;
+mod files;
 mod invitations;
 mod mail;
 mod matrix;

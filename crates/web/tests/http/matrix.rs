@@ -66,6 +66,10 @@ struct Fixtures {
     demo_partnership: String,
     /// A stored change to the (platform-wide) working-day calendar.
     calendar_change: String,
+    /// An action of the demo partnership (owned by the agency lead).
+    action: String,
+    /// A document of the demo partnership (visible to everyone with `ViewFiles` there).
+    file: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -81,10 +85,29 @@ enum Expect {
 
 /// Routes whose path or body names an object of the demo partnership.
 fn touches_demo_object(spec: &RouteSpec) -> bool {
-    spec.path.contains("/people/{id}") || spec.path == "/partnership/switch"
+    spec.path.contains("/people/{id}")
+        || spec.path.contains("/files/{id}")
+        || spec.path == "/partnership/switch"
+        || spec.path.contains("/actions/{id}")
+}
+
+/// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
+/// action's partnership, or its owner (the fixture's owner, the agency lead, has `ViewActions`
+/// anyway); everyone else is told it does not exist (404).
+fn action_object_expect(spec: &RouteSpec, c: &Caller) -> Option<Expect> {
+    (c.kind == Kind::Full && spec.path.contains("/actions/{id}")).then(|| {
+        if c.in_demo && policy::decide(&c.roles, policy::Permission::ViewActions).is_allowed() {
+            Expect::Allow
+        } else {
+            Expect::DenyForeign
+        }
+    })
 }
 
 fn expect(spec: &RouteSpec, c: &Caller) -> Expect {
+    if let Some(e) = action_object_expect(spec, c) {
+        return e;
+    }
     let api = spec.is_api();
     match c.kind {
         Kind::Anonymous => match spec.access {
@@ -122,6 +145,10 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &c.api_token_id
     } else if path.starts_with("/calendar/bank-holidays/") {
         &fx.calendar_change
+    } else if path.contains("/actions/{id}") {
+        &fx.action
+    } else if path.starts_with("/files/") || path.starts_with("/api/v1/files/") {
+        &fx.file
     } else {
         &fx.target
     };
@@ -359,10 +386,53 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         .bank_holiday_change_id
         .to_string()
     };
+    let file = {
+        let admin = app.person("admin@safeguard.example").await.expect("admin");
+        let actor = safeguard_service::Actor {
+            person_id: admin.id(),
+            organisation_id: safeguard_domain::OrganisationId(admin.organisation_id),
+            partnership_id: app.partnership_id(DEMO).await,
+            roles: vec![Role::PartnershipAdministrator],
+            session_id: None,
+            meta: safeguard_service::RequestMeta::default(),
+        };
+        let input = safeguard_service::files::UploadInput {
+            name: "matrix.pdf",
+            bytes: b"%PDF-1.4\n%%EOF\n",
+            description: None,
+            board_only: false,
+            attached_to: None,
+        };
+        safeguard_service::files::upload(&app.svc, &actor, input)
+            .await
+            .expect("fixture file")
+            .file_id
+            .to_string()
+    };
+    let action = {
+        let mut pc = app.db.acquire().await.expect("acquire");
+        let filter = safeguard_store::actions::ActionFilter {
+            text: Some("threshold document".into()),
+            ..Default::default()
+        };
+        let (rows, _) = safeguard_store::actions::list(
+            &mut pc.conn(),
+            app.partnership_id(DEMO).await,
+            &filter,
+            safeguard_domain::actions::uk_date(app.svc.now()),
+            1,
+            0,
+        )
+        .await
+        .expect("demo action");
+        rows[0].action_id.to_string()
+    };
     let fx = Fixtures {
+        action,
         target: app.person_id(TARGET).await.to_string(),
         demo_partnership: app.partnership_id(DEMO).await.to_string(),
         calendar_change,
+        file,
     };
 
     let mut callers = Vec::new();

@@ -1,0 +1,461 @@
+//! Actions and their append-only progress updates (the platform's one action model). Every function
+//! on partnership data takes the partnership and filters by it, except the two that are about one
+//! person across partnerships ("my actions" and the weekly digest), which join `role_grant` so that
+//! an action of a partnership the person has left does not show.
+
+use crate::{Conn, Result, on_conn};
+use chrono::{DateTime, NaiveDate, Utc};
+use safeguard_domain::{ActionId, OrganisationId, PartnershipId, PersonId};
+use uuid::Uuid;
+
+/// An action, with the names a page shows.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Action {
+    /// Id.
+    pub action_id: Uuid,
+    /// Partnership.
+    pub partnership_id: Uuid,
+    /// Partnership name.
+    pub partnership_name: String,
+    /// meeting, decision, case_review, recommendation, audit, other.
+    pub source_type: String,
+    /// The source record, if any.
+    pub source_id: Option<Uuid>,
+    /// What to show for the source.
+    pub source_label: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Owner organisation.
+    pub owner_organisation_id: Uuid,
+    /// Its name.
+    pub owner_organisation_name: String,
+    /// Owner person.
+    pub owner_person_id: Option<Uuid>,
+    /// Their name.
+    pub owner_person_name: Option<String>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// open, in_progress, done, cancelled.
+    pub status: String,
+    /// Who created it.
+    pub created_by: Uuid,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Optimistic concurrency version.
+    pub version: i64,
+}
+
+impl Action {
+    /// Typed id.
+    pub fn id(&self) -> ActionId {
+        ActionId(self.action_id)
+    }
+}
+
+const SELECT: &str = "select a.action_id, a.partnership_id, p.name as partnership_name, a.source_type, a.source_id, \
+     a.source_label, a.title, a.description, a.owner_organisation_id, o.name as owner_organisation_name, \
+     a.owner_person_id, op.name as owner_person_name, a.due_date, a.status, a.created_by, a.created_at, \
+     a.updated_at, a.version \
+     from action a join partnership p on p.partnership_id = a.partnership_id \
+     join organisation o on o.organisation_id = a.owner_organisation_id \
+     left join person op on op.person_id = a.owner_person_id";
+
+/// What to insert.
+#[derive(Debug, Clone)]
+pub struct NewActionRow<'a> {
+    /// Id.
+    pub id: ActionId,
+    /// Partnership.
+    pub partnership: PartnershipId,
+    /// Source type slug.
+    pub source_type: &'a str,
+    /// Source id.
+    pub source_id: Option<Uuid>,
+    /// Source label.
+    pub source_label: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Owner organisation.
+    pub owner_organisation: OrganisationId,
+    /// Owner person.
+    pub owner_person: Option<PersonId>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Status slug.
+    pub status: &'a str,
+    /// Creator.
+    pub created_by: PersonId,
+}
+
+/// Inserts an action (version 1).
+pub async fn insert(c: &mut Conn<'_>, a: &NewActionRow<'_>, now: DateTime<Utc>) -> Result<()> {
+    // language=SQL
+    let sql = r#"insert into action (action_id, partnership_id, source_type, source_id, source_label, title, description,
+                 owner_organisation_id, owner_person_id, due_date, status, created_by, created_at, updated_at, version)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1)"#;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(a.id.0)
+        .bind(a.partnership.0)
+        .bind(a.source_type)
+        .bind(a.source_id)
+        .bind(a.source_label)
+        .bind(a.title)
+        .bind(a.description)
+        .bind(a.owner_organisation.0)
+        .bind(a.owner_person.map(|p| p.0))
+        .bind(a.due_date)
+        .bind(a.status)
+        .bind(a.created_by.0)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Finds an action of the partnership.
+pub async fn find(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: ActionId,
+) -> Result<Option<Action>> {
+    let sql = format!("{SELECT} where a.partnership_id = $1 and a.action_id = $2");
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Action>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(id.0)
+    .fetch_optional(e)
+    .await)?)
+}
+
+/// Finds an action the person owns, in any partnership where they hold a role.
+pub async fn find_owned(
+    c: &mut Conn<'_>,
+    person: PersonId,
+    id: ActionId,
+) -> Result<Option<Action>> {
+    let sql = format!(
+        "{SELECT} where a.action_id = $2 and a.owner_person_id = $1 and exists \
+         (select 1 from role_grant g where g.partnership_id = a.partnership_id and g.person_id = $1)"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Action>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(person.0)
+    .bind(id.0)
+    .fetch_optional(e)
+    .await)?)
+}
+
+/// Filters for the partnership's list.
+#[derive(Debug, Clone, Default)]
+pub struct ActionFilter {
+    /// Only this status (slug).
+    pub status: Option<String>,
+    /// Only actions owned by this organisation.
+    pub organisation: Option<Uuid>,
+    /// Only overdue actions (due before `today` and open or in progress).
+    pub overdue: bool,
+    /// Text to find in the title (case-insensitive).
+    pub text: Option<String>,
+}
+
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+const FILTER: &str = r#"
+    where a.partnership_id = $1
+      and ($2 = '' or a.status = $2)
+      and ($3 = 0 or a.owner_organisation_id = $4)
+      and ($5 = 0 or (a.due_date < $6 and a.status in ('open', 'in_progress')))
+      and ($7 = '' or lower(a.title) like $7 escape '\')
+"#;
+
+/// The partnership's actions (open and in progress first, then by due date), one page at a time,
+/// with the total count. `today` is the date in England, for the overdue filter.
+pub async fn list(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    filter: &ActionFilter,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Action>, i64)> {
+    let status = filter.status.clone().unwrap_or_default();
+    let has_org = i64::from(filter.organisation.is_some());
+    let org = filter.organisation.unwrap_or(Uuid::nil());
+    let overdue = i64::from(filter.overdue);
+    let text = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(like_pattern)
+        .unwrap_or_default();
+    let sql = format!(
+        "{SELECT} {FILTER} order by case when a.status in ('open', 'in_progress') then 0 else 1 end, \
+         case when a.due_date is null then 1 else 0 end, a.due_date, a.created_at, a.action_id limit $8 offset $9"
+    );
+    let rows: Vec<Action> = on_conn!(c, |e| sqlx::query_as::<_, Action>(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(partnership.0)
+    .bind(&status)
+    .bind(has_org)
+    .bind(org)
+    .bind(overdue)
+    .bind(today)
+    .bind(&text)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(e)
+    .await)?;
+    let count_sql = format!("select count(*) from action a {FILTER}");
+    let total: i64 = on_conn!(c, |e| sqlx::query_scalar(sqlx::AssertSqlSafe(
+        count_sql.as_str()
+    ))
+    .bind(partnership.0)
+    .bind(&status)
+    .bind(has_org)
+    .bind(org)
+    .bind(overdue)
+    .bind(today)
+    .bind(&text)
+    .fetch_one(e)
+    .await)?;
+    Ok((rows, total))
+}
+
+/// "My actions": the actions the person owns in every partnership where they hold a role (live ones
+/// first, then by due date), at most `limit`.
+pub async fn list_for_person(
+    c: &mut Conn<'_>,
+    person: PersonId,
+    limit: i64,
+) -> Result<Vec<Action>> {
+    let sql = format!(
+        "{SELECT} where a.owner_person_id = $1 and a.partnership_id in \
+         (select g.partnership_id from role_grant g where g.person_id = $1) \
+         order by case when a.status in ('open', 'in_progress') then 0 else 1 end, \
+         case when a.due_date is null then 1 else 0 end, a.due_date, a.created_at, a.action_id limit $2"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Action>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(person.0)
+    .bind(limit)
+    .fetch_all(e)
+    .await)?)
+}
+
+/// How many actions the partnership has.
+pub async fn count(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<i64> {
+    Ok(on_conn!(c, |e| sqlx::query_scalar(
+        "select count(*) from action where partnership_id = $1"
+    )
+    .bind(partnership.0)
+    .fetch_one(e)
+    .await)?)
+}
+
+/// Takes the action's row lock for the rest of the transaction without changing it (a portable
+/// stand-in for `select … for update`, which SQLite lacks; SQLite's `BEGIN IMMEDIATE` already
+/// serialises writers). Concurrent changes to one action then queue instead of racing on `version`.
+/// Returns false when the action is not in the partnership.
+pub async fn lock(c: &mut Conn<'_>, partnership: PartnershipId, id: ActionId) -> Result<bool> {
+    let sql = "update action set version = version where partnership_id = $1 and action_id = $2";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id.0)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Changes the status if the version is still `expected`; returns false on a stale version (or a
+/// missing action). The version goes up by one.
+pub async fn set_status(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: ActionId,
+    status: &str,
+    expected: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update action set status = $3, updated_at = $4, version = version + 1 \
+               where partnership_id = $1 and action_id = $2 and version = $5";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id.0)
+        .bind(status)
+        .bind(now)
+        .bind(expected)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// What an administrator can change.
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    /// Owner organisation.
+    pub owner_organisation: OrganisationId,
+    /// Owner person.
+    pub owner_person: Option<PersonId>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Status slug.
+    pub status: &'a str,
+}
+
+/// Changes owner, due date and status if the version is still `expected`; false when stale.
+pub async fn update_fields(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: ActionId,
+    f: &Fields<'_>,
+    expected: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update action set owner_organisation_id = $3, owner_person_id = $4, due_date = $5, status = $6, \
+               updated_at = $7, version = version + 1 \
+               where partnership_id = $1 and action_id = $2 and version = $8";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id.0)
+        .bind(f.owner_organisation.0)
+        .bind(f.owner_person.map(|p| p.0))
+        .bind(f.due_date)
+        .bind(f.status)
+        .bind(now)
+        .bind(expected)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// A progress update, with its author's name.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Update {
+    /// Id.
+    pub action_update_id: Uuid,
+    /// The action.
+    pub action_id: Uuid,
+    /// Author.
+    pub author_person_id: Uuid,
+    /// Their name.
+    pub author_name: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub body: String,
+    /// The status it moved the action to.
+    pub new_status: Option<String>,
+    /// The update it corrects.
+    pub corrects_update_id: Option<Uuid>,
+}
+
+/// Appends a progress update (never edited or deleted afterwards: the database refuses). It takes
+/// the next position in the action's history; concurrent appends to one action should hold its
+/// [`lock`] (the unique position makes a race fail rather than reorder).
+#[allow(clippy::too_many_arguments)]
+pub async fn append_update(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    action: ActionId,
+    id: Uuid,
+    author: PersonId,
+    body: &str,
+    new_status: Option<&str>,
+    corrects: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // language=SQL
+    let sql = r#"insert into action_update (action_update_id, action_id, partnership_id, author_person_id, at, body,
+                 new_status, corrects_update_id, seq) values ($1, $2, $3, $4, $5, $6, $7, $8,
+                 (select coalesce(max(u.seq), 0) + 1 from action_update u where u.action_id = $2))"#;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(id)
+        .bind(action.0)
+        .bind(partnership.0)
+        .bind(author.0)
+        .bind(now)
+        .bind(body)
+        .bind(new_status)
+        .bind(corrects)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The action's updates, newest first.
+pub async fn list_updates(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    action: ActionId,
+) -> Result<Vec<Update>> {
+    let sql = "select u.action_update_id, u.action_id, u.author_person_id, p.name as author_name, u.at, u.body, \
+               u.new_status, u.corrects_update_id from action_update u join person p on p.person_id = u.author_person_id \
+               where u.partnership_id = $1 and u.action_id = $2 order by u.seq desc";
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Update>(sql)
+        .bind(partnership.0)
+        .bind(action.0)
+        .fetch_all(e)
+        .await)?)
+}
+
+/// A line of the weekly digest: a live action due by `until` (or overdue), with its owner.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DigestLine {
+    /// Owner.
+    pub person_id: Uuid,
+    /// Their email.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+    /// The action.
+    pub action_id: Uuid,
+    /// Its partnership.
+    pub partnership_id: Uuid,
+    /// Partnership name.
+    pub partnership_name: String,
+    /// Title.
+    pub title: String,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Status.
+    pub status: String,
+}
+
+/// The digest: per person (enabled accounts only), open and in-progress actions they own that are
+/// due on or before `until` (which includes every overdue one), in partnerships where they hold a
+/// role; ordered by person then due date.
+pub async fn digest(c: &mut Conn<'_>, until: NaiveDate) -> Result<Vec<DigestLine>> {
+    let sql = "select p.person_id, p.email, p.name, a.action_id, a.partnership_id, pt.name as partnership_name, \
+               a.title, a.due_date, a.status from action a join person p on p.person_id = a.owner_person_id \
+               join partnership pt on pt.partnership_id = a.partnership_id \
+               where a.status in ('open', 'in_progress') and a.due_date is not null and a.due_date <= $1 \
+               and p.disabled_at is null and exists (select 1 from role_grant g where g.person_id = p.person_id \
+               and g.partnership_id = a.partnership_id) order by p.email, a.due_date, a.action_id";
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, DigestLine>(sql)
+        .bind(until)
+        .fetch_all(e)
+        .await)?)
+}
