@@ -45,6 +45,11 @@ color=()
 [ -n "${CI:-}" ] && color=(--no-color)
 
 say "schemathesis $("$st" --version | awk '{print $NF}') against $BASE_URL/api/openapi.json"
+# Both tokens are issued here, before the cd below (a relative SAFEGUARD_BIN must still resolve), and a
+# failure to issue one stops the run instead of testing with an empty token.
+token_main=$(issue_token) || die "could not issue an API token"
+token_revoke=$(issue_token) || die "could not issue an API token"
+[ -n "$token_main" ] && [ -n "$token_revoke" ] || die "an issued API token is empty"
 cd "$report_dir"
 run_st() { # run_st TOKEN ARGS...
   local token=$1
@@ -66,6 +71,6 @@ run_st() { # run_st TOKEN ARGS...
 # 401. So that operation runs on its own, last, with a token of its own.
 revoke='DELETE /api/v1/tokens/{id}'
 say "run 1: every operation except $revoke"
-run_st "$(issue_token)" --exclude-name "$revoke" "$@"
+run_st "$token_main" --exclude-name "$revoke" "$@"
 say "run 2: $revoke"
-run_st "$(issue_token)" --include-name "$revoke" "$@"
+run_st "$token_revoke" --include-name "$revoke" "$@"

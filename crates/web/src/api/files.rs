@@ -142,7 +142,16 @@ pub async fn list_files(
 /// anything missing, deleted, of another partnership, or board-only when the caller may not see
 /// board papers.
 #[utoipa::path(get, path = "/api/v1/files/{id}", tag = "documents", params(("id" = Uuid, Path, description = "Document id")), security(("bearer" = [])),
-    responses((status = 200, description = "The document's bytes", content_type = "application/octet-stream"), (status = 400, body = super::Problem, content_type = "application/problem+json"), (status = 401, body = super::Problem, content_type = "application/problem+json"), (status = 403, body = super::Problem, content_type = "application/problem+json"), (status = 404, body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The document's bytes, with the media type detected from its content at upload", content(
+        ("application/pdf"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        ("text/csv; charset=utf-8"),
+        ("image/png"),
+        ("image/jpeg"),
+        ("image/gif")
+    )), (status = 400, body = super::Problem, content_type = "application/problem+json"), (status = 401, body = super::Problem, content_type = "application/problem+json"), (status = 403, body = super::Problem, content_type = "application/problem+json"), (status = 404, body = super::Problem, content_type = "application/problem+json")))]
 pub async fn download_file(
     State(s): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -154,4 +163,22 @@ pub async fn download_file(
         .map_err(|_| ApiError(AppError::Service(ServiceError::NotFound)))?;
     let d = safeguard_service::files::download(&s.svc, &actor, id).await?;
     Ok(crate::pages::files::download_response(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::OpenApi;
+
+    #[test]
+    fn the_download_documents_every_media_type_it_can_send() {
+        let doc = serde_json::to_value(crate::api::ApiDoc::openapi()).unwrap_or_default();
+        let content = &doc["paths"]["/api/v1/files/{id}"]["get"]["responses"]["200"]["content"];
+        for kind in safeguard_domain::files::FileKind::ALL {
+            assert!(
+                content.get(kind.content_type()).is_some(),
+                "{} is not documented",
+                kind.content_type()
+            );
+        }
+    }
 }
