@@ -51,6 +51,9 @@ token_main=$(issue_token) || die "could not issue an API token"
 token_revoke=$(issue_token) || die "could not issue an API token"
 [ -n "$token_main" ] && [ -n "$token_revoke" ] || die "an issued API token is empty"
 cd "$report_dir"
+# One worker: with two, CPython 3.11's ast.parse (which hypothesis calls to describe filters) was seen
+# to fail inside schemathesis with "SystemError: AST constructor recursion depth mismatch" when two
+# threads parse at once; that is the tool failing, not the API.
 run_st() { # run_st TOKEN ARGS...
   local token=$1
   shift
@@ -59,7 +62,7 @@ run_st() { # run_st TOKEN ARGS...
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --max-examples 50 \
     --header "Authorization: Bearer $token" \
-    --workers 2 \
+    --workers 1 \
     --request-timeout 10 \
     --wait-for-schema 30 \
     --generation-database none \
