@@ -6,6 +6,7 @@ pub mod actions;
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod calendar;
 pub mod demo;
 pub mod error;
@@ -74,6 +75,9 @@ pub struct Services {
     pub ip_throttle: Arc<auth::IpThrottle>,
     /// Cache of live sessions and API tokens for the request path.
     pub identities: Arc<auth::IdentityCache>,
+    /// Each partnership's board and sub-groups, read on every home page (5 seconds).
+    pub bodies:
+        Arc<cache::TtlCache<safeguard_domain::PartnershipId, Vec<safeguard_store::bodies::Body>>>,
 }
 
 impl Services {
@@ -91,6 +95,7 @@ impl Services {
             config: Arc::new(config),
             ip_throttle: Arc::new(auth::IpThrottle::default()),
             identities: Arc::new(auth::IdentityCache::default()),
+            bodies: Arc::new(cache::TtlCache::new(chrono::Duration::seconds(5), 10_000)),
         }
     }
 

@@ -118,3 +118,21 @@ pub async fn update_settings(
     svc.identities.clear();
     Ok(after)
 }
+
+/// The board, sub-groups and task-and-finish groups of the actor's partnership (`ViewHome`). Read on
+/// every home page, so kept for 5 seconds in [`Services::bodies`](crate::Services); a use case that
+/// changes a partnership's bodies must call `svc.bodies.invalidate(&partnership)`.
+pub async fn bodies(
+    svc: &Services,
+    actor: &Actor,
+) -> ServiceResult<std::sync::Arc<Vec<safeguard_store::bodies::Body>>> {
+    actor.require(Permission::ViewHome)?;
+    let now = svc.now();
+    if let Some(b) = svc.bodies.get(&actor.partnership_id, now) {
+        return Ok(b);
+    }
+    let mut pc = svc.db.acquire().await?;
+    let list =
+        safeguard_store::bodies::list_for_partnership(&mut pc.conn(), actor.partnership_id).await?;
+    Ok(svc.bodies.put(actor.partnership_id, list, now))
+}

@@ -19,7 +19,7 @@ struct HomePage {
     first_name: String,
     partnership: Option<String>,
     roles: Vec<&'static str>,
-    bodies: Vec<Body>,
+    bodies: std::sync::Arc<Vec<Body>>,
     content: bool,
     admin: bool,
 }
@@ -33,18 +33,8 @@ pub async fn show(
 ) -> PageResult {
     let content = actor.as_ref().is_some_and(|a| a.can(Permission::ViewHome));
     let bodies = match (&actor, content) {
-        (Some(a), true) => {
-            let mut pc = s
-                .svc
-                .db
-                .acquire()
-                .await
-                .map_err(safeguard_service::ServiceError::from)?;
-            safeguard_store::bodies::list_for_partnership(&mut pc.conn(), a.partnership_id)
-                .await
-                .map_err(safeguard_service::ServiceError::from)?
-        }
-        _ => Vec::new(),
+        (Some(a), true) => safeguard_service::partnerships::bodies(&s.svc, a).await?,
+        _ => std::sync::Arc::new(Vec::new()),
     };
     let page = HomePage {
         l: Layout::new("Home", Some(&identity), "/").with_notice(notice_text(q.notice.as_deref())),
