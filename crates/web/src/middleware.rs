@@ -89,8 +89,24 @@ pub async fn envelope(State(state): State<AppState>, mut req: Request, next: Nex
     let path_is_api = req.uri().path().starts_with("/api/");
     let is_asset = req.uri().path().starts_with("/assets/") || req.uri().path() == "/favicon.ico";
     let is_upload = routes::is_upload_request(&method, req.uri().path());
+    // A NUL byte is never meaningful in a query string, and PostgreSQL refuses text containing one:
+    // answer 400 here rather than let a search fail in the database.
+    let nul_in_query = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.contains('\0') || q.to_ascii_lowercase().contains("%00"));
     let res = if method == Method::TRACE || method == Method::CONNECT {
         StatusCode::METHOD_NOT_ALLOWED.into_response()
+    } else if nul_in_query {
+        if path_is_api {
+            api_problem(
+                StatusCode::BAD_REQUEST,
+                Some("The query string contains a NUL character"),
+                &request_id,
+            )
+        } else {
+            page_error(StatusCode::BAD_REQUEST, &request_id)
+        }
     } else {
         next.run(req).await
     };
@@ -350,6 +366,11 @@ async fn gate_inner(
                 deny_page(false, StatusCode::PAYLOAD_TOO_LARGE, request_id)
             };
         };
+        // As in query strings, a NUL byte is never meaningful in a form, and PostgreSQL refuses text
+        // holding one.
+        if multipart.is_none() && bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+            return deny_page(false, StatusCode::BAD_REQUEST, request_id);
+        }
         let submitted: Option<String> = match &multipart {
             Some(boundary) => crate::multipart::parse(&bytes, boundary)
                 .and_then(|p| crate::multipart::text_field(&p, "csrf_token")),

@@ -540,3 +540,70 @@ safeguard_testkit::both_backends!(
         );
     }
 );
+
+// Found by schemathesis on PostgreSQL: a NUL byte in a search reached the database, which refuses
+// text containing one, and the list answered 500.
+safeguard_testkit::both_backends!(
+    a_nul_byte_in_a_query_string_is_a_400_not_a_500,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let c = app.signed_in("admin@safeguard.example").await;
+        for path in ["/people?q=a%00b", "/actions?q=%00", "/audit?action=%00"] {
+            let (status, body) = app.get_text(&c, path).await;
+            assert_eq!(status, 400, "{path}");
+            assert!(
+                body.contains("govuk-template"),
+                "{path}: the GOV.UK error page"
+            );
+        }
+        let token =
+            safeguard_service::tokens::issue_for_email(&app.svc, "admin@safeguard.example", 1)
+                .await
+                .unwrap();
+        for path in [
+            "/api/v1/people?q=a%00b",
+            "/api/v1/actions?q=%00&overdue=true",
+        ] {
+            let r = client()
+                .get(app.url(path))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 400, "{path}");
+            assert_eq!(r.headers()["content-type"], "application/problem+json");
+        }
+        // An ordinary search still works.
+        assert_eq!(app.get_text(&c, "/people?q=priya").await.0, 200);
+    }
+);
+
+safeguard_testkit::both_backends!(
+    a_nul_byte_in_a_form_is_a_400_not_a_500,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let c = client();
+        let (_, page) = app.get_text(&c, "/sign-in").await;
+        let r = app
+            .post_form(
+                &c,
+                "/sign-in",
+                &[
+                    ("csrf_token", &csrf_of(&page)),
+                    ("email", "admin\0@safeguard.example"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 400);
+        // Nothing reached the database: no sign-in attempt was recorded.
+        let mut pc = app.db.acquire().await.unwrap();
+        let n = safeguard_store::sign_in_attempts::failures_since(
+            &mut pc.conn(),
+            "admin\0@safeguard.example",
+            app.svc.now() - chrono::Duration::hours(1),
+        )
+        .await;
+        assert!(matches!(n, Ok(0) | Err(_)), "{n:?}");
+    }
+);
