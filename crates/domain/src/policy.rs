@@ -116,11 +116,31 @@ pub enum Permission {
     UploadFiles,
     /// See and download papers marked for the board only.
     ViewBoardPapers,
+    /// See the board, sub-groups and task-and-finish groups, their members, meetings, agendas,
+    /// attendance, minutes and decisions.
+    ViewGovernance,
+    /// Set up bodies and their members, plan meetings, keep agendas, attendance, minutes and decisions.
+    ManageGovernance,
+    /// See the items that need all three lead safeguarding partners to sign them off, and their history.
+    ViewSignOffs,
+    /// Ask the lead partners to sign an item off (arrangements, budget, yearly report, threshold document).
+    RequestSignOffs,
+    /// Sign off or return an item for one statutory partner. Object-level rule in the sign-off module:
+    /// the person's organisation must be one of the partnership's three statutory partners.
+    SignOffForPartner,
+    /// See the partnership's budget, contributions, spending and summary.
+    ViewFunding,
+    /// Keep the budget: financial years, contributions and spend lines.
+    ManageFunding,
+    /// Read the activity and impact log and export it.
+    ViewActivityLog,
+    /// Add and change entries in the activity and impact log.
+    ManageActivityLog,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -135,6 +155,15 @@ impl Permission {
         Permission::ViewFiles,
         Permission::UploadFiles,
         Permission::ViewBoardPapers,
+        Permission::ViewGovernance,
+        Permission::ManageGovernance,
+        Permission::ViewSignOffs,
+        Permission::RequestSignOffs,
+        Permission::SignOffForPartner,
+        Permission::ViewFunding,
+        Permission::ManageFunding,
+        Permission::ViewActivityLog,
+        Permission::ManageActivityLog,
     ];
 }
 
@@ -158,8 +187,17 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewFiles,
             P::UploadFiles,
             P::ViewBoardPapers,
+            P::ViewGovernance,
+            P::ManageGovernance,
+            P::ViewSignOffs,
+            P::RequestSignOffs,
+            P::ViewFunding,
+            P::ManageFunding,
+            P::ViewActivityLog,
+            P::ManageActivityLog,
         ],
     ),
+    // Board members from the three statutory partners sign off for their organisation.
     (
         R::BoardMember,
         &[
@@ -170,6 +208,11 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewFiles,
             P::UploadFiles,
             P::ViewBoardPapers,
+            P::ViewGovernance,
+            P::ViewSignOffs,
+            P::SignOffForPartner,
+            P::ViewFunding,
+            P::ViewActivityLog,
         ],
     ),
     (
@@ -181,8 +224,11 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewActions,
             P::ViewFiles,
             P::UploadFiles,
+            P::ViewGovernance,
+            P::ViewActivityLog,
         ],
     ),
+    // A statutory partner's safeguarding lead may be its delegated partner and sign off for it.
     (
         R::AgencyLead,
         &[
@@ -192,6 +238,10 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewActions,
             P::ViewFiles,
             P::UploadFiles,
+            P::ViewGovernance,
+            P::ViewSignOffs,
+            P::SignOffForPartner,
+            P::ViewActivityLog,
         ],
     ),
     // Practitioners see the actions they own (an object-level rule in the action module), not all.
@@ -206,6 +256,10 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewActions,
             P::ViewFiles,
             P::ViewBoardPapers,
+            P::ViewGovernance,
+            P::ViewSignOffs,
+            P::ViewFunding,
+            P::ViewActivityLog,
         ],
     ),
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
@@ -321,6 +375,39 @@ mod tests {
             roles_granting(Permission::ManageCalendar),
             vec![Role::PlatformOperator]
         );
+    }
+
+    #[test]
+    fn only_administrators_change_governance_funding_and_the_log() {
+        for p in [
+            Permission::ManageGovernance,
+            Permission::RequestSignOffs,
+            Permission::ManageFunding,
+            Permission::ManageActivityLog,
+        ] {
+            assert_eq!(
+                roles_granting(p),
+                vec![Role::PartnershipAdministrator],
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn partners_sign_off_and_scrutineers_only_read() {
+        assert_eq!(
+            roles_granting(Permission::SignOffForPartner),
+            vec![Role::BoardMember, Role::AgencyLead]
+        );
+        assert!(decide(&[Role::IndependentScrutineer], Permission::ViewSignOffs).is_allowed());
+        assert!(
+            !decide(
+                &[Role::IndependentScrutineer],
+                Permission::SignOffForPartner
+            )
+            .is_allowed()
+        );
+        assert!(!decide(&[Role::Practitioner], Permission::ViewGovernance).is_allowed());
     }
 
     #[test]
