@@ -3,7 +3,9 @@
 
 use crate::error::AppError;
 use crate::layout::Layout;
-use crate::pages::{NoticeQuery, PageResult, html, html_status, notice_text, see_other};
+use crate::pages::{
+    NoticeQuery, PageResult, esc, html, html_status, notice_text, see_other, url_encode,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -28,25 +30,6 @@ use serde::Deserialize;
 fn parse_id(id: &str) -> Result<ActionId, AppError> {
     id.parse()
         .map_err(|_| AppError::Service(ServiceError::NotFound))
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;")
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn date_text(d: Option<NaiveDate>) -> String {
@@ -191,10 +174,10 @@ pub async fn list(
         .max(1);
     let base = format!(
         "/actions?q={}&status={}&organisation={}&overdue={}",
-        urlencode(&q.q),
-        urlencode(&q.status),
-        urlencode(&q.organisation),
-        urlencode(&q.overdue)
+        url_encode(&q.q),
+        url_encode(&q.status),
+        url_encode(&q.organisation),
+        url_encode(&q.overdue)
     );
     let pagination = (last > 1).then(|| {
         Pagination::numbered(u32::try_from(page).unwrap_or(1), last, |n| {

@@ -87,3 +87,12 @@ pub fn url_encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// Escapes text for HTML (for the few cells built as markup strings; templates escape on their own).
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+}

@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use crate::layout::Layout;
-use crate::pages::{NoticeQuery, PageResult, html, html_status, notice_text, see_other};
+use crate::pages::{NoticeQuery, PageResult, esc, html, html_status, notice_text, see_other};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -23,14 +23,6 @@ use serde::Deserialize;
 fn parse_id(id: &str) -> Result<PersonId, AppError> {
     id.parse()
         .map_err(|_| AppError::Service(ServiceError::NotFound))
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;")
 }
 
 fn tag_html(t: Tag) -> String {
