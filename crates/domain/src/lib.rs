@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub mod clock;
 pub mod files;
+pub mod governance;
 pub mod ids;
 pub mod organisation;
 pub mod password;
