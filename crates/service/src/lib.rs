@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod files;
 pub mod generate;
+pub mod governance;
 pub mod invitations;
 pub mod mail;
 pub mod partnerships;

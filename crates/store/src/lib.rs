@@ -12,6 +12,7 @@ pub mod audit_log;
 pub mod bodies;
 pub mod calendar;
 pub mod files;
+pub mod governance;
 pub mod invitations;
 pub mod jobs;
 pub mod organisations;
