@@ -77,11 +77,7 @@ impl Frequency {
     /// Parses a slug or a label, including the free-text labels stored before this module
     /// ("Monthly", "Quarterly", "Bi-monthly"), case-insensitively.
     pub fn parse_any(s: &str) -> Option<Frequency> {
-        let norm = |x: &str| {
-            x.trim()
-                .to_lowercase()
-                .replace(['-', '_', ' '], "")
-        };
+        let norm = |x: &str| x.trim().to_lowercase().replace(['-', '_', ' '], "");
         let n = norm(s);
         if n.is_empty() {
             return None;
@@ -544,7 +540,10 @@ impl Plan {
         );
         if let (Some(f), Some(u)) = (first, until) {
             if u < f {
-                errors.add("until", "Plan until date must be on or after the first date");
+                errors.add(
+                    "until",
+                    "Plan until date must be on or after the first date",
+                );
             } else if (u - f).num_days() > 731 {
                 errors.add("until", "Plan at most two years of meetings at once");
             }
@@ -729,7 +728,13 @@ pub struct MinutesInput {
 /// Validates minutes: text (required) and draft or approved.
 pub fn parse_minutes(input: &MinutesInput) -> Result<(String, MinutesStatus), ValidationErrors> {
     let mut errors = ValidationErrors::new();
-    let text = required_text(&mut errors, "minutes", &input.minutes, "the minutes", TEXT_MAX);
+    let text = required_text(
+        &mut errors,
+        "minutes",
+        &input.minutes,
+        "the minutes",
+        TEXT_MAX,
+    );
     let status = match MinutesStatus::parse(&input.minutes_status) {
         Some(s @ (MinutesStatus::Draft | MinutesStatus::Approved)) => Some(s),
         _ => {
@@ -808,7 +813,13 @@ impl NewDecision {
     /// reported against the form's `action_…` fields.
     pub fn parse(input: &DecisionInput) -> Result<NewDecision, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let text = required_text(&mut errors, "decision", &input.decision, "the decision", TEXT_MAX);
+        let text = required_text(
+            &mut errors,
+            "decision",
+            &input.decision,
+            "the decision",
+            TEXT_MAX,
+        );
         let agenda_item_id = optional_id(
             &mut errors,
             "agenda_item_id",
@@ -818,7 +829,11 @@ impl NewDecision {
         let action = if input.wants_action() {
             let mut ai = input.action_input();
             // The description is the decision; keep it within the action model's limit.
-            ai.description = ai.description.chars().take(crate::actions::TEXT_MAX).collect();
+            ai.description = ai
+                .description
+                .chars()
+                .take(crate::actions::TEXT_MAX)
+                .collect();
             match crate::actions::NewAction::parse(&ai) {
                 Ok(a) => Some(a),
                 Err(e) => {
@@ -851,7 +866,11 @@ pub fn financial_year(year: i32) -> Option<(NaiveDate, NaiveDate)> {
 
 /// The financial year a date falls in (the year of its April).
 pub fn financial_year_of(d: NaiveDate) -> i32 {
-    if d.month() >= 4 { d.year() } else { d.year() - 1 }
+    if d.month() >= 4 {
+        d.year()
+    } else {
+        d.year() - 1
+    }
 }
 
 /// "2022-23".
@@ -978,9 +997,18 @@ mod tests {
             assert_eq!(Frequency::parse_any(f.label()), Some(*f));
         }
         assert_eq!(Frequency::parse_any("Monthly"), Some(Frequency::Monthly));
-        assert_eq!(Frequency::parse_any("Quarterly"), Some(Frequency::Quarterly));
-        assert_eq!(Frequency::parse_any("Bi-monthly"), Some(Frequency::BiMonthly));
-        assert_eq!(Frequency::parse_any(" bi monthly "), Some(Frequency::BiMonthly));
+        assert_eq!(
+            Frequency::parse_any("Quarterly"),
+            Some(Frequency::Quarterly)
+        );
+        assert_eq!(
+            Frequency::parse_any("Bi-monthly"),
+            Some(Frequency::BiMonthly)
+        );
+        assert_eq!(
+            Frequency::parse_any(" bi monthly "),
+            Some(Frequency::BiMonthly)
+        );
         assert_eq!(Frequency::parse_any("fortnightly"), None);
         assert_eq!(Frequency::parse_any(""), None);
     }
@@ -994,7 +1022,12 @@ mod tests {
         let dates = plan_dates(&cal, Frequency::Monthly, d("2022-05-02"), d("2022-08-31"));
         assert_eq!(
             dates,
-            vec![d("2022-05-03"), d("2022-06-06"), d("2022-07-04"), d("2022-08-02")]
+            vec![
+                d("2022-05-03"),
+                d("2022-06-06"),
+                d("2022-07-04"),
+                d("2022-08-02")
+            ]
         );
         for x in &dates {
             assert!(cal.is_working_day(*x).unwrap());
@@ -1039,7 +1072,13 @@ mod tests {
             ..Default::default()
         })
         .unwrap_err();
-        for f in ["name", "kind", "meeting_frequency", "end_date", "chair_person_id"] {
+        for f in [
+            "name",
+            "kind",
+            "meeting_frequency",
+            "end_date",
+            "chair_person_id",
+        ] {
             assert!(e.get(f).is_some(), "{f}");
         }
     }
@@ -1068,18 +1107,57 @@ mod tests {
         let (m1, m2, m3) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         let (police, health, school) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
         let (p1, p2, h1) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
-        let meetings = [(m1, d("2022-05-03")), (m2, d("2022-06-07")), (m3, d("2022-07-04"))];
+        let meetings = [
+            (m1, d("2022-05-03")),
+            (m2, d("2022-06-07")),
+            (m3, d("2022-07-04")),
+        ];
         let members = [
-            Membership { person_id: p1, organisation_id: police, joined_on: d("2022-04-01"), left_on: None },
-            Membership { person_id: p2, organisation_id: police, joined_on: d("2022-04-01"), left_on: None },
-            Membership { person_id: h1, organisation_id: health, joined_on: d("2022-04-01"), left_on: Some(d("2022-06-30")) },
+            Membership {
+                person_id: p1,
+                organisation_id: police,
+                joined_on: d("2022-04-01"),
+                left_on: None,
+            },
+            Membership {
+                person_id: p2,
+                organisation_id: police,
+                joined_on: d("2022-04-01"),
+                left_on: None,
+            },
+            Membership {
+                person_id: h1,
+                organisation_id: health,
+                joined_on: d("2022-04-01"),
+                left_on: Some(d("2022-06-30")),
+            },
         ];
         let att = [
-            Attended { meeting_id: m1, organisation_id: police, status: AttendanceStatus::Present },
-            Attended { meeting_id: m1, organisation_id: police, status: AttendanceStatus::Present },
-            Attended { meeting_id: m1, organisation_id: health, status: AttendanceStatus::Apologies },
-            Attended { meeting_id: m2, organisation_id: police, status: AttendanceStatus::Apologies },
-            Attended { meeting_id: m3, organisation_id: school, status: AttendanceStatus::Present },
+            Attended {
+                meeting_id: m1,
+                organisation_id: police,
+                status: AttendanceStatus::Present,
+            },
+            Attended {
+                meeting_id: m1,
+                organisation_id: police,
+                status: AttendanceStatus::Present,
+            },
+            Attended {
+                meeting_id: m1,
+                organisation_id: health,
+                status: AttendanceStatus::Apologies,
+            },
+            Attended {
+                meeting_id: m2,
+                organisation_id: police,
+                status: AttendanceStatus::Apologies,
+            },
+            Attended {
+                meeting_id: m3,
+                organisation_id: school,
+                status: AttendanceStatus::Present,
+            },
         ];
         let r = attendance_by_agency(&meetings, &members, &att);
         assert_eq!(r.len(), 3);
@@ -1100,6 +1178,9 @@ mod tests {
         assert_eq!(financial_year_of(d("2023-04-01")), 2023);
         assert_eq!(financial_year_label(2022), "2022-23");
         assert_eq!(financial_year_label(1999), "1999-00");
-        assert_eq!(financial_year(2022), Some((d("2022-04-01"), d("2023-03-31"))));
+        assert_eq!(
+            financial_year(2022),
+            Some((d("2022-04-01"), d("2023-03-31")))
+        );
     }
 }

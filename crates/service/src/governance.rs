@@ -182,11 +182,22 @@ pub async fn get_body(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<
 }
 
 /// A body's meetings (`ViewGovernance`).
-pub async fn meetings_of(svc: &Services, actor: &Actor, body: Uuid) -> ServiceResult<Vec<MeetingRow>> {
+pub async fn meetings_of(
+    svc: &Services,
+    actor: &Actor,
+    body: Uuid,
+) -> ServiceResult<Vec<MeetingRow>> {
     actor.require(Permission::ViewGovernance)?;
     let mut pc = svc.db.acquire().await?;
     load_body(&mut pc.conn(), actor.partnership_id, body).await?;
-    Ok(store::list_meetings(&mut pc.conn(), actor.partnership_id, body, first_day(), last_day()).await?)
+    Ok(store::list_meetings(
+        &mut pc.conn(),
+        actor.partnership_id,
+        body,
+        first_day(),
+        last_day(),
+    )
+    .await?)
 }
 
 async fn check_person(
@@ -218,7 +229,10 @@ async fn check_org(
             .await?
             .is_none()
     {
-        errors.add(field, "Select an organisation that belongs to this partnership");
+        errors.add(
+            field,
+            "Select an organisation that belongs to this partnership",
+        );
     }
     Ok(())
 }
@@ -235,7 +249,10 @@ async fn check_body(
     if let Some(other) = store::find_body_by_name(c, p, &f.name).await?
         && other != id
     {
-        errors.add("name", "A body with this name already exists in the partnership");
+        errors.add(
+            "name",
+            "A body with this name already exists in the partnership",
+        );
     }
     check_person(c, p, &mut errors, "chair_person_id", f.chair_person_id).await?;
     if let Some(parent) = f.parent_body_id {
@@ -367,8 +384,22 @@ pub async fn add_member(
     load_body(&mut tx.conn(), p, body).await?;
     let m = NewMember::parse(input)?;
     let mut errors = ValidationErrors::new();
-    let person = check_person(&mut tx.conn(), p, &mut errors, "person_id", Some(m.person_id)).await?;
-    check_org(&mut tx.conn(), p, &mut errors, "organisation_id", m.organisation_id).await?;
+    let person = check_person(
+        &mut tx.conn(),
+        p,
+        &mut errors,
+        "person_id",
+        Some(m.person_id),
+    )
+    .await?;
+    check_org(
+        &mut tx.conn(),
+        p,
+        &mut errors,
+        "organisation_id",
+        m.organisation_id,
+    )
+    .await?;
     let Some(person) = person.filter(|_| errors.is_empty()) else {
         return Err(errors.into());
     };
@@ -416,7 +447,8 @@ pub async fn end_member(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let mut errors = ValidationErrors::new();
-    let left = optional_date(&mut errors, "left_on", left_on, "Date left").unwrap_or_else(|| uk_date(now));
+    let left =
+        optional_date(&mut errors, "left_on", left_on, "Date left").unwrap_or_else(|| uk_date(now));
     if m.left_on.is_some() {
         errors.add("left_on", "This membership has already ended");
     } else if left < m.joined_on {
@@ -509,7 +541,10 @@ pub async fn plan_meetings(
     let mut tx = svc.db.begin().await?;
     let b = load_body(&mut tx.conn(), actor.partnership_id, body).await?;
     let plan = Plan::parse(input)?;
-    let frequency = b.meeting_frequency.as_deref().and_then(Frequency::parse_any);
+    let frequency = b
+        .meeting_frequency
+        .as_deref()
+        .and_then(Frequency::parse_any);
     let frequency = match frequency {
         Some(f) if f != Frequency::AsNeeded => f,
         _ => {
@@ -520,12 +555,17 @@ pub async fn plan_meetings(
             .into());
         }
     };
-    let existing: Vec<NaiveDate> =
-        store::list_meetings(&mut tx.conn(), actor.partnership_id, body, plan.first, plan.until)
-            .await?
-            .iter()
-            .map(|m| m.meeting_date)
-            .collect();
+    let existing: Vec<NaiveDate> = store::list_meetings(
+        &mut tx.conn(),
+        actor.partnership_id,
+        body,
+        plan.first,
+        plan.until,
+    )
+    .await?
+    .iter()
+    .map(|m| m.meeting_date)
+    .collect();
     let mut added = Vec::new();
     for d in plan_dates(&calendar, frequency, plan.first, plan.until) {
         if existing.contains(&d) {
@@ -566,7 +606,9 @@ pub async fn get_meeting(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResu
             .collect();
         let decisions = store::list_decisions(&mut pc.conn(), p, id).await?;
         let actions = store::decision_actions(&mut pc.conn(), p, id).await?;
-        (meeting, body, items, attendance, members, decisions, actions)
+        (
+            meeting, body, items, attendance, members, decisions, actions,
+        )
     };
     let mut agenda = Vec::new();
     for item in items {
@@ -627,8 +669,22 @@ pub async fn add_agenda_item(
     load_meeting(&mut tx.conn(), p, meeting).await?;
     let a = NewAgendaItem::parse(input)?;
     let mut errors = ValidationErrors::new();
-    check_person(&mut tx.conn(), p, &mut errors, "owner_person_id", a.owner_person_id).await?;
-    check_org(&mut tx.conn(), p, &mut errors, "owner_organisation_id", a.owner_organisation_id).await?;
+    check_person(
+        &mut tx.conn(),
+        p,
+        &mut errors,
+        "owner_person_id",
+        a.owner_person_id,
+    )
+    .await?;
+    check_org(
+        &mut tx.conn(),
+        p,
+        &mut errors,
+        "owner_organisation_id",
+        a.owner_organisation_id,
+    )
+    .await?;
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -713,7 +769,14 @@ pub async fn record_attendance(
     let m = load_meeting(&mut tx.conn(), p, meeting).await?;
     let a = NewAttendance::parse(input)?;
     let mut errors = ValidationErrors::new();
-    let person = check_person(&mut tx.conn(), p, &mut errors, "person_id", Some(a.person_id)).await?;
+    let person = check_person(
+        &mut tx.conn(),
+        p,
+        &mut errors,
+        "person_id",
+        Some(a.person_id),
+    )
+    .await?;
     check_person(
         &mut tx.conn(),
         p,
@@ -722,7 +785,14 @@ pub async fn record_attendance(
         a.deputy_for_person_id,
     )
     .await?;
-    check_org(&mut tx.conn(), p, &mut errors, "organisation_id", a.organisation_id).await?;
+    check_org(
+        &mut tx.conn(),
+        p,
+        &mut errors,
+        "organisation_id",
+        a.organisation_id,
+    )
+    .await?;
     let Some(person) = person.filter(|_| errors.is_empty()) else {
         return Err(errors.into());
     };
@@ -773,11 +843,19 @@ pub async fn set_minutes(
     let mut tx = svc.db.begin().await?;
     let before = load_meeting(&mut tx.conn(), actor.partnership_id, meeting).await?;
     let (text, status) = parse_minutes(input)?;
-    store::set_minutes(&mut tx.conn(), actor.partnership_id, meeting, &text, status.slug(), now)
-        .await?;
+    store::set_minutes(
+        &mut tx.conn(),
+        actor.partnership_id,
+        meeting,
+        &text,
+        status.slug(),
+        now,
+    )
+    .await?;
     let mut e = actor.entry("meeting.minutes", "meeting", Some(meeting.to_string()));
     e.before = Some(json!({"minutes_status": before.minutes_status}).to_string());
-    e.after = Some(json!({"minutes_status": status.slug(), "chars": text.chars().count()}).to_string());
+    e.after =
+        Some(json!({"minutes_status": status.slug(), "chars": text.chars().count()}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok(())
@@ -933,7 +1011,9 @@ pub async fn attendance_report(
         .map(|o| (o.organisation_id, o.name))
         .collect();
     for m in store::list_members(&mut pc.conn(), p, body).await? {
-        names.entry(m.organisation_id).or_insert(m.organisation_name);
+        names
+            .entry(m.organisation_id)
+            .or_insert(m.organisation_name);
     }
     let mut lines: Vec<ReportLine> = attendance_by_agency(&meetings, &members, &attended)
         .into_iter()

@@ -502,13 +502,15 @@ pub async fn insert_agenda_item(
     owner_organisation: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let position: i64 = on_conn!(c, |e| sqlx::query_scalar(
+    let position: i64 = on_conn!(c, |e| {
+        sqlx::query_scalar(
         "select coalesce(max(position), 0) + 1 from agenda_item where partnership_id = $1 and meeting_id = $2"
     )
     .bind(partnership.0)
     .bind(meeting)
     .fetch_one(e)
-    .await)?;
+    .await
+    })?;
     // language=SQL
     let sql = r#"insert into agenda_item (agenda_item_id, partnership_id, meeting_id, position, title, owner_person_id,
                  owner_organisation_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)"#;
@@ -645,13 +647,15 @@ pub async fn attendance_for_body(
                join meeting m on m.meeting_id = a.meeting_id \
                where a.partnership_id = $1 and m.partnership_id = $1 and m.body_id = $2 \
                and m.meeting_date >= $3 and m.meeting_date <= $4";
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, (Uuid, Uuid, String)>(sql)
-        .bind(partnership.0)
-        .bind(body)
-        .bind(from)
-        .bind(to)
-        .fetch_all(e)
-        .await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, (Uuid, Uuid, String)>(
+        sql
+    )
+    .bind(partnership.0)
+    .bind(body)
+    .bind(from)
+    .bind(to)
+    .fetch_all(e)
+    .await)?)
 }
 
 /// A decision, with its author's name.
@@ -728,9 +732,12 @@ pub async fn decision_actions(
                on d.decision_id = a.source_id and d.partnership_id = a.partnership_id \
                where a.partnership_id = $1 and a.source_type = 'decision' and d.meeting_id = $2 \
                order by a.created_at, a.action_id";
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, (Uuid, Uuid, String, String)>(sql)
-        .bind(partnership.0)
-        .bind(meeting)
-        .fetch_all(e)
-        .await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<
+        _,
+        (Uuid, Uuid, String, String),
+    >(sql)
+    .bind(partnership.0)
+    .bind(meeting)
+    .fetch_all(e)
+    .await)?)
 }

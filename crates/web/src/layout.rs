@@ -78,6 +78,9 @@ impl Layout {
                 if can(Permission::ViewFiles) {
                     items.push(NavigationItem::new("Documents", "/files"));
                 }
+                if can(Permission::ViewGovernance) {
+                    items.push(NavigationItem::new("Board and groups", "/bodies"));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

@@ -52,14 +52,63 @@ impl RouteSpec {
 
 /// The page routes that accept `multipart/form-data` uploads (POST). The gate buffers their bodies up
 /// to `AppState::upload_body_limit` and reads `csrf_token` from the multipart form.
-pub const UPLOAD_ROUTES: &[&str] = &["/files"];
+/// A pattern may hold `{param}` segments, which match any one non-empty segment.
+pub const UPLOAD_ROUTES: &[&str] = &["/files", "/agenda-items/{id}/papers"];
+
+/// True when a request path matches a route pattern: the same number of segments, each equal or a
+/// `{param}` in the pattern matching any non-empty segment.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let (mut p, mut q) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (p.next(), q.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) => {
+                let param = a.starts_with('{') && a.ends_with('}');
+                if !(a == b || (param && !b.is_empty())) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
 
 /// True when a request's method and path are an upload route's (used before routing, for the 413 page).
 pub fn is_upload_request(method: &Method, path: &str) -> bool {
-    method == Method::POST && UPLOAD_ROUTES.contains(&path)
+    method == Method::POST && UPLOAD_ROUTES.iter().any(|r| path_matches(r, path))
 }
 
 impl RouteSpec {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_patterns_match_one_segment_per_parameter() {
+        assert!(path_matches("/files", "/files"));
+        assert!(!path_matches("/files", "/files/x"));
+        assert!(path_matches(
+            "/agenda-items/{id}/papers",
+            "/agenda-items/abc/papers"
+        ));
+        assert!(!path_matches(
+            "/agenda-items/{id}/papers",
+            "/agenda-items//papers"
+        ));
+        assert!(!path_matches(
+            "/agenda-items/{id}/papers",
+            "/agenda-items/a/b/papers"
+        ));
+        assert!(!path_matches(
+            "/agenda-items/{id}/papers",
+            "/agenda-items/a/paper"
+        ));
+        assert!(is_upload_request(&Method::POST, "/agenda-items/abc/papers"));
+        assert!(!is_upload_request(&Method::GET, "/agenda-items/abc/papers"));
+        assert!(!is_upload_request(&Method::POST, "/meetings/abc/agenda"));
+    }
+}
 
 use Access::{Account, AnySession, Perm, Public, TotpPending};
 use Permission as P;
@@ -236,6 +285,127 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             Perm(P::ViewFiles),
             pages::files::delete
         ),
+        // governance: the board and groups, meetings, papers, attendance and decisions
+        r!(
+            GET,
+            "/bodies",
+            Perm(P::ViewGovernance),
+            pages::governance::list
+        ),
+        r!(
+            GET,
+            "/bodies/new",
+            Perm(P::ManageGovernance),
+            pages::governance::new_form
+        ),
+        r!(
+            POST,
+            "/bodies/new",
+            Perm(P::ManageGovernance),
+            pages::governance::create
+        ),
+        r!(
+            GET,
+            "/bodies/{id}",
+            Perm(P::ViewGovernance),
+            pages::governance::show
+        ),
+        r!(
+            GET,
+            "/bodies/{id}/edit",
+            Perm(P::ManageGovernance),
+            pages::governance::edit_form
+        ),
+        r!(
+            POST,
+            "/bodies/{id}/edit",
+            Perm(P::ManageGovernance),
+            pages::governance::update
+        ),
+        r!(
+            POST,
+            "/bodies/{id}/members",
+            Perm(P::ManageGovernance),
+            pages::governance::add_member
+        ),
+        r!(
+            POST,
+            "/body-members/{id}/end",
+            Perm(P::ManageGovernance),
+            pages::governance::end_member
+        ),
+        r!(
+            GET,
+            "/bodies/{id}/meetings/new",
+            Perm(P::ManageGovernance),
+            pages::governance::meeting_new_form
+        ),
+        r!(
+            POST,
+            "/bodies/{id}/meetings/new",
+            Perm(P::ManageGovernance),
+            pages::governance::meeting_create
+        ),
+        r!(
+            POST,
+            "/bodies/{id}/meetings/plan",
+            Perm(P::ManageGovernance),
+            pages::governance::plan
+        ),
+        r!(
+            GET,
+            "/bodies/{id}/attendance",
+            Perm(P::ViewGovernance),
+            pages::governance::attendance
+        ),
+        r!(
+            GET,
+            "/meetings/{id}",
+            Perm(P::ViewGovernance),
+            pages::governance::meeting
+        ),
+        r!(
+            POST,
+            "/meetings/{id}/agenda",
+            Perm(P::ManageGovernance),
+            pages::governance::add_agenda_item
+        ),
+        r!(
+            POST,
+            "/meetings/{id}/attendance",
+            Perm(P::ManageGovernance),
+            pages::governance::record_attendance
+        ),
+        r!(
+            POST,
+            "/meetings/{id}/minutes",
+            Perm(P::ManageGovernance),
+            pages::governance::save_minutes
+        ),
+        r!(
+            POST,
+            "/meetings/{id}/status",
+            Perm(P::ManageGovernance),
+            pages::governance::set_status
+        ),
+        r!(
+            POST,
+            "/meetings/{id}/decisions",
+            Perm(P::ManageGovernance),
+            pages::governance::record_decision
+        ),
+        r!(
+            GET,
+            "/agenda-items/{id}/papers",
+            Perm(P::ViewGovernance),
+            pages::governance::papers
+        ),
+        r!(
+            POST,
+            "/agenda-items/{id}/papers",
+            Perm(P::ManageGovernance),
+            pages::governance::upload_paper
+        ),
         // audit trail
         r!(GET, "/audit", Perm(P::ViewAuditTrail), pages::audit::list),
         r!(
@@ -367,6 +537,48 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/api/v1/actions/{id}/updates",
             Account,
             api::actions::add_action_update
+        ),
+        r!(
+            GET,
+            "/api/v1/bodies",
+            Perm(P::ViewGovernance),
+            api::governance::list_bodies
+        ),
+        r!(
+            POST,
+            "/api/v1/bodies",
+            Perm(P::ManageGovernance),
+            api::governance::create_body
+        ),
+        r!(
+            GET,
+            "/api/v1/bodies/{id}",
+            Perm(P::ViewGovernance),
+            api::governance::get_body
+        ),
+        r!(
+            GET,
+            "/api/v1/bodies/{id}/meetings",
+            Perm(P::ViewGovernance),
+            api::governance::body_meetings
+        ),
+        r!(
+            GET,
+            "/api/v1/bodies/{id}/attendance",
+            Perm(P::ViewGovernance),
+            api::governance::body_attendance
+        ),
+        r!(
+            GET,
+            "/api/v1/meetings/{id}",
+            Perm(P::ViewGovernance),
+            api::governance::get_meeting
+        ),
+        r!(
+            POST,
+            "/api/v1/meetings/{id}/decisions",
+            Perm(P::ManageGovernance),
+            api::governance::create_decision
         ),
         r!(GET, "/api/v1/tokens", Account, api::list_tokens),
         r!(DELETE, "/api/v1/tokens/{id}", Account, api::revoke_token),

@@ -202,14 +202,24 @@ pub async fn list(
     )
 }
 
-/// `POST /files`: a multipart form with `file`, `description` and `board_only`.
-pub async fn upload(
-    State(s): State<AppState>,
-    Extension(identity): Extension<Identity>,
-    Extension(actor): Extension<Actor>,
-    headers: HeaderMap,
+/// A submitted upload form (`file`, `description`, `board_only`): the chosen file's name and bytes
+/// (none when no file was chosen) and the text fields. Shared by every page that uploads to the file
+/// store; the gate has already checked the CSRF token and bounded the body.
+pub struct Submitted {
+    /// The file's name as sent and its content.
+    pub file: Option<(String, Vec<u8>)>,
+    /// Description.
+    pub description: String,
+    /// "Board only" ticked.
+    pub board_only: bool,
+}
+
+/// Reads a multipart upload form.
+pub async fn read_upload_form(
+    s: &AppState,
+    headers: &HeaderMap,
     body: Body,
-) -> PageResult {
+) -> Result<Submitted, AppError> {
     let boundary = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -223,26 +233,43 @@ pub async fn upload(
         .map_err(|_| AppError::BadRequest("The form could not be read."))?;
     let parts = crate::multipart::parse(&bytes, &boundary)
         .ok_or(AppError::BadRequest("The form could not be read."))?;
-    let entered = Entered {
-        description: crate::multipart::text_field(&parts, "description").unwrap_or_default(),
-        board_only: crate::multipart::text_field(&parts, "board_only").as_deref() == Some("yes"),
-    };
     let file = parts
         .iter()
         .find(|p| p.name == "file" && p.filename.is_some())
-        .filter(|p| !(p.data.is_empty() && p.filename.as_deref() == Some("")));
-    let result = match file {
+        .filter(|p| !(p.data.is_empty() && p.filename.as_deref() == Some("")))
+        .map(|f| (f.filename.clone().unwrap_or_default(), f.data.to_vec()));
+    Ok(Submitted {
+        file,
+        description: crate::multipart::text_field(&parts, "description").unwrap_or_default(),
+        board_only: crate::multipart::text_field(&parts, "board_only").as_deref() == Some("yes"),
+    })
+}
+
+/// `POST /files`: a multipart form with `file`, `description` and `board_only`.
+pub async fn upload(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    headers: HeaderMap,
+    body: Body,
+) -> PageResult {
+    let form = read_upload_form(&s, &headers, body).await?;
+    let entered = Entered {
+        description: form.description.clone(),
+        board_only: form.board_only,
+    };
+    let result = match &form.file {
         None => Err(ServiceError::Invalid(ValidationErrors::single(
             "file",
             "Select a file",
         ))),
-        Some(f) => {
+        Some((name, data)) => {
             safeguard_service::files::upload(
                 &s.svc,
                 &actor,
                 UploadInput {
-                    name: f.filename.as_deref().unwrap_or(""),
-                    bytes: f.data,
+                    name,
+                    bytes: data,
                     description: Some(entered.description.as_str()),
                     board_only: entered.board_only,
                     attached_to: None,

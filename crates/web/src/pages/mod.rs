@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod errors;
 pub mod files;
+pub mod governance;
 pub mod home;
 pub mod invitations;
 pub mod ops;
@@ -65,6 +66,21 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "action-updated" => "Progress update added.",
         "action-changed" => "Action changed.",
         "chain-intact" => "The audit trail is intact: every entry matches its hash and link.",
+        "body-created" => "Body added.",
+        "body-saved" => "Body changed.",
+        "member-added" => "Member added.",
+        "member-ended" => "Membership ended. It stays in the body's history.",
+        "meeting-added" => "Meeting added.",
+        "meetings-planned" => "Meetings planned.",
+        "meeting-status-changed" => "Meeting status changed.",
+        "agenda-item-added" => "Agenda item added.",
+        "paper-uploaded" => "Paper uploaded.",
+        "attendance-recorded" => "Attendance recorded.",
+        "minutes-saved" => "Minutes saved.",
+        "decision-recorded" => "Decision recorded.",
+        "decision-recorded-with-action" => {
+            "Decision recorded. Its action has been added and shows on the owner's list of actions."
+        }
         _ => return None,
     })
 }
