@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cache;
 pub mod calendar;
 pub mod demo;
+mod demo_governance;
 pub mod error;
 pub mod files;
 pub mod generate;

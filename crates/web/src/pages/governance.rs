@@ -1382,6 +1382,8 @@ pub async fn upload_paper(
     body: Body,
 ) -> PageResult {
     let id = parse_id(&id)?;
+    // The item first: someone who may not see it learns nothing, not even that the form is wrong.
+    gov::get_agenda_item(&s.svc, &actor, id).await?;
     let form = crate::pages::files::read_upload_form(&s, &headers, body).await?;
     let (description, board_only) = (form.description.clone(), form.board_only);
     let result = match &form.file {

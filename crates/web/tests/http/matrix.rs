@@ -70,6 +70,11 @@ struct Fixtures {
     action: String,
     /// A document of the demo partnership (visible to everyone with `ViewFiles` there).
     file: String,
+    /// Governance objects of the demo partnership: a body, a membership, a meeting, an agenda item.
+    body: String,
+    body_member: String,
+    meeting: String,
+    agenda_item: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -89,6 +94,10 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.contains("/files/{id}")
         || spec.path == "/partnership/switch"
         || spec.path.contains("/actions/{id}")
+        || spec.path.contains("/bodies/{id}")
+        || spec.path.starts_with("/body-members/")
+        || spec.path.contains("/meetings/{id}")
+        || spec.path.starts_with("/agenda-items/")
 }
 
 /// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
@@ -149,6 +158,14 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.action
     } else if path.starts_with("/files/") || path.starts_with("/api/v1/files/") {
         &fx.file
+    } else if path.contains("/bodies/{id}") {
+        &fx.body
+    } else if path.starts_with("/body-members/") {
+        &fx.body_member
+    } else if path.contains("/meetings/{id}") {
+        &fx.meeting
+    } else if path.starts_with("/agenda-items/") {
+        &fx.agenda_item
     } else {
         &fx.target
     };
@@ -196,6 +213,8 @@ fn form_body(spec: &RouteSpec, fx: &Fixtures) -> Vec<(&'static str, String)> {
         // Empty: refused with field errors, nothing saved.
         "/calendar/bank-holidays" => f(&[("date", ""), ("name", ""), ("action", "")]),
         "/account/tokens" => f(&[("name", "matrix"), ("days", "")]),
+        // Governance: refused with field errors, nothing saved.
+        "/body-members/{id}/end" => f(&[("left_on", "not-a-date")]),
         "/account/password" => f(&[
             ("current_password", ""),
             ("new_password", ""),
@@ -427,7 +446,40 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         .expect("demo action");
         rows[0].action_id.to_string()
     };
+    let (body, body_member, meeting, agenda_item) = {
+        let p = app.partnership_id(DEMO).await;
+        let mut pc = app.db.acquire().await.expect("acquire");
+        let bodies = safeguard_store::governance::list_bodies(&mut pc.conn(), p)
+            .await
+            .expect("bodies");
+        let board = bodies[0].body_id;
+        let member = safeguard_store::governance::list_members(&mut pc.conn(), p, board)
+            .await
+            .expect("members")[0]
+            .body_member_id;
+        let from = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
+        let to = chrono::NaiveDate::from_ymd_opt(2100, 1, 1).expect("date");
+        let meeting =
+            safeguard_store::governance::list_meetings(&mut pc.conn(), p, board, from, to)
+                .await
+                .expect("meetings")[0]
+                .meeting_id;
+        let item = safeguard_store::governance::list_agenda(&mut pc.conn(), p, meeting)
+            .await
+            .expect("agenda")[0]
+            .agenda_item_id;
+        (
+            board.to_string(),
+            member.to_string(),
+            meeting.to_string(),
+            item.to_string(),
+        )
+    };
     let fx = Fixtures {
+        body,
+        body_member,
+        meeting,
+        agenda_item,
         action,
         target: app.person_id(TARGET).await.to_string(),
         demo_partnership: app.partnership_id(DEMO).await.to_string(),
