@@ -5,10 +5,10 @@
 use crate::helpers::*;
 use safeguard_store::files::FileFilter;
 
-const BOUNDARY: &str = "----sgtestboundary7MA4YWxk";
+pub(crate) const BOUNDARY: &str = "----sgtestboundary7MA4YWxk";
 
 /// A multipart body: (field name, file name for file fields, bytes).
-fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+pub(crate) fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     let mut b = Vec::new();
     for (name, filename, data) in fields {
         b.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -62,7 +62,7 @@ async fn upload(
 }
 
 /// Every stored row of the demo partnership (board-only included).
-async fn rows(app: &TestApp) -> Vec<safeguard_store::files::StoredFile> {
+pub(crate) async fn rows(app: &TestApp) -> Vec<safeguard_store::files::StoredFile> {
     let p = app.partnership_id("telford-wrekin").await;
     let mut pc = app.db.acquire().await.expect("acquire");
     let filter = FileFilter {
@@ -76,7 +76,7 @@ async fn rows(app: &TestApp) -> Vec<safeguard_store::files::StoredFile> {
 }
 
 /// Names of the files in the files directory (temporary ones included).
-fn files_on_disk(app: &TestApp) -> Vec<String> {
+pub(crate) fn files_on_disk(app: &TestApp) -> Vec<String> {
     std::fs::read_dir(&app.svc.config.files_dir)
         .expect("files dir")
         .filter_map(|e| e.ok())

@@ -14,6 +14,7 @@ mod api;
 mod auth;
 mod calendar;
 mod files;
+mod governance;
 mod invitations;
 mod mail;
 mod matrix;

@@ -1,0 +1,798 @@
+//! Governance over HTTP: adding a body and its members, planning meetings on working days, agenda
+//! items and their papers (multipart uploads to the file store; a refused upload stores nothing),
+//! attendance and the attendance-by-agency report, minutes, a decision that creates an action which
+//! then shows on its owner's "my actions", validation (error summary on pages, 422 in the API),
+//! other partnerships (404), roles without the permission (403), and the demo data.
+
+use crate::files::{BOUNDARY, files_on_disk, multipart, rows};
+use crate::helpers::*;
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde_json::{Value, json};
+
+const ADMIN: &str = "admin@safeguard.example";
+const LEAD: &str = "lead@safeguard.example";
+const BOARD_MEMBER: &str = "board@safeguard.example";
+const PRACTITIONER: &str = "practitioner@safeguard.example";
+const OTHER: &str = "other@shropshire.example";
+const DEMO: &str = "telford-wrekin";
+const POLICE: &str = "West Mercia Police";
+const ICB: &str = "NHS Shropshire, Telford and Wrekin Integrated Care Board";
+const BOARD: &str = "Telford and Wrekin Safeguarding Children Board";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+
+async fn token(app: &TestApp, email: &str) -> String {
+    safeguard_service::tokens::issue_for_email(&app.svc, email, 30)
+        .await
+        .expect("token")
+}
+
+async fn api_post(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
+    raw_client()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .expect("api post")
+}
+
+async fn json_of(r: reqwest::Response) -> Value {
+    r.json().await.expect("json")
+}
+
+/// The id at the end of a redirect such as `/bodies/{id}?notice=…`.
+fn id_in(location: &str, prefix: &str) -> String {
+    location
+        .trim_start_matches(prefix)
+        .split(['?', '/', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn body_id(app: &TestApp, name: &str) -> String {
+    let t = token(app, ADMIN).await;
+    let list = json_of(app.api_get(&t, "/api/v1/bodies").await).await;
+    list.as_array()
+        .expect("list")
+        .iter()
+        .find(|b| b["name"] == name)
+        .and_then(|b| b["id"].as_str())
+        .unwrap_or_else(|| panic!("no body {name}"))
+        .to_owned()
+}
+
+async fn post_upload(
+    app: &TestApp,
+    c: &reqwest::Client,
+    item: &str,
+    name: &str,
+    bytes: &[u8],
+) -> reqwest::Response {
+    let csrf = app.csrf(c).await;
+    let body = multipart(&[
+        ("csrf_token", None, csrf.as_bytes()),
+        ("file", Some(name), bytes),
+        ("description", None, b"Paper for the item"),
+    ]);
+    c.post(app.url(&format!("/agenda-items/{item}/papers")))
+        .header("Origin", &app.base)
+        .header("Sec-Fetch-Site", "same-origin")
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn add_other_partnership_admin(app: &TestApp) {
+    safeguard_service::people::add_from_cli(
+        &app.svc,
+        OTHER,
+        "Other Person",
+        "Shropshire Council",
+        "shropshire",
+        "partnership_administrator",
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+}
+
+safeguard_testkit::both_backends!(
+    an_administrator_runs_a_body_and_its_meeting,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let admin = app.signed_in(ADMIN).await;
+        let (status, page) = app.get_text(&admin, "/bodies").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Board and groups"));
+        assert!(page.contains("Child Safeguarding Practice Review Panel"));
+        assert!(page.contains("Add a body"));
+        let board = body_id(&app, BOARD).await;
+        let sam = app.person_id(LEAD).await.to_string();
+        let helen = app.person_id(BOARD_MEMBER).await.to_string();
+        let police = app.organisation_id(POLICE).await.to_string();
+
+        // A body reporting to the board.
+        let (status, _) = app.get_text(&admin, "/bodies/new").await;
+        assert_eq!(status, 200);
+        let r = app
+            .post_with_csrf(
+                &admin,
+                "/bodies/new",
+                &[
+                    ("name", "Neglect audit task group"),
+                    ("kind", "task_and_finish"),
+                    (
+                        "terms_of_reference",
+                        "Audits neglect referrals and reports to the Board.",
+                    ),
+                    ("chair_person_id", &sam),
+                    ("parent_body_id", &board),
+                    ("meeting_frequency", "monthly"),
+                    ("start_date", "2022-04-01"),
+                    ("end_date", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let to = location(&r);
+        assert!(to.ends_with("?notice=body-created"), "{to}");
+        let id = id_in(&to, "/bodies/");
+        for (who, role) in [(&sam, "member"), (&helen, "vice_chair")] {
+            let r = app
+                .post_with_csrf(
+                    &admin,
+                    &format!("/bodies/{id}/members"),
+                    &[
+                        ("person_id", who),
+                        ("role", role),
+                        ("joined_on", "2022-04-01"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status().as_u16(), 303);
+        }
+        let (status, page) = app.get_text(&admin, &format!("/bodies/{id}")).await;
+        assert_eq!(status, 200);
+        for s in [
+            "Neglect audit task group",
+            "Audits neglect referrals and reports to the Board.",
+            BOARD,
+            "Sam Okafor",
+            "Helen Price",
+            "Vice-chair",
+            "Monthly",
+            "Add member",
+            "Plan meetings",
+        ] {
+            assert!(page.contains(s), "{s}");
+        }
+        assert_eq!(app.audit(DEMO, "body.create").await.len(), 1);
+        assert_eq!(app.audit(DEMO, "body_member.add").await.len(), 2);
+
+        // Planned monthly from Monday 2 May 2022 (a bank holiday): every date a working day.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/bodies/{id}/meetings/plan"),
+                &[
+                    ("first_date", "2022-05-02"),
+                    ("until", "2022-08-31"),
+                    ("start_time", "14:00"),
+                    ("location", "Addenbrooke House"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(
+            location(&r),
+            format!("/bodies/{id}?notice=meetings-planned")
+        );
+        let t = token(&app, ADMIN).await;
+        let meetings = json_of(
+            app.api_get(&t, &format!("/api/v1/bodies/{id}/meetings"))
+                .await,
+        )
+        .await;
+        let dates: Vec<&str> = meetings
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["date"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            dates,
+            ["2022-05-03", "2022-06-06", "2022-07-04", "2022-08-02"]
+        );
+        let cal = safeguard_domain::calendar::Calendar::england_and_wales();
+        for d in &dates {
+            let d = NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+            assert!(!matches!(d.weekday(), Weekday::Sat | Weekday::Sun));
+            assert!(cal.is_working_day(d).unwrap(), "{d}");
+        }
+        // Planning again adds nothing twice.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/bodies/{id}/meetings/plan"),
+                &[("first_date", "2022-05-02"), ("until", "2022-08-31")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(app.audit(DEMO, "meeting.create").await.len(), 4);
+        let meeting = meetings[0]["id"].as_str().unwrap().to_owned();
+
+        // An ad hoc meeting.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/bodies/{id}/meetings/new"),
+                &[
+                    ("meeting_date", "2022-10-11"),
+                    ("start_time", "09:30"),
+                    ("location", "Online"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert!(location(&r).starts_with("/meetings/"));
+
+        // An agenda item, and a paper for it.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/agenda"),
+                &[
+                    ("title", "Audit findings"),
+                    ("owner_person_id", &sam),
+                    ("owner_organisation_id", &police),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let (_, page) = app.get_text(&admin, &format!("/meetings/{meeting}")).await;
+        assert!(page.contains("1. Audit findings"));
+        assert!(page.contains("Sam Okafor, West Mercia Police"));
+        let detail = json_of(
+            app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+                .await,
+        )
+        .await;
+        let item = detail["agenda"][0]["id"].as_str().unwrap().to_owned();
+        let (status, papers) = app
+            .get_text(&admin, &format!("/agenda-items/{item}/papers"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(papers.contains("enctype=\"multipart/form-data\""));
+        assert!(papers.contains("Upload paper"));
+        let r = post_upload(&app, &admin, &item, "audit.pdf", PDF).await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(
+            location(&r),
+            format!("/agenda-items/{item}/papers?notice=paper-uploaded")
+        );
+        let stored = rows(&app).await;
+        let paper = stored
+            .iter()
+            .find(|f| f.original_name == "audit.pdf")
+            .expect("stored");
+        assert_eq!(paper.attached_to_type.as_deref(), Some("agenda_item"));
+        assert_eq!(
+            paper.attached_to_id.map(|u| u.to_string()),
+            Some(item.clone())
+        );
+        let (_, page) = app.get_text(&admin, &format!("/meetings/{meeting}")).await;
+        assert!(page.contains("audit.pdf"));
+        // A file that is not what it says is refused and nothing is stored.
+        let (before_rows, before_disk) = (rows(&app).await.len(), files_on_disk(&app).len());
+        let r = post_upload(&app, &admin, &item, "fake.pdf", b"this is not a pdf at all").await;
+        assert_eq!(r.status().as_u16(), 422);
+        let page = r.text().await.unwrap();
+        assert!(error_summary_links_to(&page, "file"), "{page}");
+        assert_eq!(rows(&app).await.len(), before_rows);
+        assert_eq!(files_on_disk(&app).len(), before_disk);
+
+        // Attendance, held, and the report by agency.
+        for (who, st) in [(&sam, "present"), (&helen, "apologies")] {
+            let r = app
+                .post_with_csrf(
+                    &admin,
+                    &format!("/meetings/{meeting}/attendance"),
+                    &[("person_id", who), ("status", st)],
+                )
+                .await;
+            assert_eq!(r.status().as_u16(), 303);
+        }
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/status"),
+                &[("meeting_status", "held")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let report = json_of(
+            app.api_get(&t, &format!("/api/v1/bodies/{id}/attendance?year=2022"))
+                .await,
+        )
+        .await;
+        assert_eq!(report["meetings_held"], 1);
+        let line = |org: &str| {
+            report["agencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["organisation_name"] == org)
+                .cloned()
+                .unwrap_or_else(|| panic!("{org}: {report}"))
+        };
+        let p = line(POLICE);
+        assert_eq!(
+            (
+                p["expected"].as_u64(),
+                p["present"].as_u64(),
+                p["rate_percent"].as_u64()
+            ),
+            (Some(1), Some(1), Some(100))
+        );
+        let h = line(ICB);
+        assert_eq!(
+            (
+                h["expected"].as_u64(),
+                h["apologies"].as_u64(),
+                h["absent"].as_u64(),
+                h["rate_percent"].as_u64()
+            ),
+            (Some(1), Some(1), Some(0), Some(0))
+        );
+        let (status, page) = app
+            .get_text(&admin, &format!("/bodies/{id}/attendance?year=2022"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Attendance by agency, 2022-23"));
+        assert!(page.contains("100%"));
+        // Another year: no meetings held.
+        let other_year = json_of(
+            app.api_get(&t, &format!("/api/v1/bodies/{id}/attendance?year=2023"))
+                .await,
+        )
+        .await;
+        assert_eq!(other_year["meetings_held"], 0);
+
+        // Minutes.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/minutes"),
+                &[
+                    ("minutes", "The group reviewed the audit."),
+                    ("minutes_status", "approved"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+
+        // A decision that creates an action for the lead.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/decisions"),
+                &[
+                    (
+                        "decision",
+                        "Agreed to audit every neglect referral from the summer.",
+                    ),
+                    ("agenda_item_id", &item),
+                    ("action_title", "Audit the summer neglect referrals"),
+                    ("action_owner_organisation_id", &police),
+                    ("action_owner_person_id", &sam),
+                    ("action_due_date", "2026-12-31"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert!(location(&r).contains("notice=decision-recorded-with-action"));
+        let (_, page) = app.get_text(&admin, &format!("/meetings/{meeting}")).await;
+        assert!(page.contains("Agreed to audit every neglect referral from the summer."));
+        assert!(page.contains("Audit the summer neglect referrals"));
+        assert!(page.contains("The group reviewed the audit."));
+        let lead = app.signed_in(LEAD).await;
+        let (_, mine) = app.get_text(&lead, "/actions/mine").await;
+        assert!(mine.contains("Audit the summer neglect referrals"));
+        assert!(mine.contains("Decision: Neglect audit task group 3 May 2022"));
+        let d = &app.audit(DEMO, "decision.create").await;
+        assert!(!d.is_empty());
+        let detail = json_of(
+            app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            detail["decisions"][0]["action_ids"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(detail["attendance"].as_array().unwrap().len(), 2);
+        assert_eq!(detail["meeting"]["status"], "held");
+        assert_eq!(detail["meeting"]["minutes_status"], "approved");
+
+        // Ending a membership keeps it as history.
+        let b = json_of(app.api_get(&t, &format!("/api/v1/bodies/{id}")).await).await;
+        let member = b["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["person_name"] == "Helen Price")
+            .and_then(|m| m["id"].as_str())
+            .unwrap()
+            .to_owned();
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/body-members/{member}/end"),
+                &[("left_on", "2023-03-31")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let (_, page) = app.get_text(&admin, &format!("/bodies/{id}")).await;
+        assert!(page.contains("Past members"));
+        assert!(page.contains("31 March 2023"));
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/body-members/{member}/end"),
+                &[("left_on", "")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+    }
+);
+
+safeguard_testkit::both_backends!(
+    bad_input_is_refused_with_field_errors_and_nothing_written,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let admin = app.signed_in(ADMIN).await;
+        let t = token(&app, ADMIN).await;
+        let before = json_of(app.api_get(&t, "/api/v1/bodies").await).await;
+        let r = app
+            .post_with_csrf(
+                &admin,
+                "/bodies/new",
+                &[("name", ""), ("kind", "committee")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let page = r.text().await.unwrap();
+        assert!(error_summary_links_to(&page, "name"));
+        assert!(error_summary_links_to(&page, "kind"));
+        // A name already used.
+        let r = app
+            .post_with_csrf(&admin, "/bodies/new", &[("name", BOARD), ("kind", "board")])
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let board = body_id(&app, BOARD).await;
+        let panel = body_id(&app, "Child Safeguarding Practice Review Panel").await;
+        // Cycles: the board may not report to itself, nor to a group that reports to it.
+        for parent in [&board, &panel] {
+            let r = app
+                .post_with_csrf(
+                    &admin,
+                    &format!("/bodies/{board}/edit"),
+                    &[
+                        ("name", BOARD),
+                        ("kind", "board"),
+                        ("parent_body_id", parent),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status().as_u16(), 422);
+            assert!(error_summary_links_to(
+                &r.text().await.unwrap(),
+                "parent_body_id"
+            ));
+        }
+        let after = json_of(app.api_get(&t, "/api/v1/bodies").await).await;
+        assert_eq!(before, after);
+        // The API answers 422 with field errors.
+        let r = api_post(
+            &app,
+            &t,
+            "/api/v1/bodies",
+            &json!({"name": "", "kind": "committee"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(header(&r, "content-type").starts_with("application/problem+json"));
+        let problem = json_of(r).await;
+        let fields: Vec<&str> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(
+            fields.contains(&"name") && fields.contains(&"kind"),
+            "{problem}"
+        );
+        let r = api_post(
+            &app,
+            &t,
+            "/api/v1/bodies",
+            &json!({"name": "Audit group", "kind": "task_and_finish", "parent_body_id": board, "meeting_frequency": "Bi-monthly"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 201);
+        let created = json_of(r).await;
+        assert_eq!(created["body"]["meeting_frequency"], "bi_monthly");
+        assert_eq!(created["body"]["parent_body_id"], board.as_str());
+
+        // Plans: the end before the start.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/bodies/{board}/meetings/plan"),
+                &[("first_date", "2022-05-01"), ("until", "2022-04-01")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(error_summary_links_to(&r.text().await.unwrap(), "until"));
+
+        // A decision whose action has no owner organisation: nothing written.
+        let meetings = json_of(
+            app.api_get(&t, &format!("/api/v1/bodies/{board}/meetings"))
+                .await,
+        )
+        .await;
+        let meeting = meetings[0]["id"].as_str().unwrap().to_owned();
+        let decisions_before = json_of(
+            app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+                .await,
+        )
+        .await["decisions"]
+            .as_array()
+            .unwrap()
+            .len();
+        let actions_before = app.audit(DEMO, "action.create").await.len();
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/decisions"),
+                &[
+                    ("decision", "Agreed."),
+                    ("action_title", "Do it"),
+                    ("action_due_date", "2023-02-30"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let page = r.text().await.unwrap();
+        assert!(error_summary_links_to(
+            &page,
+            "action_owner_organisation_id"
+        ));
+        assert!(error_summary_links_to(&page, "action_due_date"));
+        // An owner of another organisation is refused by the action model, and the decision with it.
+        let police = app.organisation_id(POLICE).await.to_string();
+        let helen = app.person_id(BOARD_MEMBER).await.to_string();
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/meetings/{meeting}/decisions"),
+            &json!({"decision": "Agreed.", "action_title": "Do it", "action_owner_organisation_id": police, "action_owner_person_id": helen}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let problem = json_of(r).await;
+        assert_eq!(problem["errors"][0]["field"], "action_owner_person_id");
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/meetings/{meeting}/decisions"),
+            &json!({"decision": ""}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let detail = json_of(
+            app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            detail["decisions"].as_array().unwrap().len(),
+            decisions_before
+        );
+        assert_eq!(app.audit(DEMO, "action.create").await.len(), actions_before);
+        // A decision without an action through the API.
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/meetings/{meeting}/decisions"),
+            &json!({"decision": "Noted the report."}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 201);
+        assert_eq!(json_of(r).await["action_id"], Value::Null);
+        // Attendance with nothing chosen.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/attendance"),
+                &[("person_id", ""), ("status", "late")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let page = r.text().await.unwrap();
+        assert!(error_summary_links_to(&page, "person_id"));
+        assert!(error_summary_links_to(&page, "status"));
+        let r = api_post(&app, &t, "/api/v1/bodies", &json!({"nonsense": 1})).await;
+        assert_eq!(r.status().as_u16(), 400);
+        assert_eq!(
+            app.api_get(&t, &format!("/api/v1/bodies/{board}/attendance?year=1999"))
+                .await
+                .status()
+                .as_u16(),
+            422
+        );
+    }
+);
+
+safeguard_testkit::both_backends!(
+    other_partnerships_and_roles_without_permission_are_refused,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        add_other_partnership_admin(&app).await;
+        let board = body_id(&app, BOARD).await;
+        let t = token(&app, ADMIN).await;
+        let meetings = json_of(
+            app.api_get(&t, &format!("/api/v1/bodies/{board}/meetings"))
+                .await,
+        )
+        .await;
+        let meeting = meetings[0]["id"].as_str().unwrap().to_owned();
+        let detail = json_of(
+            app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+                .await,
+        )
+        .await;
+        let item = detail["agenda"][0]["id"].as_str().unwrap().to_owned();
+
+        // Another partnership's administrator: everything of Telford and Wrekin looks missing.
+        let other = app.signed_in(OTHER).await;
+        for path in [
+            format!("/bodies/{board}"),
+            format!("/bodies/{board}/attendance?year=2022"),
+            format!("/meetings/{meeting}"),
+            format!("/agenda-items/{item}/papers"),
+        ] {
+            assert_eq!(
+                app.get(&other, &path).await.status().as_u16(),
+                404,
+                "{path}"
+            );
+        }
+        let r = app
+            .post_with_csrf(
+                &other,
+                &format!("/meetings/{meeting}/agenda"),
+                &[("title", "Mine now")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 404);
+        let ot = token(&app, OTHER).await;
+        for path in [
+            format!("/api/v1/bodies/{board}"),
+            format!("/api/v1/meetings/{meeting}"),
+            format!("/api/v1/bodies/{board}/meetings"),
+        ] {
+            assert_eq!(
+                app.api_get(&ot, &path).await.status().as_u16(),
+                404,
+                "{path}"
+            );
+        }
+        let r = api_post(
+            &app,
+            &ot,
+            &format!("/api/v1/meetings/{meeting}/decisions"),
+            &json!({"decision": "x"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 404);
+        let (_, list) = app.get_text(&other, "/bodies").await;
+        assert!(!list.contains(BOARD));
+        assert!(list.contains("Shropshire Safeguarding Community Partnership Executive"));
+
+        // A practitioner may not see governance; a board member reads but may not change it.
+        let p = app.signed_in(PRACTITIONER).await;
+        assert_eq!(app.get(&p, "/bodies").await.status().as_u16(), 403);
+        let pt = token(&app, PRACTITIONER).await;
+        assert_eq!(
+            app.api_get(&pt, "/api/v1/bodies").await.status().as_u16(),
+            403
+        );
+        let b = app.signed_in(BOARD_MEMBER).await;
+        let (status, page) = app.get_text(&b, &format!("/meetings/{meeting}")).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("Record a decision"));
+        let (status, page) = app.get_text(&b, &format!("/bodies/{board}")).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("Add member"));
+        let r = app
+            .post_with_csrf(
+                &b,
+                &format!("/meetings/{meeting}/agenda"),
+                &[("title", "Not allowed")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 403);
+        let bt = token(&app, BOARD_MEMBER).await;
+        let r = api_post(
+            &app,
+            &bt,
+            &format!("/api/v1/meetings/{meeting}/decisions"),
+            &json!({"decision": "x"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 403);
+    }
+);
+
+safeguard_testkit::both_backends!(
+    the_demo_has_governance_and_loading_it_again_adds_nothing,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let p = app.partnership_id(DEMO).await;
+        let count = || async {
+            let mut pc = app.db.acquire().await.unwrap();
+            safeguard_store::governance::count_meetings(&mut pc.conn(), p)
+                .await
+                .unwrap()
+        };
+        let n = count().await;
+        assert!(n >= 10, "{n}");
+        safeguard_service::demo::load(&app.svc, Some(PASSWORD))
+            .await
+            .unwrap();
+        assert_eq!(count().await, n);
+        let admin = app.signed_in(ADMIN).await;
+        let board = body_id(&app, BOARD).await;
+        let (_, page) = app.get_text(&admin, &format!("/bodies/{board}")).await;
+        for s in [
+            "Independent Chair",
+            "Margaret Hill",
+            "Child Safeguarding Practice Review Panel",
+            "12 May 2022",
+        ] {
+            assert!(page.contains(s), "{s}");
+        }
+        let panel = body_id(&app, "Child Safeguarding Practice Review Panel").await;
+        let t = token(&app, ADMIN).await;
+        let report = json_of(
+            app.api_get(&t, &format!("/api/v1/bodies/{panel}/attendance?year=2022"))
+                .await,
+        )
+        .await;
+        assert_eq!(report["meetings_held"], 12);
+        assert!(report["agencies"].as_array().unwrap().len() >= 4);
+        // The September board's decision created an action for the board member.
+        let b = app.signed_in(BOARD_MEMBER).await;
+        let (_, mine) = app.get_text(&b, "/actions/mine").await;
+        assert!(mine.contains("Report progress on the Inquiry recommendations to the Board"));
+        assert!(
+            mine.contains(
+                "Decision: Telford and Wrekin Safeguarding Children Board 8 September 2022"
+            )
+        );
+        // The home page still lists the bodies with their frequency.
+        let (_, home) = app.get_text(&admin, "/").await;
+        assert!(home.contains("meets monthly"));
+    }
+);
