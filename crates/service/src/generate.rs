@@ -42,6 +42,8 @@ pub struct Generated {
     pub audit_entries: u64,
     /// Actions (with a progress update each).
     pub actions: u64,
+    /// Board meetings (with attendance).
+    pub meetings: u64,
 }
 
 /// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
@@ -133,6 +135,7 @@ pub async fn run(
         .single()
         .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("date")))?;
     let mut out = Generated::default();
+    let calendar = crate::calendar::load(svc).await?;
     for i in 0..plan.partnerships {
         let n = i + 1;
         let now = start;
@@ -317,6 +320,20 @@ pub async fn run(
                 out.actions += 1;
             }
         }
+        // The board's meetings, from their own seeded stream too.
+        let mut grng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x0090_7e55 ^ u64::from(n));
+        let members: Vec<(uuid::Uuid, uuid::Uuid)> = ids.iter().map(|(p, o)| (p.0, *o)).collect();
+        out.meetings += crate::generate_governance::board_meetings(
+            &mut tx,
+            p.id(),
+            "Safeguarding Children Board",
+            &members,
+            plan.years,
+            &calendar,
+            &mut grng,
+            start,
+        )
+        .await?;
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);

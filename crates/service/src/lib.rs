@@ -13,6 +13,7 @@ mod demo_governance;
 pub mod error;
 pub mod files;
 pub mod generate;
+mod generate_governance;
 pub mod governance;
 pub mod invitations;
 pub mod mail;

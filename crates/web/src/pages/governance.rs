@@ -1213,7 +1213,9 @@ pub async fn save_minutes(
     let id = parse_id(&id)?;
     let input = form(f)?;
     match gov::set_minutes(&s.svc, &actor, id, &input).await {
-        Ok(()) => see_other(&format!("/meetings/{id}?notice=minutes-saved#minutes-heading")),
+        Ok(()) => see_other(&format!(
+            "/meetings/{id}?notice=minutes-saved#minutes-heading"
+        )),
         Err(ServiceError::Invalid(errors)) => {
             let entered = MeetingEntered {
                 minutes: Some(input),
