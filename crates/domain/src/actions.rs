@@ -183,7 +183,9 @@ pub fn parse_due_date(errors: &mut ValidationErrors, field: &str, raw: &str) -> 
     }
 }
 
-fn optional_text(
+/// Trims an optional text field and checks its length in characters and that it holds no control
+/// characters (other than line breaks and tabs).
+pub fn optional_text(
     errors: &mut ValidationErrors,
     field: &str,
     raw: &str,
@@ -205,7 +207,8 @@ fn optional_text(
     v.to_owned()
 }
 
-fn optional_id<T: From<uuid::Uuid>>(
+/// Parses an optional id: empty is none, anything else must be a UUID (else `message` for `field`).
+pub fn optional_id<T: From<uuid::Uuid>>(
     errors: &mut ValidationErrors,
     field: &str,
     raw: &str,

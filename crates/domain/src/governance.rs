@@ -5,6 +5,7 @@
 //! This module holds the rules only: the vocabularies, parsing raw input into validated values with
 //! field errors, the planning of meeting dates and the report's arithmetic.
 
+use crate::actions::{optional_id, optional_text};
 use crate::calendar::{Calendar, parse_date};
 use crate::validation::{ValidationErrors, required_text};
 use chrono::{Datelike, Duration, Months, NaiveDate};
@@ -160,48 +161,6 @@ vocabulary!(
         Approved = ("approved", "Approved"),
     }
 );
-
-fn optional_text(
-    errors: &mut ValidationErrors,
-    field: &str,
-    raw: &str,
-    label: &str,
-    max: usize,
-) -> String {
-    let v = raw.trim();
-    if v.chars().count() > max {
-        errors.add(field, format!("{label} must be {max} characters or fewer"));
-    } else if v
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        errors.add(
-            field,
-            format!("{label} must not contain control characters"),
-        );
-    }
-    v.to_owned()
-}
-
-/// Parses an optional id: empty is none, anything else must be a UUID.
-pub fn optional_id(
-    errors: &mut ValidationErrors,
-    field: &str,
-    raw: &str,
-    message: &str,
-) -> Option<Uuid> {
-    let v = raw.trim();
-    if v.is_empty() {
-        return None;
-    }
-    match Uuid::parse_str(v) {
-        Ok(u) => Some(u),
-        Err(_) => {
-            errors.add(field, message);
-            None
-        }
-    }
-}
 
 /// Parses an optional date (`YYYY-MM-DD`, 2000 to 2100).
 pub fn optional_date(

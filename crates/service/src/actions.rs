@@ -531,6 +531,15 @@ pub async fn owner_choices(
     actor: &Actor,
 ) -> ServiceResult<(Vec<Organisation>, Vec<PersonSummary>)> {
     actor.require(Permission::ManageActions)?;
+    partnership_choices(svc, actor).await
+}
+
+/// The actor's partnership's organisations and people (up to 2,000), for forms that pick an owner
+/// or a member. The caller checks access.
+pub(crate) async fn partnership_choices(
+    svc: &Services,
+    actor: &Actor,
+) -> ServiceResult<(Vec<Organisation>, Vec<PersonSummary>)> {
     let mut pc = svc.db.acquire().await?;
     let orgs = organisations::list_for_partnership(&mut pc.conn(), actor.partnership_id).await?;
     let (people, _) = people::list_in_partnership(

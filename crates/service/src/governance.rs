@@ -30,7 +30,7 @@ use safeguard_store::governance::{
     MeetingWrite, MemberRow, MemberWrite,
 };
 use safeguard_store::organisations::Organisation;
-use safeguard_store::people::{PeopleFilter, PersonSummary};
+use safeguard_store::people::PersonSummary;
 use safeguard_store::{Conn, audit_log, organisations, people};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -128,17 +128,7 @@ pub async fn choices(
     actor: &Actor,
 ) -> ServiceResult<(Vec<Organisation>, Vec<PersonSummary>)> {
     actor.require(Permission::ViewGovernance)?;
-    let mut pc = svc.db.acquire().await?;
-    let orgs = organisations::list_for_partnership(&mut pc.conn(), actor.partnership_id).await?;
-    let (people, _) = people::list_in_partnership(
-        &mut pc.conn(),
-        actor.partnership_id,
-        &PeopleFilter::default(),
-        2_000,
-        0,
-    )
-    .await?;
-    Ok((orgs, people))
+    crate::actions::partnership_choices(svc, actor).await
 }
 
 /// The partnership's bodies (`ViewGovernance`).
@@ -469,9 +459,7 @@ async fn insert_meeting_audited(
     tx: &mut safeguard_store::Tx,
     actor: &Actor,
     body: Uuid,
-    date: NaiveDate,
-    start_time: &str,
-    location: &str,
+    m: &NewMeeting,
     via: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<Uuid> {
@@ -482,9 +470,9 @@ async fn insert_meeting_audited(
         &MeetingWrite {
             id,
             body_id: body,
-            date,
-            start_time,
-            location,
+            date: m.date,
+            start_time: &m.start_time,
+            location: &m.location,
             status: MeetingStatus::Planned.slug(),
         },
         now,
@@ -492,7 +480,7 @@ async fn insert_meeting_audited(
     .await?;
     let mut e = actor.entry("meeting.create", "meeting", Some(id.to_string()));
     e.after = Some(
-        json!({"body_id": body, "date": date, "start_time": start_time, "location": location, "via": via})
+        json!({"body_id": body, "date": m.date, "start_time": m.start_time, "location": m.location, "via": via})
             .to_string(),
     );
     audit_log::append(&mut tx.conn(), &e, now).await?;
@@ -511,17 +499,7 @@ pub async fn add_meeting(
     let mut tx = svc.db.begin().await?;
     load_body(&mut tx.conn(), actor.partnership_id, body).await?;
     let m = NewMeeting::parse(input)?;
-    let id = insert_meeting_audited(
-        &mut tx,
-        actor,
-        body,
-        m.date,
-        &m.start_time,
-        &m.location,
-        "ad_hoc",
-        now,
-    )
-    .await?;
+    let id = insert_meeting_audited(&mut tx, actor, body, &m, "ad_hoc", now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -571,17 +549,12 @@ pub async fn plan_meetings(
         if existing.contains(&d) {
             continue;
         }
-        insert_meeting_audited(
-            &mut tx,
-            actor,
-            body,
-            d,
-            &plan.start_time,
-            &plan.location,
-            "plan",
-            now,
-        )
-        .await?;
+        let m = NewMeeting {
+            date: d,
+            start_time: plan.start_time.clone(),
+            location: plan.location.clone(),
+        };
+        insert_meeting_audited(&mut tx, actor, body, &m, "plan", now).await?;
         added.push(d);
     }
     tx.commit().await?;

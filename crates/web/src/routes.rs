@@ -80,36 +80,6 @@ pub fn is_upload_request(method: &Method, path: &str) -> bool {
 
 impl RouteSpec {}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn upload_patterns_match_one_segment_per_parameter() {
-        assert!(path_matches("/files", "/files"));
-        assert!(!path_matches("/files", "/files/x"));
-        assert!(path_matches(
-            "/agenda-items/{id}/papers",
-            "/agenda-items/abc/papers"
-        ));
-        assert!(!path_matches(
-            "/agenda-items/{id}/papers",
-            "/agenda-items//papers"
-        ));
-        assert!(!path_matches(
-            "/agenda-items/{id}/papers",
-            "/agenda-items/a/b/papers"
-        ));
-        assert!(!path_matches(
-            "/agenda-items/{id}/papers",
-            "/agenda-items/a/paper"
-        ));
-        assert!(is_upload_request(&Method::POST, "/agenda-items/abc/papers"));
-        assert!(!is_upload_request(&Method::GET, "/agenda-items/abc/papers"));
-        assert!(!is_upload_request(&Method::POST, "/meetings/abc/agenda"));
-    }
-}
-
 use Access::{Account, AnySession, Perm, Public, TotpPending};
 use Permission as P;
 
@@ -634,4 +604,34 @@ pub fn router(state: AppState) -> Router {
             middleware::envelope,
         ))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_patterns_match_one_segment_per_parameter() {
+        assert!(path_matches("/files", "/files"));
+        assert!(!path_matches("/files", "/files/x"));
+        assert!(path_matches(
+            "/agenda-items/{id}/papers",
+            "/agenda-items/abc/papers"
+        ));
+        assert!(!path_matches(
+            "/agenda-items/{id}/papers",
+            "/agenda-items//papers"
+        ));
+        assert!(!path_matches(
+            "/agenda-items/{id}/papers",
+            "/agenda-items/a/b/papers"
+        ));
+        assert!(!path_matches(
+            "/agenda-items/{id}/papers",
+            "/agenda-items/a/paper"
+        ));
+        assert!(is_upload_request(&Method::POST, "/agenda-items/abc/papers"));
+        assert!(!is_upload_request(&Method::GET, "/agenda-items/abc/papers"));
+        assert!(!is_upload_request(&Method::POST, "/meetings/abc/agenda"));
+    }
 }

@@ -58,6 +58,35 @@ pub struct UploadForm {
     pub button: Button,
 }
 
+/// The upload form's fields (for `templates/files/upload_fields.html`), with what was typed and the
+/// errors: the "Board only" box only for people who may see board papers.
+pub fn upload_form(
+    s: &AppState,
+    actor: &Actor,
+    description: &str,
+    board_only: bool,
+    errors: &ValidationErrors,
+    button: &str,
+) -> UploadForm {
+    UploadForm {
+        limit: describe_limit(s.svc.config.upload_limit_bytes),
+        file_error: errors.get("file").map(str::to_owned),
+        description: Textarea::new("description", "Description (optional)")
+            .rows(3)
+            .value(description.to_owned())
+            .error_opt(errors.get("description")),
+        board_only: actor.can(Permission::ViewBoardPapers).then(|| {
+            Checkboxes::new("board_only", "Who can see it")
+                .items([Choice::new("yes", "Board only").hint(
+                    "Only the board, the business unit and independent scrutiny can see and download it",
+                )])
+                .values(if board_only { vec!["yes"] } else { Vec::new() })
+                .small()
+        }),
+        button: Button::new(button).prevent_double_click(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "files/list.html")]
 struct ListPage {
@@ -133,26 +162,15 @@ async fn page(
             format!("/files?page={n}")
         })
     });
-    let upload = actor.can(Permission::UploadFiles).then(|| UploadForm {
-        limit: describe_limit(s.svc.config.upload_limit_bytes),
-        file_error: errors.get("file").map(str::to_owned),
-        description: Textarea::new("description", "Description (optional)")
-            .rows(3)
-            .value(entered.description.clone())
-            .error_opt(errors.get("description")),
-        board_only: actor.can(Permission::ViewBoardPapers).then(|| {
-            Checkboxes::new("board_only", "Who can see it")
-                .items([Choice::new("yes", "Board only").hint(
-                    "Only the board, the business unit and independent scrutiny can see and download it",
-                )])
-                .values(if entered.board_only {
-                    vec!["yes"]
-                } else {
-                    Vec::new()
-                })
-                .small()
-        }),
-        button: Button::new("Upload").prevent_double_click(),
+    let upload = actor.can(Permission::UploadFiles).then(|| {
+        upload_form(
+            s,
+            actor,
+            &entered.description,
+            entered.board_only,
+            errors,
+            "Upload",
+        )
     });
     Ok(ListPage {
         l: Layout::new("Documents", Some(identity), "/files")

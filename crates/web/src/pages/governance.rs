@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use chrono::NaiveDate;
 use safeguard_domain::ValidationErrors;
 use safeguard_domain::actions::{ActionStatus, uk_date};
-use safeguard_domain::files::{FileKind, describe_limit};
+use safeguard_domain::files::FileKind;
 use safeguard_domain::governance::{
     AgendaItemInput, AttendanceInput, AttendanceStatus, BodyInput, BodyKind, DecisionInput,
     Frequency, MeetingInput, MeetingStatus, MemberInput, MemberRole, MinutesInput, MinutesStatus,
@@ -30,8 +30,8 @@ use safeguard_store::governance::MeetingRow;
 use safeguard_store::organisations::Organisation;
 use safeguard_store::people::PersonSummary;
 use safeguard_ui::components::{
-    Button, Checkboxes, Choice, Content, Select, SelectItem, SummaryList, SummaryRow, Table,
-    TableCell, TextInput, Textarea,
+    Button, Content, Select, SelectItem, SummaryList, SummaryRow, Table, TableCell, TextInput,
+    Textarea,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -1154,6 +1154,25 @@ pub async fn meeting(
     )
 }
 
+/// After a POST of one of the meeting page's forms: back to the meeting with a notice, or the page
+/// again with the form as typed and its errors.
+async fn after_meeting_post(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: Uuid,
+    result: Result<&str, ServiceError>,
+    entered: MeetingEntered,
+) -> PageResult {
+    match result {
+        Ok(notice) => see_other(&format!("/meetings/{id}?notice={notice}")),
+        Err(ServiceError::Invalid(errors)) => {
+            reshow_meeting(s, identity, actor, id, &entered, &errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// `POST /meetings/{id}/agenda`.
 pub async fn add_agenda_item(
     State(s): State<AppState>,
@@ -1164,17 +1183,14 @@ pub async fn add_agenda_item(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let input = form(f)?;
-    match gov::add_agenda_item(&s.svc, &actor, id, &input).await {
-        Ok(_) => see_other(&format!("/meetings/{id}?notice=agenda-item-added#agenda")),
-        Err(ServiceError::Invalid(errors)) => {
-            let entered = MeetingEntered {
-                item: input,
-                ..MeetingEntered::default()
-            };
-            reshow_meeting(&s, &identity, &actor, id, &entered, &errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let r = gov::add_agenda_item(&s.svc, &actor, id, &input)
+        .await
+        .map(|_| "agenda-item-added#agenda");
+    let entered = MeetingEntered {
+        item: input,
+        ..MeetingEntered::default()
+    };
+    after_meeting_post(&s, &identity, &actor, id, r, entered).await
 }
 
 /// `POST /meetings/{id}/attendance`.
@@ -1187,19 +1203,14 @@ pub async fn record_attendance(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let input = form(f)?;
-    match gov::record_attendance(&s.svc, &actor, id, &input).await {
-        Ok(()) => see_other(&format!(
-            "/meetings/{id}?notice=attendance-recorded#attendance"
-        )),
-        Err(ServiceError::Invalid(errors)) => {
-            let entered = MeetingEntered {
-                attendance: input,
-                ..MeetingEntered::default()
-            };
-            reshow_meeting(&s, &identity, &actor, id, &entered, &errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let r = gov::record_attendance(&s.svc, &actor, id, &input)
+        .await
+        .map(|()| "attendance-recorded#attendance");
+    let entered = MeetingEntered {
+        attendance: input,
+        ..MeetingEntered::default()
+    };
+    after_meeting_post(&s, &identity, &actor, id, r, entered).await
 }
 
 /// `POST /meetings/{id}/minutes`.
@@ -1212,19 +1223,14 @@ pub async fn save_minutes(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let input = form(f)?;
-    match gov::set_minutes(&s.svc, &actor, id, &input).await {
-        Ok(()) => see_other(&format!(
-            "/meetings/{id}?notice=minutes-saved#minutes-heading"
-        )),
-        Err(ServiceError::Invalid(errors)) => {
-            let entered = MeetingEntered {
-                minutes: Some(input),
-                ..MeetingEntered::default()
-            };
-            reshow_meeting(&s, &identity, &actor, id, &entered, &errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let r = gov::set_minutes(&s.svc, &actor, id, &input)
+        .await
+        .map(|()| "minutes-saved#minutes-heading");
+    let entered = MeetingEntered {
+        minutes: Some(input),
+        ..MeetingEntered::default()
+    };
+    after_meeting_post(&s, &identity, &actor, id, r, entered).await
 }
 
 /// The status form.
@@ -1244,21 +1250,23 @@ pub async fn set_status(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let input = form(f)?;
-    match gov::set_status(&s.svc, &actor, id, &input.meeting_status).await {
-        Ok(()) => see_other(&format!("/meetings/{id}?notice=meeting-status-changed")),
+    let r = match gov::set_status(&s.svc, &actor, id, &input.meeting_status).await {
+        Ok(()) => Ok("meeting-status-changed"),
+        // The service names the value `status`; the page's field is `meeting_status`.
         Err(ServiceError::Invalid(errors)) => {
             let mut renamed = ValidationErrors::new();
             for e in errors.0 {
                 renamed.add("meeting_status", e.message);
             }
-            let entered = MeetingEntered {
-                meeting_status: input.meeting_status,
-                ..MeetingEntered::default()
-            };
-            reshow_meeting(&s, &identity, &actor, id, &entered, &renamed).await
+            Err(ServiceError::Invalid(renamed))
         }
-        Err(e) => Err(e.into()),
-    }
+        Err(e) => Err(e),
+    };
+    let entered = MeetingEntered {
+        meeting_status: input.meeting_status,
+        ..MeetingEntered::default()
+    };
+    after_meeting_post(&s, &identity, &actor, id, r, entered).await
 }
 
 /// `POST /meetings/{id}/decisions`.
@@ -1271,22 +1279,20 @@ pub async fn record_decision(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let input = form(f)?;
-    match gov::record_decision(&s.svc, &actor, id, &input).await {
-        Ok((_, Some(_))) => see_other(&format!(
-            "/meetings/{id}?notice=decision-recorded-with-action#decisions"
-        )),
-        Ok((_, None)) => see_other(&format!(
-            "/meetings/{id}?notice=decision-recorded#decisions"
-        )),
-        Err(ServiceError::Invalid(errors)) => {
-            let entered = MeetingEntered {
-                decision: input,
-                ..MeetingEntered::default()
-            };
-            reshow_meeting(&s, &identity, &actor, id, &entered, &errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let r = gov::record_decision(&s.svc, &actor, id, &input)
+        .await
+        .map(|(_, action)| {
+            if action.is_some() {
+                "decision-recorded-with-action#decisions"
+            } else {
+                "decision-recorded#decisions"
+            }
+        });
+    let entered = MeetingEntered {
+        decision: input,
+        ..MeetingEntered::default()
+    };
+    after_meeting_post(&s, &identity, &actor, id, r, entered).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1305,6 +1311,7 @@ struct PapersPage {
     upload: Option<crate::pages::files::UploadForm>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn papers_page(
     s: &AppState,
     identity: &Identity,
@@ -1317,22 +1324,15 @@ async fn papers_page(
 ) -> Result<PapersPage, AppError> {
     let (item, meeting) = gov::get_agenda_item(&s.svc, actor, id).await?;
     let upload = (actor.can(Permission::ManageGovernance) && actor.can(Permission::UploadFiles))
-        .then(|| crate::pages::files::UploadForm {
-            limit: describe_limit(s.svc.config.upload_limit_bytes),
-            file_error: errors.get("file").map(str::to_owned),
-            description: Textarea::new("description", "Description (optional)")
-                .rows(3)
-                .value(description.to_owned())
-                .error_opt(errors.get("description")),
-            board_only: actor.can(Permission::ViewBoardPapers).then(|| {
-                Checkboxes::new("board_only", "Who can see it")
-                    .items([Choice::new("yes", "Board only").hint(
-                        "Only the board, the business unit and independent scrutiny can see and download it",
-                    )])
-                    .values(if board_only { vec!["yes"] } else { Vec::new() })
-                    .small()
-            }),
-            button: Button::new("Upload paper").prevent_double_click(),
+        .then(|| {
+            crate::pages::files::upload_form(
+                s,
+                actor,
+                description,
+                board_only,
+                errors,
+                "Upload paper",
+            )
         });
     let title = format!("{}. {}", item.item.position, item.item.title);
     Ok(PapersPage {

@@ -63,7 +63,7 @@ async fn create_via_form(app: &TestApp, title: &str, org: &str, owner: &str, due
         .to_owned()
 }
 
-async fn add_other_partnership_person(app: &TestApp) {
+pub(crate) async fn add_other_partnership_person(app: &TestApp) {
     safeguard_service::people::add_from_cli(
         &app.svc,
         OTHER,

@@ -28,7 +28,17 @@ pub(crate) fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
 }
 
 async fn post_multipart(app: &TestApp, c: &reqwest::Client, body: Vec<u8>) -> reqwest::Response {
-    c.post(app.url("/files"))
+    post_multipart_to(app, c, "/files", body).await
+}
+
+/// Posts a multipart body to an upload route with the same-origin headers a browser sends.
+pub(crate) async fn post_multipart_to(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    c.post(app.url(path))
         .header("Origin", &app.base)
         .header("Sec-Fetch-Site", "same-origin")
         .header(

@@ -4,7 +4,7 @@
 //! then shows on its owner's "my actions", validation (error summary on pages, 422 in the API),
 //! other partnerships (404), roles without the permission (403), and the demo data.
 
-use crate::files::{BOUNDARY, files_on_disk, multipart, rows};
+use crate::files::{files_on_disk, multipart, post_multipart_to, rows};
 use crate::helpers::*;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde_json::{Value, json};
@@ -75,31 +75,7 @@ async fn post_upload(
         ("file", Some(name), bytes),
         ("description", None, b"Paper for the item"),
     ]);
-    c.post(app.url(&format!("/agenda-items/{item}/papers")))
-        .header("Origin", &app.base)
-        .header("Sec-Fetch-Site", "same-origin")
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .expect("post")
-}
-
-async fn add_other_partnership_admin(app: &TestApp) {
-    safeguard_service::people::add_from_cli(
-        &app.svc,
-        OTHER,
-        "Other Person",
-        "Shropshire Council",
-        "shropshire",
-        "partnership_administrator",
-        PASSWORD,
-    )
-    .await
-    .unwrap();
+    post_multipart_to(app, c, &format!("/agenda-items/{item}/papers"), body).await
 }
 
 safeguard_testkit::both_backends!(
@@ -648,7 +624,7 @@ safeguard_testkit::both_backends!(
     other_partnerships_and_roles_without_permission_are_refused,
     |backend| async move {
         let app = spawn_app(backend).await;
-        add_other_partnership_admin(&app).await;
+        crate::actions::add_other_partnership_person(&app).await;
         let board = body_id(&app, BOARD).await;
         let t = token(&app, ADMIN).await;
         let meetings = json_of(
