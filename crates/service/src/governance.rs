@@ -56,6 +56,8 @@ pub struct BodyView {
     pub meetings: Vec<MeetingRow>,
     /// The bodies that report to it.
     pub children: Vec<BodyRow>,
+    /// Terms-of-reference documents (files attached to the body that the caller may see).
+    pub documents: Vec<StoredFile>,
 }
 
 /// An agenda item with its papers (those the caller may see).
@@ -163,11 +165,14 @@ pub async fn get_body(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<
         .into_iter()
         .filter(|b| b.parent_body_id == Some(id))
         .collect();
+    drop(pc);
+    let documents = attached(svc, actor, "body", id).await?;
     Ok(BodyView {
         body,
         members,
         meetings,
         children,
+        documents,
     })
 }
 
@@ -599,14 +604,24 @@ pub async fn get_meeting(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResu
     })
 }
 
-async fn papers_of(svc: &Services, actor: &Actor, item: Uuid) -> ServiceResult<Vec<StoredFile>> {
+/// The files attached to an object that the actor may see (none without `ViewFiles`).
+async fn attached(
+    svc: &Services,
+    actor: &Actor,
+    kind: &str,
+    id: Uuid,
+) -> ServiceResult<Vec<StoredFile>> {
     if !actor.can(Permission::ViewFiles) {
         return Ok(Vec::new());
     }
     let filter = crate::files::ListFilter {
-        attached_to: Some(("agenda_item".to_owned(), item)),
+        attached_to: Some((kind.to_owned(), id)),
     };
     Ok(crate::files::list(svc, actor, &filter, 1).await?.rows)
+}
+
+async fn papers_of(svc: &Services, actor: &Actor, item: Uuid) -> ServiceResult<Vec<StoredFile>> {
+    attached(svc, actor, "agenda_item", item).await
 }
 
 /// An agenda item with its meeting and papers (`ViewGovernance`).
@@ -712,6 +727,32 @@ pub async fn upload_paper(
             .await?
             .ok_or(ServiceError::NotFound)?;
     }
+    attach(svc, actor, "agenda_item", item, paper).await
+}
+
+/// Uploads a terms-of-reference document for a body through the file store (`ManageGovernance`,
+/// and what the file store needs); returns the file's id.
+pub async fn upload_terms(
+    svc: &Services,
+    actor: &Actor,
+    body: Uuid,
+    paper: PaperInput<'_>,
+) -> ServiceResult<Uuid> {
+    actor.require(Permission::ManageGovernance)?;
+    {
+        let mut pc = svc.db.acquire().await?;
+        load_body(&mut pc.conn(), actor.partnership_id, body).await?;
+    }
+    attach(svc, actor, "body", body, paper).await
+}
+
+async fn attach(
+    svc: &Services,
+    actor: &Actor,
+    kind: &str,
+    id: Uuid,
+    paper: PaperInput<'_>,
+) -> ServiceResult<Uuid> {
     let f = crate::files::upload(
         svc,
         actor,
@@ -720,7 +761,7 @@ pub async fn upload_paper(
             bytes: paper.bytes,
             description: paper.description,
             board_only: paper.board_only,
-            attached_to: Some(("agenda_item", item)),
+            attached_to: Some((kind, id)),
         },
     )
     .await?;

@@ -53,7 +53,7 @@ impl RouteSpec {
 /// The page routes that accept `multipart/form-data` uploads (POST). The gate buffers their bodies up
 /// to `AppState::upload_body_limit` and reads `csrf_token` from the multipart form.
 /// A pattern may hold `{param}` segments, which match any one non-empty segment.
-pub const UPLOAD_ROUTES: &[&str] = &["/files", "/agenda-items/{id}/papers"];
+pub const UPLOAD_ROUTES: &[&str] = &["/files", "/agenda-items/{id}/papers", "/bodies/{id}/terms"];
 
 /// True when a request path matches a route pattern: the same number of segments, each equal or a
 /// `{param}` in the pattern matching any non-empty segment.
@@ -291,6 +291,12 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/bodies/{id}/edit",
             Perm(P::ManageGovernance),
             pages::governance::update
+        ),
+        r!(
+            POST,
+            "/bodies/{id}/terms",
+            Perm(P::ManageGovernance),
+            pages::governance::upload_terms
         ),
         r!(
             POST,
@@ -631,6 +637,8 @@ mod tests {
             "/agenda-items/a/paper"
         ));
         assert!(is_upload_request(&Method::POST, "/agenda-items/abc/papers"));
+        assert!(is_upload_request(&Method::POST, "/bodies/abc/terms"));
+        assert!(!is_upload_request(&Method::POST, "/bodies/abc/members"));
         assert!(!is_upload_request(&Method::GET, "/agenda-items/abc/papers"));
         assert!(!is_upload_request(&Method::POST, "/meetings/abc/agenda"));
     }

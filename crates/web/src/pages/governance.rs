@@ -406,6 +406,8 @@ struct BodyPage {
     meetings: Vec<MeetingLine>,
     children: Vec<(String, String)>,
     year: i32,
+    documents: Vec<PaperLine>,
+    upload: Option<crate::pages::files::UploadForm>,
     forms: Option<BodyForms>,
 }
 
@@ -413,6 +415,8 @@ struct BodyPage {
 struct BodyEntered {
     member: MemberInput,
     plan: PlanInput,
+    description: String,
+    board_only: bool,
 }
 
 async fn body_page(
@@ -526,7 +530,20 @@ async fn body_page(
     } else {
         None
     };
+    let upload = (actor.can(Permission::ManageGovernance) && actor.can(Permission::UploadFiles))
+        .then(|| {
+            crate::pages::files::upload_form(
+                s,
+                actor,
+                &entered.description,
+                entered.board_only,
+                errors,
+                "Upload document",
+            )
+        });
     Ok(BodyPage {
+        documents: paper_lines(&v.documents),
+        upload,
         l: Layout::new(b.name.clone(), Some(identity), "/bodies")
             .with_errors(errors)
             .with_notice(notice),
@@ -638,6 +655,56 @@ pub async fn end_member(
                     None,
                 )
                 .await?,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /bodies/{id}/terms`: a multipart form with a terms-of-reference document (`file`,
+/// `description`, `board_only`), stored in the file store and attached to the body.
+pub async fn upload_terms(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    // The body first: someone who may not see it learns nothing, not even that the form is wrong.
+    gov::get_body(&s.svc, &actor, id).await?;
+    let form = crate::pages::files::read_upload_form(&s, &headers, body).await?;
+    let result = match &form.file {
+        None => Err(ServiceError::Invalid(ValidationErrors::single(
+            "file",
+            "Select a file",
+        ))),
+        Some((name, data)) => gov::upload_terms(
+            &s.svc,
+            &actor,
+            id,
+            PaperInput {
+                name,
+                bytes: data,
+                description: Some(form.description.as_str()),
+                board_only: form.board_only,
+            },
+        )
+        .await
+        .map(|_| ()),
+    };
+    match result {
+        Ok(()) => see_other(&format!("/bodies/{id}?notice=document-uploaded")),
+        Err(ServiceError::Invalid(errors)) => {
+            let entered = BodyEntered {
+                description: form.description,
+                board_only: form.board_only,
+                ..BodyEntered::default()
+            };
+            html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &body_page(&s, &identity, &actor, id, &entered, &errors, None).await?,
             )
         }
         Err(e) => Err(e.into()),

@@ -75,6 +75,7 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "meeting-status-changed" => "Meeting status changed.",
         "agenda-item-added" => "Agenda item added.",
         "paper-uploaded" => "Paper uploaded.",
+        "document-uploaded" => "Document uploaded.",
         "attendance-recorded" => "Attendance recorded.",
         "minutes-saved" => "Minutes saved.",
         "decision-recorded" => "Decision recorded.",

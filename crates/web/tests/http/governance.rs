@@ -149,6 +149,27 @@ safeguard_testkit::both_backends!(
             assert!(page.contains(s), "{s}");
         }
         assert_eq!(app.audit(DEMO, "body.create").await.len(), 1);
+        // A terms-of-reference document through the file store.
+        let csrf = app.csrf(&admin).await;
+        let upload = multipart(&[
+            ("csrf_token", None, csrf.as_bytes()),
+            ("file", Some("terms.pdf"), PDF),
+            ("description", None, b"Terms of reference"),
+        ]);
+        let r = post_multipart_to(&app, &admin, &format!("/bodies/{id}/terms"), upload).await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(
+            location(&r),
+            format!("/bodies/{id}?notice=document-uploaded")
+        );
+        let (_, page) = app.get_text(&admin, &format!("/bodies/{id}")).await;
+        assert!(page.contains("terms.pdf"));
+        let stored = rows(&app).await;
+        let terms = stored
+            .iter()
+            .find(|f| f.original_name == "terms.pdf")
+            .unwrap();
+        assert_eq!(terms.attached_to_type.as_deref(), Some("body"));
         assert_eq!(app.audit(DEMO, "body_member.add").await.len(), 2);
 
         // Planned monthly from Monday 2 May 2022 (a bank holiday): every date a working day.
