@@ -361,6 +361,8 @@ pub(crate) async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> S
     let decision = Uuid::new_v4();
     let text = "The Board adopted all 47 recommendations of the Independent Inquiry and asked the Partner \
                 Operations Group to report progress on their implementation at every Board meeting.";
+    // Recorded on the day of the meeting (noon), as the secretariat would have.
+    let recorded = date.and_hms_opt(12, 0, 0).map_or(now, |t| t.and_utc());
     store::insert_decision(
         &mut tx.conn(),
         p,
@@ -369,7 +371,7 @@ pub(crate) async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> S
         item,
         text,
         admin.person_id,
-        now,
+        recorded,
     )
     .await?;
     let mut e = NewEntry::new("decision.create", "decision", Some(decision.to_string()));
