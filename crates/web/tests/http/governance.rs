@@ -707,6 +707,44 @@ safeguard_testkit::both_backends!(
         assert!(!list.contains(BOARD));
         assert!(list.contains("Shropshire Safeguarding Community Partnership Executive"));
 
+        // A parent body of another partnership is refused.
+        let their = json_of(app.api_get(&ot, "/api/v1/bodies").await).await;
+        let their_board = their[0]["id"].as_str().unwrap().to_owned();
+        let r = api_post(
+            &app,
+            &t,
+            "/api/v1/bodies",
+            &json!({"name": "Cross-border group", "kind": "sub_group", "parent_body_id": their_board}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert_eq!(json_of(r).await["errors"][0]["field"], "parent_body_id");
+
+        // A board-only paper is shown to the board, not to a sub-group member.
+        let admin = app.signed_in(ADMIN).await;
+        let csrf = app.csrf(&admin).await;
+        let upload = multipart(&[
+            ("csrf_token", None, csrf.as_bytes()),
+            ("file", Some("board-only.pdf"), PDF),
+            ("board_only", None, b"yes"),
+        ]);
+        let r = post_multipart_to(
+            &app,
+            &admin,
+            &format!("/agenda-items/{item}/papers"),
+            upload,
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let lead = app.signed_in("subgroup@safeguard.example").await;
+        let (status, page) = app.get_text(&lead, &format!("/meetings/{meeting}")).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("board-only.pdf"));
+        let (_, page) = app
+            .get_text(&lead, &format!("/agenda-items/{item}/papers"))
+            .await;
+        assert!(!page.contains("board-only.pdf"));
+
         // A practitioner may not see governance; a board member reads but may not change it.
         let p = app.signed_in(PRACTITIONER).await;
         assert_eq!(app.get(&p, "/bodies").await.status().as_u16(), 403);
@@ -719,6 +757,7 @@ safeguard_testkit::both_backends!(
         let (status, page) = app.get_text(&b, &format!("/meetings/{meeting}")).await;
         assert_eq!(status, 200);
         assert!(!page.contains("Record a decision"));
+        assert!(page.contains("board-only.pdf"));
         let (status, page) = app.get_text(&b, &format!("/bodies/{board}")).await;
         assert_eq!(status, 200);
         assert!(!page.contains("Add member"));
