@@ -823,9 +823,22 @@ pub async fn record_attendance(
         .organisation_id
         .or(membership_org)
         .unwrap_or(person.organisation_id);
+    write_attendance(&mut tx, actor, meeting, &a, org, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn write_attendance(
+    tx: &mut safeguard_store::Tx,
+    actor: &Actor,
+    meeting: Uuid,
+    a: &NewAttendance,
+    org: Uuid,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
     store::record_attendance(
         &mut tx.conn(),
-        p,
+        actor.partnership_id,
         meeting,
         a.person_id,
         org,
@@ -841,8 +854,66 @@ pub async fn record_attendance(
         .to_string(),
     );
     audit_log::append(&mut tx.conn(), &e, now).await?;
-    tx.commit().await?;
     Ok(())
+}
+
+/// Records the attendance of the body's members at a meeting at once (`ManageGovernance`):
+/// `statuses` maps a member's person id to present, apologies or absent (an empty status leaves
+/// that member as they are). Every member must be a member of the body on the meeting's date; each
+/// is recorded for the organisation their membership represents. Errors name the field
+/// `status_<person id>`. Returns how many were recorded.
+pub async fn record_members_attendance(
+    svc: &Services,
+    actor: &Actor,
+    meeting: Uuid,
+    statuses: &[(Uuid, String)],
+) -> ServiceResult<usize> {
+    actor.require(Permission::ManageGovernance)?;
+    let now = svc.now();
+    let p = actor.partnership_id;
+    let mut tx = svc.db.begin().await?;
+    let m = load_meeting(&mut tx.conn(), p, meeting).await?;
+    let members = store::list_members(&mut tx.conn(), p, m.body_id).await?;
+    let mut errors = ValidationErrors::new();
+    let mut chosen = Vec::new();
+    for (person, status) in statuses.iter().filter(|(_, s)| !s.trim().is_empty()) {
+        let field = format!("status_{person}");
+        let member = members.iter().find(|x| {
+            x.person_id == *person
+                && x.joined_on <= m.meeting_date
+                && x.left_on.is_none_or(|l| l >= m.meeting_date)
+        });
+        match (member, AttendanceStatus::parse(status)) {
+            (None, _) => errors.add(
+                &field,
+                "Record only members of the body on the meeting's date",
+            ),
+            (_, None) => errors.add(&field, "Select present, apologies or absent"),
+            (Some(x), Some(st)) => chosen.push((
+                NewAttendance {
+                    person_id: *person,
+                    status: st,
+                    organisation_id: None,
+                    deputy_for_person_id: None,
+                },
+                x.organisation_id,
+            )),
+        }
+    }
+    if chosen.is_empty() && errors.is_empty() {
+        errors.add(
+            "attendance",
+            "Select present, apologies or absent for at least one member",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    for (a, org) in &chosen {
+        write_attendance(&mut tx, actor, meeting, a, *org, now).await?;
+    }
+    tx.commit().await?;
+    Ok(chosen.len())
 }
 
 /// Saves a meeting's minutes, draft or approved (`ManageGovernance`).

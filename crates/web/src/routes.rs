@@ -354,6 +354,12 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         r!(
             POST,
+            "/meetings/{id}/attendance/members",
+            Perm(P::ManageGovernance),
+            pages::governance::record_members_attendance
+        ),
+        r!(
+            POST,
             "/meetings/{id}/minutes",
             Perm(P::ManageGovernance),
             pages::governance::save_minutes

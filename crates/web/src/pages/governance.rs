@@ -862,6 +862,8 @@ pub struct MeetingForms {
     att_org: Select,
     att_deputy: Select,
     att_button: Button,
+    member_statuses: Vec<Select>,
+    members_button: Button,
     minutes: Textarea,
     minutes_status: Select,
     minutes_button: Button,
@@ -901,6 +903,8 @@ struct MeetingEntered {
     attendance: AttendanceInput,
     minutes: Option<MinutesInput>,
     decision: DecisionInput,
+    /// The members' attendance form, as (field, value).
+    member_statuses: Vec<(String, String)>,
 }
 
 fn paper_lines(papers: &[safeguard_store::files::StoredFile]) -> Vec<PaperLine> {
@@ -1105,6 +1109,39 @@ async fn meeting_page(
             .value(entered.attendance.deputy_for_person_id.clone())
             .error_opt(errors.get("deputy_for_person_id")),
             att_button: Button::new("Record attendance").prevent_double_click(),
+            member_statuses: v
+                .members
+                .iter()
+                .map(|mem| {
+                    let field = format!("status_{}", mem.person_id);
+                    let current = entered
+                        .member_statuses
+                        .iter()
+                        .find(|(k, _)| *k == field)
+                        .map(|(_, v)| v.clone())
+                        .or_else(|| {
+                            v.attendance
+                                .iter()
+                                .find(|a| a.person_id == mem.person_id)
+                                .map(|a| a.status.clone())
+                        })
+                        .unwrap_or_default();
+                    let error = errors.get(&field).map(str::to_owned);
+                    Select::new(
+                        field,
+                        format!("{} ({})", mem.person_name, mem.organisation_name),
+                        slug_items(
+                            Some("Not recorded"),
+                            AttendanceStatus::ALL,
+                            AttendanceStatus::slug,
+                            AttendanceStatus::label,
+                        ),
+                    )
+                    .value(current)
+                    .error_opt(error)
+                })
+                .collect(),
+            members_button: Button::new("Save attendance").prevent_double_click(),
             minutes: Textarea::new("minutes", "Minutes")
                 .rows(8)
                 .value(minutes.minutes.clone())
@@ -1275,6 +1312,33 @@ pub async fn record_attendance(
         .map(|()| "attendance-recorded#attendance");
     let entered = MeetingEntered {
         attendance: input,
+        ..MeetingEntered::default()
+    };
+    after_meeting_post(&s, &identity, &actor, id, r, entered).await
+}
+
+/// `POST /meetings/{id}/attendance/members`: `status_<person id>` for each member of the body.
+pub async fn record_members_attendance(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    f: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let pairs: Vec<(String, String)> = form(f)?
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("status_"))
+        .collect();
+    let statuses: Vec<(Uuid, String)> = pairs
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("status_")?.parse().ok()?, v.clone())))
+        .collect();
+    let r = gov::record_members_attendance(&s.svc, &actor, id, &statuses)
+        .await
+        .map(|_| "attendance-recorded#attendance");
+    let entered = MeetingEntered {
+        member_statuses: pairs,
         ..MeetingEntered::default()
     };
     after_meeting_post(&s, &identity, &actor, id, r, entered).await

@@ -629,6 +629,41 @@ safeguard_testkit::both_backends!(
         let page = r.text().await.unwrap();
         assert!(error_summary_links_to(&page, "person_id"));
         assert!(error_summary_links_to(&page, "status"));
+        // The members' attendance at once: only members, only known statuses, at least one.
+        let sam = app.person_id(LEAD).await.to_string();
+        let field = format!("status_{sam}");
+        let stranger = format!("status_{}", uuid::Uuid::new_v4());
+        let path = format!("/meetings/{meeting}/attendance/members");
+        for (fields, error) in [
+            (vec![(field.as_str(), "late")], field.as_str()),
+            (vec![(stranger.as_str(), "present")], stranger.as_str()),
+            (vec![(field.as_str(), "")], "attendance"),
+        ] {
+            let r = app.post_with_csrf(&admin, &path, &fields).await;
+            assert_eq!(r.status().as_u16(), 422);
+            assert!(
+                error_summary_links_to(&r.text().await.unwrap(), error),
+                "{error}"
+            );
+        }
+        let r = app
+            .post_with_csrf(&admin, &path, &[(field.as_str(), "absent")])
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let detail = json_of(
+            app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+                .await,
+        )
+        .await;
+        let sam_row = detail["attendance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["person_id"] == sam.as_str())
+            .cloned()
+            .unwrap();
+        assert_eq!(sam_row["status"], "absent");
+        assert_eq!(sam_row["organisation_name"], POLICE);
         let r = api_post(&app, &t, "/api/v1/bodies", &json!({"nonsense": 1})).await;
         assert_eq!(r.status().as_u16(), 400);
         assert_eq!(
