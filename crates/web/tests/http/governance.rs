@@ -867,3 +867,88 @@ safeguard_testkit::both_backends!(
         assert!(home.contains("meets monthly"));
     }
 );
+
+safeguard_testkit::both_backends!(
+    the_papers_route_takes_uploads_up_to_the_upload_limit,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let admin = app.signed_in(ADMIN).await;
+        let board = body_id(&app, BOARD).await;
+        let t = token(&app, ADMIN).await;
+        let meetings = json_of(
+            app.api_get(&t, &format!("/api/v1/bodies/{board}/meetings"))
+                .await,
+        )
+        .await;
+        let meeting = meetings[0]["id"].as_str().unwrap().to_owned();
+        let detail = json_of(
+            app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+                .await,
+        )
+        .await;
+        let item = detail["agenda"][0]["id"].as_str().unwrap().to_owned();
+        // Larger than the 1 MiB other forms may send: accepted, because the route is an upload route.
+        let mut big = PDF.to_vec();
+        big.resize(2 * 1024 * 1024, b' ');
+        let r = post_upload(&app, &admin, &item, "big.pdf", &big).await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert!(
+            rows(&app)
+                .await
+                .iter()
+                .any(|f| f.original_name == "big.pdf")
+        );
+        // The same to a route that is not an upload route is refused for its size.
+        let r = post_multipart_to(
+            &app,
+            &admin,
+            &format!("/meetings/{meeting}/agenda"),
+            multipart(&[("file", Some("big.pdf"), &big)]),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 413);
+    }
+);
+
+safeguard_testkit::both_backends!(
+    a_paper_over_the_upload_limit_gets_the_too_large_page,
+    |backend| async move {
+        let app = spawn_app_with(backend, |c| c.upload_limit_bytes = 2000).await;
+        let admin = app.signed_in(ADMIN).await;
+        let board = body_id(&app, BOARD).await;
+        let t = token(&app, ADMIN).await;
+        let meetings = json_of(
+            app.api_get(&t, &format!("/api/v1/bodies/{board}/meetings"))
+                .await,
+        )
+        .await;
+        let meeting = meetings[0]["id"].as_str().unwrap().to_owned();
+        let detail = json_of(
+            app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+                .await,
+        )
+        .await;
+        let item = detail["agenda"][0]["id"].as_str().unwrap().to_owned();
+        let before = rows(&app).await.len();
+        let mut over = PDF.to_vec();
+        over.resize(3000, b' ');
+        let r = post_upload(&app, &admin, &item, "over.pdf", &over).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("The selected file must be smaller than")
+        );
+        let huge = vec![b'a'; 200 * 1024];
+        let r = post_upload(&app, &admin, &item, "huge.pdf", &huge).await;
+        assert_eq!(r.status().as_u16(), 413);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("The selected file is too large")
+        );
+        assert_eq!(rows(&app).await.len(), before);
+    }
+);
