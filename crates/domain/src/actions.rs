@@ -183,7 +183,8 @@ pub fn parse_due_date(errors: &mut ValidationErrors, field: &str, raw: &str) -> 
     }
 }
 
-fn optional_text(
+/// Trims optional text and checks its length and characters (empty is allowed).
+pub fn optional_text(
     errors: &mut ValidationErrors,
     field: &str,
     raw: &str,
@@ -205,7 +206,8 @@ fn optional_text(
     v.to_owned()
 }
 
-fn optional_id<T: From<uuid::Uuid>>(
+/// Parses an optional id: empty is none; anything but a UUID adds `message` to the field.
+pub fn optional_id<T: From<uuid::Uuid>>(
     errors: &mut ValidationErrors,
     field: &str,
     raw: &str,

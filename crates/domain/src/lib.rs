@@ -8,12 +8,14 @@ pub mod audit;
 pub mod calendar;
 pub mod clock;
 pub mod files;
+pub mod funding;
 pub mod ids;
 pub mod organisation;
 pub mod password;
 pub mod people;
 pub mod policy;
 pub mod secret;
+pub mod signoffs;
 pub mod totp;
 pub mod validation;
 

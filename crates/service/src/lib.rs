@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod demo;
 pub mod error;
 pub mod files;
+pub mod funding;
 pub mod generate;
 pub mod invitations;
 pub mod mail;
@@ -18,6 +19,7 @@ pub mod partnerships;
 pub mod passwords;
 pub mod people;
 pub mod scheduler;
+pub mod signoffs;
 pub mod tokens;
 
 pub use actor::{Actor, RequestMeta};

@@ -12,6 +12,7 @@ pub mod audit_log;
 pub mod bodies;
 pub mod calendar;
 pub mod files;
+pub mod funding;
 pub mod invitations;
 pub mod jobs;
 pub mod organisations;
@@ -20,6 +21,7 @@ pub mod partnerships;
 pub mod people;
 pub mod roles;
 pub mod sessions;
+pub mod signoffs;
 pub mod sign_in_attempts;
 pub mod tokens;
 
