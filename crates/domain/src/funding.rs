@@ -19,7 +19,12 @@ pub const LAST_YEAR: i32 = 2100;
 
 /// Parses an amount of money: "£12,345.67", "12345.67", "12345" or "12,345.6". Returns pence.
 /// `label` names the field in messages ("Budget", "Amount"). Negative amounts are refused.
-pub fn parse_pence(errors: &mut ValidationErrors, field: &str, raw: &str, label: &str) -> Option<i64> {
+pub fn parse_pence(
+    errors: &mut ValidationErrors,
+    field: &str,
+    raw: &str,
+    label: &str,
+) -> Option<i64> {
     let v = raw.trim();
     if v.is_empty() {
         errors.add(field, format!("Enter the {}", label.to_lowercase()));
@@ -54,7 +59,10 @@ pub fn parse_pence(errors: &mut ValidationErrors, field: &str, raw: &str, label:
         return bad(errors);
     }
     if pence.len() > 2 {
-        errors.add(field, format!("{label} must not have more than 2 decimal places"));
+        errors.add(
+            field,
+            format!("{label} must not have more than 2 decimal places"),
+        );
         return None;
     }
     if pounds.len() > 12 {
@@ -288,7 +296,10 @@ impl Contribution {
             "Select the organisation that contributes",
         );
         if org.is_none() {
-            errors.add("organisation_id", "Select the organisation that contributes");
+            errors.add(
+                "organisation_id",
+                "Select the organisation that contributes",
+            );
         }
         let amount = parse_pence(&mut errors, "amount", &input.amount, "Amount");
         match (org, amount) {
@@ -380,15 +391,23 @@ impl Spend {
         if amount == Some(0) {
             errors.add("amount", "Amount must be more than £0");
         }
-        let supplier = optional_text(&mut errors, "supplier", &input.supplier, "Supplier", TITLE_MAX);
+        let supplier = optional_text(
+            &mut errors,
+            "supplier",
+            &input.supplier,
+            "Supplier",
+            TITLE_MAX,
+        );
         match (spent_on, category, amount) {
-            (Some(spent_on), Some(category), Some(amount_pence)) if errors.is_empty() => Ok(Spend {
-                spent_on,
-                category,
-                description,
-                amount_pence,
-                supplier,
-            }),
+            (Some(spent_on), Some(category), Some(amount_pence)) if errors.is_empty() => {
+                Ok(Spend {
+                    spent_on,
+                    category,
+                    description,
+                    amount_pence,
+                    supplier,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -426,7 +445,8 @@ mod tests {
 
     fn p(raw: &str) -> Result<i64, String> {
         let mut e = ValidationErrors::new();
-        parse_pence(&mut e, "amount", raw, "Amount").ok_or_else(|| e.get("amount").unwrap_or("").to_owned())
+        parse_pence(&mut e, "amount", raw, "Amount")
+            .ok_or_else(|| e.get("amount").unwrap_or("").to_owned())
     }
 
     #[test]
@@ -477,7 +497,10 @@ mod tests {
         assert!(y.contains(NaiveDate::from_ymd_opt(2023, 3, 31).unwrap()));
         assert!(!y.contains(NaiveDate::from_ymd_opt(2023, 4, 1).unwrap()));
         assert!(!y.contains(NaiveDate::from_ymd_opt(2022, 3, 31).unwrap()));
-        assert_eq!(FinancialYear::of(NaiveDate::from_ymd_opt(2023, 2, 1).unwrap()), y);
+        assert_eq!(
+            FinancialYear::of(NaiveDate::from_ymd_opt(2023, 2, 1).unwrap()),
+            y
+        );
     }
 
     #[test]

@@ -379,10 +379,22 @@ mod tests {
     #[test]
     fn status_of_a_round() {
         use StepDecision::*;
-        assert_eq!(round_status(&[Pending, Pending, Pending]), SignOffStatus::Awaiting);
-        assert_eq!(round_status(&[Signed, Signed, Pending]), SignOffStatus::Awaiting);
-        assert_eq!(round_status(&[Signed, Signed, Signed]), SignOffStatus::Complete);
-        assert_eq!(round_status(&[Signed, Returned, Signed]), SignOffStatus::Returned);
+        assert_eq!(
+            round_status(&[Pending, Pending, Pending]),
+            SignOffStatus::Awaiting
+        );
+        assert_eq!(
+            round_status(&[Signed, Signed, Pending]),
+            SignOffStatus::Awaiting
+        );
+        assert_eq!(
+            round_status(&[Signed, Signed, Signed]),
+            SignOffStatus::Complete
+        );
+        assert_eq!(
+            round_status(&[Signed, Returned, Signed]),
+            SignOffStatus::Returned
+        );
         assert_eq!(round_status(&[Signed, Signed]), SignOffStatus::Awaiting);
     }
 

@@ -13,7 +13,9 @@ use safeguard_domain::funding::{
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::{FundingYearId, OrganisationId, PartnershipId, PersonId, ValidationErrors};
-use safeguard_store::funding::{self as store, ContributionRow, FundingYear, NewSpendRow, SpendRow};
+use safeguard_store::funding::{
+    self as store, ContributionRow, FundingYear, NewSpendRow, SpendRow,
+};
 use safeguard_store::{Tx, audit_log, organisations};
 use serde_json::json;
 use uuid::Uuid;
@@ -51,7 +53,11 @@ pub struct Summary {
 }
 
 /// Works out the summary of a year from its rows.
-pub fn summarise(year: &FundingYear, contributions: &[ContributionRow], spend: &[SpendRow]) -> Summary {
+pub fn summarise(
+    year: &FundingYear,
+    contributions: &[ContributionRow],
+    spend: &[SpendRow],
+) -> Summary {
     let contributions_pence: i64 = contributions.iter().map(|c| c.amount_pence).sum();
     let spent_pence: i64 = spend.iter().map(|s| s.amount_pence).sum();
     Summary {
@@ -151,7 +157,10 @@ pub async fn create(
     {
         return Err(ValidationErrors::single(
             "start_year",
-            format!("The partnership already has the financial year {}", new.year.label()),
+            format!(
+                "The partnership already has the financial year {}",
+                new.year.label()
+            ),
         )
         .into());
     }
@@ -165,7 +174,11 @@ pub async fn create(
     Ok(id)
 }
 
-async fn locked_year(tx: &mut Tx, p: PartnershipId, id: FundingYearId) -> ServiceResult<FundingYear> {
+async fn locked_year(
+    tx: &mut Tx,
+    p: PartnershipId,
+    id: FundingYearId,
+) -> ServiceResult<FundingYear> {
     if !store::lock_year(&mut tx.conn(), p, id).await? {
         return Err(ServiceError::NotFound);
     }
@@ -203,12 +216,22 @@ pub async fn set_contribution(
         .iter()
         .find(|r| r.organisation_id == c.organisation_id.0)
         .map(|r| r.amount_pence);
-    store::set_contribution(&mut tx.conn(), p, id, c.organisation_id, c.amount_pence, now).await?;
+    store::set_contribution(
+        &mut tx.conn(),
+        p,
+        id,
+        c.organisation_id,
+        c.amount_pence,
+        now,
+    )
+    .await?;
     store::touch_year(&mut tx.conn(), p, id, now).await?;
     let mut e = actor.entry("funding.contribution", "funding_year", Some(id.to_string()));
-    e.before = Some(json!({"organisation_id": c.organisation_id, "amount_pence": before}).to_string());
-    e.after =
-        Some(json!({"organisation_id": c.organisation_id, "amount_pence": c.amount_pence}).to_string());
+    e.before =
+        Some(json!({"organisation_id": c.organisation_id, "amount_pence": before}).to_string());
+    e.after = Some(
+        json!({"organisation_id": c.organisation_id, "amount_pence": c.amount_pence}).to_string(),
+    );
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok(())
@@ -329,10 +352,34 @@ async fn insert_spend(
 pub const DEMO_BUDGET_PENCE: i64 = 15_000_000;
 
 const DEMO_SPEND: &[(&str, SpendCategory, &str, i64, &str)] = &[
-    ("2022-04-30", SpendCategory::Staffing, "Business unit staffing, April to June", 2_150_000, ""),
-    ("2022-06-30", SpendCategory::IndependentScrutiny, "Independent scrutiny, first half-year", 1_200_000, "Independent scrutineer (commissioned)"),
-    ("2022-09-15", SpendCategory::Training, "Threshold of Need conference and workshops", 485_050, ""),
-    ("2023-01-20", SpendCategory::CaseReviews, "Independent reviewer for the joint thematic review on neglect", 975_000, ""),
+    (
+        "2022-04-30",
+        SpendCategory::Staffing,
+        "Business unit staffing, April to June",
+        2_150_000,
+        "",
+    ),
+    (
+        "2022-06-30",
+        SpendCategory::IndependentScrutiny,
+        "Independent scrutiny, first half-year",
+        1_200_000,
+        "Independent scrutineer (commissioned)",
+    ),
+    (
+        "2022-09-15",
+        SpendCategory::Training,
+        "Threshold of Need conference and workshops",
+        485_050,
+        "",
+    ),
+    (
+        "2023-01-20",
+        SpendCategory::CaseReviews,
+        "Independent reviewer for the joint thematic review on neglect",
+        975_000,
+        "",
+    ),
 ];
 
 /// The demo year 2022/23 (once): an illustrative budget in equal shares and a few spend lines.
@@ -382,7 +429,9 @@ pub(crate) async fn load_demo(
         Some(id.to_string()),
     );
     e.partnership_id = Some(p.0);
-    e.after = Some(json!({"start_year": 2022, "budget_pence": DEMO_BUDGET_PENCE, "via": "demo"}).to_string());
+    e.after = Some(
+        json!({"start_year": 2022, "budget_pence": DEMO_BUDGET_PENCE, "via": "demo"}).to_string(),
+    );
     audit_log::append(&mut tx.conn(), &e, now).await?;
     Ok(Some(id))
 }

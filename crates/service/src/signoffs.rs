@@ -19,8 +19,8 @@ use chrono::{DateTime, Utc};
 use safeguard_domain::organisation::OrganisationKind;
 use safeguard_domain::policy::{self, Permission, Role};
 use safeguard_domain::signoffs::{
-    Decision, DecisionInput, NewSignOff, NewSignOffInput, PARTNER_KINDS, Rerequest,
-    RerequestInput, SignOffStatus, StepDecision, WithdrawInput, parse_withdraw, round_status,
+    Decision, DecisionInput, NewSignOff, NewSignOffInput, PARTNER_KINDS, Rerequest, RerequestInput,
+    SignOffStatus, StepDecision, WithdrawInput, parse_withdraw, round_status,
 };
 use safeguard_domain::{FundingYearId, OrganisationId, PartnershipId, SignOffId, ValidationErrors};
 use safeguard_store::organisations::Organisation;
@@ -136,7 +136,11 @@ async fn notify_signers(
         let (rows, _) =
             people::list_in_partnership(&mut tx.conn(), partnership, &filter, 2_000, 0).await?;
         for p in rows.iter().filter(|p| p.disabled_at.is_none()) {
-            let roles: Vec<Role> = p.roles.split(',').filter_map(|r| Role::parse(r.trim())).collect();
+            let roles: Vec<Role> = p
+                .roles
+                .split(',')
+                .filter_map(|r| Role::parse(r.trim()))
+                .collect();
             if !policy::decide(&roles, Permission::SignOffForPartner).is_allowed() {
                 continue;
             }
@@ -237,7 +241,10 @@ async fn request_in_tx(
             .await?
             .is_none()
     {
-        errors.add("funding_year_id", "Select a financial year of this partnership");
+        errors.add(
+            "funding_year_id",
+            "Select a financial year of this partnership",
+        );
     }
     if !errors.is_empty() {
         return Err(errors.into());
@@ -287,7 +294,17 @@ async fn request_in_tx(
         .to_string(),
     );
     audit_log::append(&mut tx.conn(), &e, now).await?;
-    notify_signers(svc, tx, actor.partnership_id, &partners, id, &new.title, 1, now).await?;
+    notify_signers(
+        svc,
+        tx,
+        actor.partnership_id,
+        &partners,
+        id,
+        &new.title,
+        1,
+        now,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -337,7 +354,8 @@ async fn decide_in_tx(
     let decision = Decision::parse(input)?;
     if item.status != SignOffStatus::Awaiting.slug() {
         return Err(ServiceError::Conflict(
-            "This item is not waiting for sign-off any more: reload the page to see where it is".into(),
+            "This item is not waiting for sign-off any more: reload the page to see where it is"
+                .into(),
         ));
     }
     if step.decision != StepDecision::Pending.slug()
@@ -504,7 +522,8 @@ pub async fn withdraw(
     .await?;
     let mut e = entry(actor, "sign_off.withdraw", id);
     e.before = Some(json!({"status": item.status, "round": item.round}).to_string());
-    e.after = Some(json!({"status": SignOffStatus::Withdrawn.slug(), "reason": reason}).to_string());
+    e.after =
+        Some(json!({"status": SignOffStatus::Withdrawn.slug(), "reason": reason}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok(())

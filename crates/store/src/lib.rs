@@ -21,8 +21,8 @@ pub mod partnerships;
 pub mod people;
 pub mod roles;
 pub mod sessions;
-pub mod signoffs;
 pub mod sign_in_attempts;
+pub mod signoffs;
 pub mod tokens;
 
 pub use db::{Backend, Conn, Db, PoolConn, Tx};

@@ -181,7 +181,8 @@ pub async fn count(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<i64> 
 /// decisions on one item queue here, so each sees the others' steps. False when it is not in the
 /// partnership.
 pub async fn lock(c: &mut Conn<'_>, partnership: PartnershipId, id: SignOffId) -> Result<bool> {
-    let sql = "update sign_off set version = version where partnership_id = $1 and sign_off_id = $2";
+    let sql =
+        "update sign_off set version = version where partnership_id = $1 and sign_off_id = $2";
     let n = on_conn!(c, |e| sqlx::query(sql)
         .bind(partnership.0)
         .bind(id.0)

@@ -78,6 +78,12 @@ impl Layout {
                 if can(Permission::ViewFiles) {
                     items.push(NavigationItem::new("Documents", "/files"));
                 }
+                if can(Permission::ViewSignOffs) {
+                    items.push(NavigationItem::new("Sign-offs", "/sign-offs"));
+                }
+                if can(Permission::ViewFunding) {
+                    items.push(NavigationItem::new("Funding", "/funding"));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

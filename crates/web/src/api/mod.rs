@@ -5,6 +5,8 @@
 pub mod files;
 
 pub mod actions;
+pub mod funding;
+pub mod signoffs;
 
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
@@ -565,5 +567,7 @@ pub struct ApiDoc;
 pub async fn openapi_json() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.merge(actions::ActionsApi::openapi());
+    doc.merge(signoffs::SignOffsApi::openapi());
+    doc.merge(funding::FundingApi::openapi());
     Json(doc).into_response()
 }

@@ -20,6 +20,9 @@ mod matrix;
 mod ops;
 mod people;
 mod security;
+// sign-offs and funding
+mod funding;
+mod signoffs;
 
 use helpers::*;
 
