@@ -94,7 +94,7 @@ pub fn format_pence(pence: i64) -> String {
     let pounds = (abs / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in pounds.chars().enumerate() {
-        if i > 0 && (pounds.len() - i) % 3 == 0 {
+        if i > 0 && (pounds.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
@@ -227,13 +227,13 @@ impl NewFundingYear {
         let first = raw.split('/').next().unwrap_or_default();
         let year = match first.parse::<i32>() {
             Ok(y) if (FIRST_YEAR..=LAST_YEAR).contains(&y) => {
-                if let Some((_, second)) = raw.split_once('/') {
-                    if second.parse::<i32>().ok() != Some((y + 1).rem_euclid(100)) {
-                        errors.add(
-                            "start_year",
-                            "Enter the year the financial year starts, like 2022 for 2022/23",
-                        );
-                    }
+                if let Some((_, second)) = raw.split_once('/')
+                    && second.parse::<i32>().ok() != Some((y + 1).rem_euclid(100))
+                {
+                    errors.add(
+                        "start_year",
+                        "Enter the year the financial year starts, like 2022 for 2022/23",
+                    );
                 }
                 Some(FinancialYear(y))
             }

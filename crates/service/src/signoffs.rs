@@ -117,6 +117,7 @@ async fn check_file(
 }
 
 /// Queues the "please sign off" email to everyone who may sign for one of the lead partners.
+#[allow(clippy::too_many_arguments)]
 async fn notify_signers(
     svc: &Services,
     tx: &mut Tx,

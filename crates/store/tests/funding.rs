@@ -68,7 +68,6 @@ both_backends!(
         people::insert(&mut c, ann, council, "ann@example.org", "Ann", None, at(0))
             .await
             .unwrap();
-        drop(c);
 
         let y = FundingYearId::new();
         assert!(

@@ -204,6 +204,7 @@ struct ShowPage {
     manage: Option<ManageForms>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn show_page(
     s: &AppState,
     identity: &Identity,
