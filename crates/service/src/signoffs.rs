@@ -222,15 +222,92 @@ pub async fn request(
     let new = NewSignOff::parse(input)?;
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let id = request_in_tx(svc, &mut tx, actor, &new, now).await?;
+    let id = request_in_tx(svc, &mut tx, actor, SignOffId::new(), &new, now).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// A document uploaded with a request.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    /// The file name the browser sent.
+    pub name: &'a str,
+    /// The bytes.
+    pub bytes: &'a [u8],
+}
+
+/// Requests a sign-off with a newly uploaded document (`RequestSignOffs` and `UploadFiles`). The
+/// request is checked first, then the file goes into the file store attached to the new item
+/// (problems with it are reported against the `document` field), then the request is made; if that
+/// fails the file is deleted again. Without an upload this is [`request`].
+pub async fn request_with_upload(
+    svc: &Services,
+    actor: &Actor,
+    input: &NewSignOffInput,
+    upload: Option<Upload<'_>>,
+) -> ServiceResult<SignOffId> {
+    let Some(up) = upload else {
+        return request(svc, actor, input).await;
+    };
+    actor.require(Permission::RequestSignOffs)?;
+    let mut new = NewSignOff::parse(input)?;
+    if new.file_id.is_some() {
+        return Err(ValidationErrors::single(
+            "document",
+            "Choose a document from the list or upload one, not both",
+        )
+        .into());
+    }
+    {
+        let mut pc = svc.db.acquire().await?;
+        lead_partners(&mut pc.conn(), actor.partnership_id, "kind").await?;
+    }
+    let id = SignOffId::new();
+    let file = crate::files::upload(
+        svc,
+        actor,
+        crate::files::UploadInput {
+            name: up.name,
+            bytes: up.bytes,
+            description: Some(&new.title),
+            board_only: false,
+            attached_to: Some(("sign_off", id.0)),
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        ServiceError::Invalid(mut errors) => {
+            for f in &mut errors.0 {
+                if f.field == "file" {
+                    f.field = "document".into();
+                }
+            }
+            ServiceError::Invalid(errors)
+        }
+        e => e,
+    })?;
+    new.file_id = Some(file.file_id);
+    let now = svc.now();
+    let mut tx = svc.db.begin().await?;
+    match request_in_tx(svc, &mut tx, actor, id, &new, now).await {
+        Ok(id) => {
+            tx.commit().await?;
+            Ok(id)
+        }
+        Err(e) => {
+            drop(tx);
+            // Best effort: the request failed, so its document should not stay in the store.
+            let _ = crate::files::delete(svc, actor, file.file_id).await;
+            Err(e)
+        }
+    }
 }
 
 async fn request_in_tx(
     svc: &Services,
     tx: &mut Tx,
     actor: &Actor,
+    id: SignOffId,
     new: &NewSignOff,
     now: DateTime<Utc>,
 ) -> ServiceResult<SignOffId> {
@@ -250,7 +327,6 @@ async fn request_in_tx(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let id = SignOffId::new();
     store::insert(
         &mut tx.conn(),
         &NewSignOffRow {

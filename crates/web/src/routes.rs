@@ -52,7 +52,7 @@ impl RouteSpec {
 
 /// The page routes that accept `multipart/form-data` uploads (POST). The gate buffers their bodies up
 /// to `AppState::upload_body_limit` and reads `csrf_token` from the multipart form.
-pub const UPLOAD_ROUTES: &[&str] = &["/files"];
+pub const UPLOAD_ROUTES: &[&str] = &["/files", "/sign-offs/new"];
 
 /// True when a request's method and path are an upload route's (used before routing, for the 413 page).
 pub fn is_upload_request(method: &Method, path: &str) -> bool {

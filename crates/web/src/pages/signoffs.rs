@@ -8,8 +8,9 @@ use crate::pages::{NoticeQuery, PageResult, esc, html, html_status, notice_text,
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
+use axum::body::{Body, to_bytes};
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use chrono::{DateTime, Utc};
 use safeguard_domain::actions::uk_local;
 use safeguard_domain::funding::FinancialYear;
@@ -160,6 +161,8 @@ struct NewPage {
     title: TextInput,
     description: Textarea,
     file: Select,
+    document_error: Option<String>,
+    limit: String,
     year: Select,
     button: Button,
 }
@@ -178,7 +181,7 @@ fn file_select(
             .map(|f| SelectItem::new(f.file_id.to_string(), f.original_name.clone())),
     );
     Select::new("file_id", label, items)
-        .hint("Upload it under Documents first")
+        .hint("A document already in Documents")
         .value(value.to_owned())
         .error_opt(errors.get("file_id"))
 }
@@ -223,6 +226,8 @@ async fn new_page(
             &input.file_id,
             errors,
         ),
+        document_error: errors.get("document").map(str::to_owned),
+        limit: safeguard_domain::files::describe_limit(s.svc.config.upload_limit_bytes),
         year: Select::new("funding_year_id", "Financial year (optional)", year_items)
             .hint("For an annual budget only")
             .value(input.funding_year_id.clone())
@@ -249,15 +254,55 @@ pub async fn new_form(
     )
 }
 
-/// Requests a sign-off.
+/// Requests a sign-off. The form is sent as `multipart/form-data` so that a document can be uploaded
+/// with it (field `document`); a plain form (no upload) is read too.
 pub async fn create(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(actor): Extension<Actor>,
-    form: Result<Form<NewSignOffInput>, axum::extract::rejection::FormRejection>,
+    headers: HeaderMap,
+    body: Body,
 ) -> PageResult {
-    let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::signoffs::request(&s.svc, &actor, &input).await {
+    let unreadable = || AppError::BadRequest("The form could not be read.");
+    // The gate has already buffered and bounded the body (this is an upload route).
+    let bytes = to_bytes(body, s.upload_body_limit())
+        .await
+        .map_err(|_| unreadable())?;
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::multipart::boundary);
+    let parts = match &boundary {
+        Some(b) => Some(crate::multipart::parse(&bytes, b).ok_or_else(unreadable)?),
+        None => None,
+    };
+    let (input, upload) = match &parts {
+        Some(parts) => {
+            let field = |n: &str| crate::multipart::text_field(parts, n).unwrap_or_default();
+            let input = NewSignOffInput {
+                kind: field("kind"),
+                title: field("title"),
+                description: field("description"),
+                file_id: field("file_id"),
+                funding_year_id: field("funding_year_id"),
+            };
+            let upload = parts
+                .iter()
+                .find(|p| {
+                    p.name == "document" && p.filename.as_deref().is_some_and(|f| !f.is_empty())
+                })
+                .map(|p| safeguard_service::signoffs::Upload {
+                    name: p.filename.as_deref().unwrap_or(""),
+                    bytes: p.data,
+                });
+            (input, upload)
+        }
+        None => (
+            serde_urlencoded::from_bytes::<NewSignOffInput>(&bytes).map_err(|_| unreadable())?,
+            None,
+        ),
+    };
+    match safeguard_service::signoffs::request_with_upload(&s.svc, &actor, &input, upload).await {
         Ok(id) => see_other(&format!("/sign-offs/{id}?notice=sign-off-requested")),
         Err(ServiceError::Invalid(errors)) => html_status(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -5,10 +5,10 @@
 use crate::helpers::*;
 use safeguard_store::files::FileFilter;
 
-const BOUNDARY: &str = "----sgtestboundary7MA4YWxk";
+pub(crate) const BOUNDARY: &str = "----sgtestboundary7MA4YWxk";
 
 /// A multipart body: (field name, file name for file fields, bytes).
-fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+pub(crate) fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     let mut b = Vec::new();
     for (name, filename, data) in fields {
         b.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());

@@ -620,3 +620,75 @@ safeguard_testkit::both_backends!(
         let _ = SignOffId::new();
     }
 );
+
+safeguard_testkit::both_backends!(
+    a_document_can_be_uploaded_with_the_request,
+    |backend| async move {
+        use crate::files::{BOUNDARY, multipart};
+        let app = spawn_app(backend).await;
+        let admin = app.signed_in(ADMIN).await;
+        let (_, page) = app.get_text(&admin, "/sign-offs/new").await;
+        assert!(page.contains("enctype=\"multipart/form-data\""));
+        let csrf = csrf_of(&page);
+        let post = |fields: Vec<(&'static str, Option<&'static str>, Vec<u8>)>| {
+            let c = admin.clone();
+            let csrf = csrf.clone();
+            let base = app.base.clone();
+            let url = app.url("/sign-offs/new");
+            async move {
+                let mut all: Vec<(&str, Option<&str>, &[u8])> =
+                    vec![("csrf_token", None, csrf.as_bytes())];
+                all.extend(fields.iter().map(|(n, f, d)| (*n, *f, d.as_slice())));
+                c.post(url)
+                    .header("Origin", base)
+                    .header("Sec-Fetch-Site", "same-origin")
+                    .header(
+                        "Content-Type",
+                        format!("multipart/form-data; boundary={BOUNDARY}"),
+                    )
+                    .body(multipart(&all))
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let files_before = app.audit(DEMO, "file.").await.len();
+        // Not a document the file store accepts: refused against the upload field, nothing written.
+        let r = post(vec![
+            ("kind", None, b"yearly_report".to_vec()),
+            ("title", None, b"Yearly report 2023/24".to_vec()),
+            ("document", Some("report.exe"), b"MZ\x90\x00binary".to_vec()),
+        ])
+        .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(error_summary_links_to(&r.text().await.unwrap(), "document"));
+        assert_eq!(app.audit(DEMO, "file.").await.len(), files_before);
+        assert!(
+            app.audit(DEMO, "sign_off.request").await.len() == 3,
+            "only the demo's"
+        );
+        // A PDF: stored, attached to the item and shown on its page.
+        let r = post(vec![
+            ("kind", None, b"yearly_report".to_vec()),
+            ("title", None, b"Yearly report 2023/24".to_vec()),
+            (
+                "document",
+                Some("report.pdf"),
+                b"%PDF-1.4\n%%EOF\n".to_vec(),
+            ),
+        ])
+        .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let id = location(&r)
+            .trim_start_matches("/sign-offs/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let (_, page) = app.get_text(&admin, &format!("/sign-offs/{id}")).await;
+        assert!(page.contains("report.pdf"));
+        assert!(page.contains("href=\"/files/"));
+        let uploads = app.audit(DEMO, "file.upload").await;
+        assert!(uploads[0].after_json.as_deref().unwrap().contains(&id));
+    }
+);
