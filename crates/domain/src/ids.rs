@@ -42,3 +42,6 @@ id_type!(
     ActionId,
     ActionUpdateId
 );
+
+// Sign-offs by the three lead safeguarding partners, and the partnership's funding years.
+id_type!(SignOffId, FundingYearId);

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub mod clock;
 pub mod files;
+pub mod funding;
 pub mod governance;
 pub mod ids;
 pub mod organisation;
@@ -15,6 +16,7 @@ pub mod password;
 pub mod people;
 pub mod policy;
 pub mod secret;
+pub mod signoffs;
 pub mod totp;
 pub mod validation;
 

@@ -119,6 +119,13 @@ pub const PEOPLE: &[(&str, &str, &str, Role)] = &[
         "Safeguard platform operations",
         Role::PlatformOperator,
     ),
+    // A board member of the council, so that all three lead partners can sign off in the demo.
+    (
+        "council@safeguard.example",
+        "Rachel Ward",
+        LA,
+        Role::BoardMember,
+    ),
 ];
 
 /// A demo sign-in created by this load (its password is shown once).
@@ -291,6 +298,9 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
     }
     load_actions(&mut tx, p.id(), n.id(), now).await?;
     crate::demo_governance::load(&mut tx, p.id(), now).await?;
+    // Funding 2022/23 and the lead partners' sign-offs.
+    let budget_year = crate::funding::load_demo(&mut tx, p.id(), now).await?;
+    crate::signoffs::load_demo(&mut tx, p.id(), budget_year, now).await?;
     tx.commit().await?;
     Ok(created)
 }

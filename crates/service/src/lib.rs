@@ -12,6 +12,7 @@ pub mod demo;
 mod demo_governance;
 pub mod error;
 pub mod files;
+pub mod funding;
 pub mod generate;
 mod generate_governance;
 pub mod governance;
@@ -21,6 +22,7 @@ pub mod partnerships;
 pub mod passwords;
 pub mod people;
 pub mod scheduler;
+pub mod signoffs;
 pub mod tokens;
 
 pub use actor::{Actor, RequestMeta};

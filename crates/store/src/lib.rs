@@ -12,6 +12,7 @@ pub mod audit_log;
 pub mod bodies;
 pub mod calendar;
 pub mod files;
+pub mod funding;
 pub mod governance;
 pub mod invitations;
 pub mod jobs;
@@ -22,6 +23,7 @@ pub mod people;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in_attempts;
+pub mod signoffs;
 pub mod tokens;
 
 pub use db::{Backend, Conn, Db, PoolConn, Tx};

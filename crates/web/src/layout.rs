@@ -81,6 +81,12 @@ impl Layout {
                 if can(Permission::ViewGovernance) {
                     items.push(NavigationItem::new("Board and groups", "/bodies"));
                 }
+                if can(Permission::ViewSignOffs) {
+                    items.push(NavigationItem::new("Sign-offs", "/sign-offs"));
+                }
+                if can(Permission::ViewFunding) {
+                    items.push(NavigationItem::new("Funding", "/funding"));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

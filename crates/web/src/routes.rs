@@ -53,7 +53,12 @@ impl RouteSpec {
 /// The page routes that accept `multipart/form-data` uploads (POST). The gate buffers their bodies up
 /// to `AppState::upload_body_limit` and reads `csrf_token` from the multipart form.
 /// A pattern may hold `{param}` segments, which match any one non-empty segment.
-pub const UPLOAD_ROUTES: &[&str] = &["/files", "/agenda-items/{id}/papers", "/bodies/{id}/terms"];
+pub const UPLOAD_ROUTES: &[&str] = &[
+    "/files",
+    "/agenda-items/{id}/papers",
+    "/bodies/{id}/terms",
+    "/sign-offs/new",
+];
 
 /// True when a request path matches a route pattern: the same number of segments, each equal or a
 /// `{param}` in the pattern matching any non-empty segment.
@@ -396,6 +401,87 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             Perm(P::VerifyAuditTrail),
             pages::audit::verify
         ),
+        // sign-offs by the three lead safeguarding partners
+        r!(
+            GET,
+            "/sign-offs",
+            Perm(P::ViewSignOffs),
+            pages::signoffs::list
+        ),
+        r!(
+            GET,
+            "/sign-offs/new",
+            Perm(P::RequestSignOffs),
+            pages::signoffs::new_form
+        ),
+        r!(
+            POST,
+            "/sign-offs/new",
+            Perm(P::RequestSignOffs),
+            pages::signoffs::create
+        ),
+        r!(
+            GET,
+            "/sign-offs/{id}",
+            Perm(P::ViewSignOffs),
+            pages::signoffs::show
+        ),
+        r!(
+            POST,
+            "/sign-offs/{id}/decision",
+            Perm(P::SignOffForPartner),
+            pages::signoffs::decide
+        ),
+        r!(
+            POST,
+            "/sign-offs/{id}/rerequest",
+            Perm(P::RequestSignOffs),
+            pages::signoffs::rerequest
+        ),
+        r!(
+            POST,
+            "/sign-offs/{id}/withdraw",
+            Perm(P::RequestSignOffs),
+            pages::signoffs::withdraw
+        ),
+        // funding
+        r!(GET, "/funding", Perm(P::ViewFunding), pages::funding::list),
+        r!(
+            GET,
+            "/funding/new",
+            Perm(P::ManageFunding),
+            pages::funding::new_form
+        ),
+        r!(
+            POST,
+            "/funding/new",
+            Perm(P::ManageFunding),
+            pages::funding::create
+        ),
+        r!(
+            GET,
+            "/funding/{id}",
+            Perm(P::ViewFunding),
+            pages::funding::show
+        ),
+        r!(
+            POST,
+            "/funding/{id}/contributions",
+            Perm(P::ManageFunding),
+            pages::funding::contribution
+        ),
+        r!(
+            POST,
+            "/funding/{id}/equal-shares",
+            Perm(P::ManageFunding),
+            pages::funding::equal_shares
+        ),
+        r!(
+            POST,
+            "/funding/{id}/spend",
+            Perm(P::ManageFunding),
+            pages::funding::add_spend
+        ),
         // the person's own account
         r!(GET, "/account", Account, pages::account::index),
         r!(GET, "/account/sessions", Account, pages::account::sessions),
@@ -561,6 +647,79 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/api/v1/meetings/{id}/decisions",
             Perm(P::ManageGovernance),
             api::governance::create_decision
+        ),
+        // sign-offs and funding API
+        r!(
+            GET,
+            "/api/v1/sign-offs",
+            Perm(P::ViewSignOffs),
+            api::signoffs::list_sign_offs
+        ),
+        r!(
+            POST,
+            "/api/v1/sign-offs",
+            Perm(P::RequestSignOffs),
+            api::signoffs::request_sign_off
+        ),
+        r!(
+            GET,
+            "/api/v1/sign-offs/{id}",
+            Perm(P::ViewSignOffs),
+            api::signoffs::get_sign_off
+        ),
+        r!(
+            POST,
+            "/api/v1/sign-offs/{id}/decision",
+            Perm(P::SignOffForPartner),
+            api::signoffs::decide_sign_off
+        ),
+        r!(
+            POST,
+            "/api/v1/sign-offs/{id}/rerequest",
+            Perm(P::RequestSignOffs),
+            api::signoffs::rerequest_sign_off
+        ),
+        r!(
+            POST,
+            "/api/v1/sign-offs/{id}/withdraw",
+            Perm(P::RequestSignOffs),
+            api::signoffs::withdraw_sign_off
+        ),
+        r!(
+            GET,
+            "/api/v1/funding-years",
+            Perm(P::ViewFunding),
+            api::funding::list_funding_years
+        ),
+        r!(
+            POST,
+            "/api/v1/funding-years",
+            Perm(P::ManageFunding),
+            api::funding::create_funding_year
+        ),
+        r!(
+            GET,
+            "/api/v1/funding-years/{id}",
+            Perm(P::ViewFunding),
+            api::funding::get_funding_year
+        ),
+        r!(
+            POST,
+            "/api/v1/funding-years/{id}/contributions",
+            Perm(P::ManageFunding),
+            api::funding::set_funding_contribution
+        ),
+        r!(
+            POST,
+            "/api/v1/funding-years/{id}/equal-shares",
+            Perm(P::ManageFunding),
+            api::funding::set_funding_equal_shares
+        ),
+        r!(
+            POST,
+            "/api/v1/funding-years/{id}/spend",
+            Perm(P::ManageFunding),
+            api::funding::add_funding_spend
         ),
         r!(GET, "/api/v1/tokens", Account, api::list_tokens),
         r!(DELETE, "/api/v1/tokens/{id}", Account, api::revoke_token),

@@ -5,6 +5,8 @@
 pub mod files;
 
 pub mod actions;
+pub mod funding;
+pub mod signoffs;
 
 pub mod governance;
 
@@ -568,5 +570,7 @@ pub async fn openapi_json() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.merge(actions::ActionsApi::openapi());
     doc.merge(governance::GovernanceApi::openapi());
+    doc.merge(signoffs::SignOffsApi::openapi());
+    doc.merge(funding::FundingApi::openapi());
     Json(doc).into_response()
 }

@@ -7,12 +7,14 @@ pub mod auth;
 pub mod calendar;
 pub mod errors;
 pub mod files;
+pub mod funding;
 pub mod governance;
 pub mod home;
 pub mod invitations;
 pub mod ops;
 pub mod people;
 pub mod settings;
+pub mod signoffs;
 
 use crate::error::AppError;
 use askama::Template;
@@ -82,6 +84,21 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "decision-recorded-with-action" => {
             "Decision recorded. Its action has been added and shows on the owner's list of actions."
         }
+        // sign-offs and funding
+        "sign-off-requested" => "Sign-off requested. The lead partners have been sent an email.",
+        "sign-off-signed" => "Signed off. The other partners still need to sign.",
+        "sign-off-complete" => {
+            "Signed off. All three lead partners have now signed: it is complete."
+        }
+        "sign-off-returned" => "Returned with your comments.",
+        "sign-off-rerequested" => {
+            "Sign-off requested again. The lead partners have been sent an email."
+        }
+        "sign-off-withdrawn" => "Request withdrawn.",
+        "funding-year-added" => "Financial year added.",
+        "contribution-saved" => "Contribution saved.",
+        "equal-shares" => "The budget is now split equally between the three partners.",
+        "spend-added" => "Spending added.",
         _ => return None,
     })
 }

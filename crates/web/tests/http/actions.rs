@@ -63,6 +63,7 @@ async fn create_via_form(app: &TestApp, title: &str, org: &str, owner: &str, due
         .to_owned()
 }
 
+/// Adds the administrator of the neighbouring partnership only (also used by other modules' tests).
 pub(crate) async fn add_other_partnership_person(app: &TestApp) {
     safeguard_service::people::add_from_cli(
         &app.svc,

@@ -47,7 +47,7 @@ safeguard_testkit::both_backends!(
         let r = app.api_get(&token, "/api/v1/people").await;
         assert_eq!(r.status().as_u16(), 200);
         let people: Value = r.json().await.unwrap();
-        assert_eq!(people["total"], 8);
+        assert_eq!(people["total"], 9);
         assert!(
             people["items"]
                 .as_array()

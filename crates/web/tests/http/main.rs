@@ -21,6 +21,9 @@ mod matrix;
 mod ops;
 mod people;
 mod security;
+// sign-offs and funding
+mod funding;
+mod signoffs;
 
 use helpers::*;
 

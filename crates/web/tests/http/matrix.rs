@@ -75,6 +75,10 @@ struct Fixtures {
     body_member: String,
     meeting: String,
     agenda_item: String,
+    /// A sign-off item of the demo partnership (the threshold document, awaiting one partner).
+    sign_off: String,
+    /// A financial year of the demo partnership (2022/23).
+    funding_year: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -98,6 +102,9 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.starts_with("/body-members/")
         || spec.path.contains("/meetings/{id}")
         || spec.path.starts_with("/agenda-items/")
+        || spec.path.contains("/sign-offs/{id}")
+        || spec.path.contains("/funding/{id}")
+        || spec.path.contains("/funding-years/{id}")
 }
 
 /// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
@@ -166,6 +173,10 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.meeting
     } else if path.starts_with("/agenda-items/") {
         &fx.agenda_item
+    } else if path.contains("/sign-offs/{id}") {
+        &fx.sign_off
+    } else if path.contains("/funding/{id}") || path.contains("/funding-years/{id}") {
+        &fx.funding_year
     } else {
         &fx.target
     };
@@ -475,11 +486,31 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             item.to_string(),
         )
     };
+    let (sign_off, funding_year) = {
+        let mut pc = app.db.acquire().await.expect("acquire");
+        let demo = app.partnership_id(DEMO).await;
+        let items = safeguard_store::signoffs::list(&mut pc.conn(), demo)
+            .await
+            .expect("demo sign-offs");
+        let item = items
+            .iter()
+            .find(|s| s.kind == "threshold_document")
+            .expect("demo threshold document");
+        let years = safeguard_store::funding::list_years(&mut pc.conn(), demo)
+            .await
+            .expect("demo funding years");
+        (
+            item.sign_off_id.to_string(),
+            years[0].funding_year_id.to_string(),
+        )
+    };
     let fx = Fixtures {
         body,
         body_member,
         meeting,
         agenda_item,
+        sign_off,
+        funding_year,
         action,
         target: app.person_id(TARGET).await.to_string(),
         demo_partnership: app.partnership_id(DEMO).await.to_string(),
@@ -691,7 +722,7 @@ safeguard_testkit::both_backends!(route_role_partnership_matrix, |backend| async
     for k in &known {
         println!("{k}");
     }
-    assert_eq!(callers.len(), 11);
+    assert_eq!(callers.len(), safeguard_service::demo::PEOPLE.len() + 3);
     assert_eq!(routes.len(), manifest().len());
     assert!(denied > 0 && allowed > 0);
     assert_eq!(unauthorised_ok, 0, "unauthorised 2xx/3xx responses");

@@ -1,0 +1,288 @@
+//! Store tests for funding years, contributions and spend lines (`safeguard_store::funding`), on both
+//! SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use safeguard_domain::{FundingYearId, OrganisationId, PartnershipId, PersonId};
+use safeguard_store::db::PoolSettings;
+use safeguard_store::funding::{self, NewSpendRow};
+use safeguard_store::{Db, organisations, partnerships, people};
+use safeguard_testkit::{TestBackend, both_backends, fresh_database_url, test_now};
+use uuid::Uuid;
+
+async fn fresh_db(backend: TestBackend) -> Db {
+    let url = fresh_database_url(backend).await;
+    let db = Db::connect(&url, &PoolSettings::default()).await.unwrap();
+    db.migrate().await.unwrap();
+    db
+}
+
+fn at(minutes: i64) -> DateTime<Utc> {
+    test_now() + Duration::minutes(minutes)
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+both_backends!(
+    years_contributions_and_spend_stay_in_their_partnership,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let mut pc = db.acquire().await.unwrap();
+        let mut c = pc.conn();
+        let north: PartnershipId = partnerships::upsert_by_slug(&mut c, "north", "North", at(0))
+            .await
+            .unwrap()
+            .id();
+        let south: PartnershipId = partnerships::upsert_by_slug(&mut c, "south", "South", at(0))
+            .await
+            .unwrap()
+            .id();
+        let police = OrganisationId(
+            organisations::upsert_by_name(&mut c, "Z Police", "police", None, at(0))
+                .await
+                .unwrap()
+                .organisation_id,
+        );
+        let council = OrganisationId(
+            organisations::upsert_by_name(&mut c, "A Council", "local_authority", None, at(0))
+                .await
+                .unwrap()
+                .organisation_id,
+        );
+        let charity = OrganisationId(
+            organisations::upsert_by_name(
+                &mut c,
+                "B Charity",
+                "relevant_agency",
+                Some("voluntary"),
+                at(0),
+            )
+            .await
+            .unwrap()
+            .organisation_id,
+        );
+        let ann = PersonId(Uuid::new_v4());
+        people::insert(&mut c, ann, council, "ann@example.org", "Ann", None, at(0))
+            .await
+            .unwrap();
+
+        let y = FundingYearId::new();
+        assert!(
+            funding::insert_year(
+                &mut pc.conn(),
+                north,
+                y,
+                2022,
+                15_000_000,
+                "Notes",
+                ann,
+                at(0)
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            !funding::insert_year(
+                &mut pc.conn(),
+                north,
+                FundingYearId::new(),
+                2022,
+                1,
+                "",
+                ann,
+                at(1)
+            )
+            .await
+            .unwrap(),
+            "one 2022 per partnership"
+        );
+        assert!(
+            funding::insert_year(
+                &mut pc.conn(),
+                south,
+                FundingYearId::new(),
+                2022,
+                1,
+                "",
+                ann,
+                at(1)
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            funding::insert_year(
+                &mut pc.conn(),
+                north,
+                FundingYearId::new(),
+                2023,
+                2,
+                "",
+                ann,
+                at(1)
+            )
+            .await
+            .unwrap()
+        );
+        let found = funding::find_year(&mut pc.conn(), north, y)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (found.start_year, found.budget_pence, found.notes.as_str()),
+            (2022, 15_000_000, "Notes")
+        );
+        assert!(
+            funding::find_year(&mut pc.conn(), south, y)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            funding::find_year_by_start(&mut pc.conn(), north, 2022)
+                .await
+                .unwrap()
+                .unwrap()
+                .funding_year_id,
+            y.0
+        );
+        let years: Vec<i32> = funding::list_years(&mut pc.conn(), north)
+            .await
+            .unwrap()
+            .iter()
+            .map(|y| y.start_year)
+            .collect();
+        assert_eq!(years, vec![2023, 2022]);
+        assert!(funding::lock_year(&mut pc.conn(), north, y).await.unwrap());
+        assert!(!funding::lock_year(&mut pc.conn(), south, y).await.unwrap());
+
+        // Contributions: upsert, ordered statutory partners first, 0 removes.
+        funding::set_contribution(&mut pc.conn(), north, y, charity, 100, at(2))
+            .await
+            .unwrap();
+        funding::set_contribution(&mut pc.conn(), north, y, police, 5_000_000, at(2))
+            .await
+            .unwrap();
+        funding::set_contribution(&mut pc.conn(), north, y, council, 4_000_000, at(2))
+            .await
+            .unwrap();
+        funding::set_contribution(&mut pc.conn(), north, y, council, 5_000_000, at(3))
+            .await
+            .unwrap();
+        let rows = funding::contributions(&mut pc.conn(), north, y)
+            .await
+            .unwrap();
+        let got: Vec<(&str, i64)> = rows
+            .iter()
+            .map(|r| (r.organisation_name.as_str(), r.amount_pence))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A Council", 5_000_000),
+                ("Z Police", 5_000_000),
+                ("B Charity", 100)
+            ]
+        );
+        assert!(
+            funding::contributions(&mut pc.conn(), south, y)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        funding::set_contribution(&mut pc.conn(), north, y, charity, 0, at(4))
+            .await
+            .unwrap();
+        assert_eq!(
+            funding::contributions(&mut pc.conn(), north, y)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        funding::clear_contributions(&mut pc.conn(), south, y)
+            .await
+            .unwrap();
+        assert_eq!(
+            funding::contributions(&mut pc.conn(), north, y)
+                .await
+                .unwrap()
+                .len(),
+            2,
+            "another partnership clears nothing"
+        );
+        funding::clear_contributions(&mut pc.conn(), north, y)
+            .await
+            .unwrap();
+        assert!(
+            funding::contributions(&mut pc.conn(), north, y)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Spend lines, by date; negative amounts are refused by the database too.
+        for (d, amount) in [("2022-09-01", 250), ("2022-04-02", 1_000)] {
+            funding::insert_spend(
+                &mut pc.conn(),
+                &NewSpendRow {
+                    id: Uuid::new_v4(),
+                    partnership: north,
+                    year: y,
+                    spent_on: day(d),
+                    category: "training",
+                    description: "Course",
+                    amount_pence: amount,
+                    supplier: "",
+                    created_by: ann,
+                },
+                at(5),
+            )
+            .await
+            .unwrap();
+        }
+        let bad = funding::insert_spend(
+            &mut pc.conn(),
+            &NewSpendRow {
+                id: Uuid::new_v4(),
+                partnership: north,
+                year: y,
+                spent_on: day("2022-05-01"),
+                category: "training",
+                description: "Refund",
+                amount_pence: -5,
+                supplier: "",
+                created_by: ann,
+            },
+            at(6),
+        )
+        .await;
+        assert!(bad.is_err());
+        let lines = funding::spend(&mut pc.conn(), north, y).await.unwrap();
+        assert_eq!(
+            lines.iter().map(|l| l.spent_on).collect::<Vec<_>>(),
+            vec![day("2022-04-02"), day("2022-09-01")]
+        );
+        assert_eq!(lines.iter().map(|l| l.amount_pence).sum::<i64>(), 1_250);
+        assert!(
+            funding::spend(&mut pc.conn(), south, y)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        funding::touch_year(&mut pc.conn(), north, y, at(9))
+            .await
+            .unwrap();
+        assert_eq!(
+            funding::find_year(&mut pc.conn(), north, y)
+                .await
+                .unwrap()
+                .unwrap()
+                .updated_at,
+            at(9)
+        );
+    }
+);

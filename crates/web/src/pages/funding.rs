@@ -1,0 +1,475 @@
+//! Funding: the partnership's financial years, adding one, and a year's page with its summary,
+//! contributions (and "equal shares"), and spend lines.
+
+use crate::error::AppError;
+use crate::layout::Layout;
+use crate::pages::{NoticeQuery, PageResult, esc, html, html_status, notice_text, see_other};
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use safeguard_domain::funding::{
+    ContributionInput, FinancialYear, NewFundingYearInput, SpendCategory, SpendInput, format_pence,
+};
+use safeguard_domain::policy::Permission;
+use safeguard_domain::{FundingYearId, ValidationErrors};
+use safeguard_service::auth::Identity;
+use safeguard_service::funding::YearView;
+use safeguard_service::{Actor, ServiceError};
+use safeguard_ui::components::{
+    Button, Select, SelectItem, SummaryList, SummaryRow, Table, TableCell, TextInput, Textarea,
+    WarningText,
+};
+use serde::Deserialize;
+
+fn parse_id(id: &str) -> Result<FundingYearId, AppError> {
+    id.parse()
+        .map_err(|_| AppError::Service(ServiceError::NotFound))
+}
+
+fn category_label(slug: &str) -> &'static str {
+    SpendCategory::parse(slug).map_or("Unknown", SpendCategory::label)
+}
+
+#[derive(Template)]
+#[template(path = "funding/list.html")]
+struct ListPage {
+    l: Layout,
+    table: Table,
+    can_manage: bool,
+}
+
+/// The partnership's financial years.
+pub async fn list(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    let years = safeguard_service::funding::list(&s.svc, &actor).await?;
+    let mut table = Table::new()
+        .caption(format!(
+            "{} financial {}",
+            years.len(),
+            if years.len() == 1 { "year" } else { "years" }
+        ))
+        .head(["Financial year", "Budget"]);
+    for y in &years {
+        table = table.row([
+            TableCell::html(format!(
+                "<a class=\"govuk-link\" href=\"/funding/{}\">{}</a>",
+                y.funding_year_id,
+                esc(&FinancialYear(y.start_year).label())
+            )),
+            TableCell::numeric(format_pence(y.budget_pence)),
+        ]);
+    }
+    html(&ListPage {
+        l: Layout::new("Funding", Some(&identity), "/funding")
+            .with_notice(notice_text(q.notice.as_deref())),
+        table,
+        can_manage: actor.can(Permission::ManageFunding),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "funding/new.html")]
+struct NewPage {
+    l: Layout,
+    csrf: String,
+    start_year: TextInput,
+    budget: TextInput,
+    notes: Textarea,
+    button: Button,
+}
+
+fn new_page(
+    identity: &Identity,
+    input: &NewFundingYearInput,
+    errors: &ValidationErrors,
+) -> NewPage {
+    NewPage {
+        l: Layout::new("Add a financial year", Some(identity), "/funding").with_errors(errors),
+        csrf: identity.csrf_token.clone(),
+        start_year: TextInput::new("start_year", "Year the financial year starts")
+            .hint("For example, 2022 for April 2022 to March 2023")
+            .value(input.start_year.clone())
+            .error_opt(errors.get("start_year")),
+        budget: TextInput::new("budget", "Total budget")
+            .hint("In pounds and pence, for example £150,000.00")
+            .value(input.budget.clone())
+            .error_opt(errors.get("budget")),
+        notes: Textarea::new("notes", "Notes (optional)")
+            .value(input.notes.clone())
+            .error_opt(errors.get("notes")),
+        button: Button::new("Add financial year").prevent_double_click(),
+    }
+}
+
+/// The form to add a year.
+pub async fn new_form(
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+) -> PageResult {
+    actor.require(Permission::ManageFunding)?;
+    html(&new_page(
+        &identity,
+        &NewFundingYearInput::default(),
+        &ValidationErrors::new(),
+    ))
+}
+
+/// Adds a year.
+pub async fn create(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    form: Result<Form<NewFundingYearInput>, axum::extract::rejection::FormRejection>,
+) -> PageResult {
+    let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    match safeguard_service::funding::create(&s.svc, &actor, &input).await {
+        Ok(id) => see_other(&format!("/funding/{id}?notice=funding-year-added")),
+        Err(ServiceError::Invalid(errors)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &new_page(&identity, &input, &errors),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The contribution form's fields (named apart from the spend form's on the same page).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ContributionForm {
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(default)]
+    contribution_amount: String,
+}
+
+/// The spend form's fields.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct SpendForm {
+    #[serde(default)]
+    spent_on: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    supplier: String,
+}
+
+impl From<&SpendForm> for SpendInput {
+    fn from(f: &SpendForm) -> Self {
+        SpendInput {
+            spent_on: f.spent_on.clone(),
+            category: f.category.clone(),
+            description: f.description.clone(),
+            amount: f.amount.clone(),
+            supplier: f.supplier.clone(),
+        }
+    }
+}
+
+/// The administrator's forms.
+pub struct ManageForms {
+    organisation: Select,
+    contribution_amount: TextInput,
+    contribution_button: Button,
+    equal_button: Button,
+    spent_on: TextInput,
+    category: Select,
+    description: TextInput,
+    amount: TextInput,
+    supplier: TextInput,
+    spend_button: Button,
+}
+
+#[derive(Template)]
+#[template(path = "funding/show.html")]
+struct ShowPage {
+    l: Layout,
+    csrf: String,
+    id: String,
+    label: String,
+    notes: String,
+    summary: SummaryList,
+    differs: Option<WarningText>,
+    by_category: Table,
+    contributions: Table,
+    spend: Table,
+    manage: Option<ManageForms>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn show_page(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    v: YearView,
+    contribution: &ContributionForm,
+    spend: &SpendForm,
+    errors: &ValidationErrors,
+    notice: Option<&str>,
+) -> Result<ShowPage, AppError> {
+    let label = FinancialYear(v.year.start_year).label();
+    let sm = &v.summary;
+    let summary = SummaryList::new([
+        SummaryRow::new("Budget", format_pence(sm.budget_pence)),
+        SummaryRow::new("Contributions", format_pence(sm.contributions_pence)),
+        SummaryRow::new("Spent", format_pence(sm.spent_pence)),
+        SummaryRow::new(
+            if sm.remaining_pence < 0 {
+                "Overspent"
+            } else {
+                "Remaining"
+            },
+            format_pence(sm.remaining_pence.abs()),
+        ),
+    ]);
+    let differs = sm.contributions_differ.then(|| {
+        WarningText::new(format!(
+            "The contributions add up to {}, which is not the budget of {}.",
+            format_pence(sm.contributions_pence),
+            format_pence(sm.budget_pence)
+        ))
+    });
+    let mut by_category = Table::new()
+        .caption("Spending by category")
+        .head(["Category", "Spent"]);
+    for (c, amount) in &sm.by_category {
+        by_category = by_category.row([
+            TableCell::new(c.label()),
+            TableCell::numeric(format_pence(*amount)),
+        ]);
+    }
+    let mut contributions =
+        Table::new()
+            .caption("Contributions")
+            .head(["Organisation", "Amount", "Share"]);
+    for sh in &sm.shares {
+        contributions = contributions.row([
+            TableCell::new(sh.organisation_name.clone()),
+            TableCell::numeric(format_pence(sh.amount_pence)),
+            TableCell::numeric(sh.percent.clone()),
+        ]);
+    }
+    let mut spend_table = Table::new()
+        .caption(format!(
+            "{} spend {}",
+            v.spend.len(),
+            if v.spend.len() == 1 { "line" } else { "lines" }
+        ))
+        .head(["Date", "Category", "What it was for", "Supplier", "Amount"]);
+    for l in &v.spend {
+        spend_table = spend_table.row([
+            TableCell::new(l.spent_on.format("%-d %B %Y").to_string()),
+            TableCell::new(category_label(&l.category)),
+            TableCell::new(l.description.clone()),
+            TableCell::new(if l.supplier.is_empty() {
+                "None".to_owned()
+            } else {
+                l.supplier.clone()
+            }),
+            TableCell::numeric(format_pence(l.amount_pence)),
+        ]);
+    }
+    let manage = if v.can_manage {
+        let orgs = safeguard_service::partnerships::organisations(&s.svc, actor).await?;
+        let mut org_items = vec![SelectItem::new("", "Choose an organisation")];
+        org_items.extend(
+            orgs.iter()
+                .map(|o| SelectItem::new(o.organisation_id.to_string(), o.name.clone())),
+        );
+        let mut cats = vec![SelectItem::new("", "Choose a category")];
+        cats.extend(
+            SpendCategory::ALL
+                .iter()
+                .map(|c| SelectItem::new(c.slug(), c.label())),
+        );
+        Some(ManageForms {
+            organisation: Select::new("organisation_id", "Organisation", org_items)
+                .value(contribution.organisation_id.clone())
+                .error_opt(errors.get("organisation_id")),
+            contribution_amount: TextInput::new("contribution_amount", "Contribution")
+                .hint("In pounds and pence; £0 removes the contribution")
+                .value(contribution.contribution_amount.clone())
+                .error_opt(errors.get("contribution_amount")),
+            contribution_button: Button::new("Save contribution")
+                .secondary()
+                .prevent_double_click(),
+            equal_button: Button::new("Split the budget equally between the three partners")
+                .secondary()
+                .prevent_double_click(),
+            spent_on: TextInput::new("spent_on", "Date")
+                .hint(format!(
+                    "Year-month-day, between {}-04-01 and {}-03-31",
+                    v.year.start_year,
+                    v.year.start_year + 1
+                ))
+                .value(spend.spent_on.clone())
+                .autocomplete("off")
+                .error_opt(errors.get("spent_on")),
+            category: Select::new("category", "Category", cats)
+                .value(spend.category.clone())
+                .error_opt(errors.get("category")),
+            description: TextInput::new("description", "What it was for")
+                .value(spend.description.clone())
+                .error_opt(errors.get("description")),
+            amount: TextInput::new("amount", "Amount")
+                .hint("In pounds and pence, for example £1,250.00")
+                .value(spend.amount.clone())
+                .error_opt(errors.get("amount")),
+            supplier: TextInput::new("supplier", "Supplier (optional)")
+                .value(spend.supplier.clone())
+                .error_opt(errors.get("supplier")),
+            spend_button: Button::new("Add spending").prevent_double_click(),
+        })
+    } else {
+        None
+    };
+    Ok(ShowPage {
+        l: Layout::new(format!("Funding {label}"), Some(identity), "/funding")
+            .with_errors(errors)
+            .with_notice(notice),
+        csrf: identity.csrf_token.clone(),
+        id: v.year.funding_year_id.to_string(),
+        label,
+        notes: v.year.notes.clone(),
+        summary,
+        differs,
+        by_category,
+        contributions,
+        spend: spend_table,
+        manage,
+    })
+}
+
+/// A year's page.
+pub async fn show(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let v = safeguard_service::funding::get(&s.svc, &actor, id).await?;
+    html(
+        &show_page(
+            &s,
+            &identity,
+            &actor,
+            v,
+            &ContributionForm::default(),
+            &SpendForm::default(),
+            &ValidationErrors::new(),
+            notice_text(q.notice.as_deref()),
+        )
+        .await?,
+    )
+}
+
+async fn reshow(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: FundingYearId,
+    contribution: &ContributionForm,
+    spend: &SpendForm,
+    errors: ValidationErrors,
+) -> PageResult {
+    let v = safeguard_service::funding::get(&s.svc, actor, id).await?;
+    html_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &show_page(s, identity, actor, v, contribution, spend, &errors, None).await?,
+    )
+}
+
+/// Sets one organisation's contribution.
+pub async fn contribution(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    form: Result<Form<ContributionForm>, axum::extract::rejection::FormRejection>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let Form(f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let input = ContributionInput {
+        organisation_id: f.organisation_id.clone(),
+        amount: f.contribution_amount.clone(),
+    };
+    match safeguard_service::funding::set_contribution(&s.svc, &actor, id, &input).await {
+        Ok(()) => see_other(&format!("/funding/{id}?notice=contribution-saved")),
+        Err(ServiceError::Invalid(mut errors)) => {
+            for e in &mut errors.0 {
+                if e.field == "amount" {
+                    e.field = "contribution_amount".into();
+                }
+            }
+            reshow(&s, &identity, &actor, id, &f, &SpendForm::default(), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Replaces the contributions with equal shares of the budget among the three lead partners.
+pub async fn equal_shares(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    match safeguard_service::funding::set_equal_shares(&s.svc, &actor, id).await {
+        Ok(()) => see_other(&format!("/funding/{id}?notice=equal-shares")),
+        Err(ServiceError::Invalid(mut errors)) => {
+            for e in &mut errors.0 {
+                e.field = "organisation_id".into();
+            }
+            reshow(
+                &s,
+                &identity,
+                &actor,
+                id,
+                &ContributionForm::default(),
+                &SpendForm::default(),
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Adds a spend line.
+pub async fn add_spend(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    form: Result<Form<SpendForm>, axum::extract::rejection::FormRejection>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let Form(f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    match safeguard_service::funding::add_spend(&s.svc, &actor, id, &SpendInput::from(&f)).await {
+        Ok(_) => see_other(&format!("/funding/{id}?notice=spend-added")),
+        Err(ServiceError::Invalid(errors)) => {
+            reshow(
+                &s,
+                &identity,
+                &actor,
+                id,
+                &ContributionForm::default(),
+                &f,
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
