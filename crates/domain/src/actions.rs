@@ -183,7 +183,8 @@ pub fn parse_due_date(errors: &mut ValidationErrors, field: &str, raw: &str) -> 
     }
 }
 
-fn optional_text(
+/// Optional free text: trimmed, at most `max` characters, no control characters but line breaks and tabs.
+pub fn optional_text(
     errors: &mut ValidationErrors,
     field: &str,
     raw: &str,
