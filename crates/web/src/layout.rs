@@ -78,6 +78,9 @@ impl Layout {
                 if can(Permission::ViewFiles) {
                     items.push(NavigationItem::new("Documents", "/files"));
                 }
+                if can(Permission::ViewActivityLog) {
+                    items.push(NavigationItem::new("Activity log", "/activity"));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

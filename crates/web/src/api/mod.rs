@@ -6,6 +6,8 @@ pub mod files;
 
 pub mod actions;
 
+pub mod activity;
+
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use axum::Json;
@@ -565,5 +567,6 @@ pub struct ApiDoc;
 pub async fn openapi_json() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.merge(actions::ActionsApi::openapi());
+    doc.merge(activity::ActivityApi::openapi());
     Json(doc).into_response()
 }
