@@ -290,6 +290,7 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
         });
     }
     load_actions(&mut tx, p.id(), n.id(), now).await?;
+    crate::demo_activity::load(&mut tx, p.id(), now).await?;
     tx.commit().await?;
     Ok(created)
 }
