@@ -173,7 +173,8 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
         activity::set_tags(&mut tx.conn(), p, id, &tags).await?;
         let mut e = NewEntry::new("activity.create", "activity_entry", Some(id.to_string()));
         e.partnership_id = Some(p.0);
-        e.after = Some(json!({"title": title, "entry_date": entry_date, "via": "demo"}).to_string());
+        e.after =
+            Some(json!({"title": title, "entry_date": entry_date, "via": "demo"}).to_string());
         audit_log::append(&mut tx.conn(), &e, now).await?;
     }
     Ok(())
@@ -208,7 +209,10 @@ mod tests {
                 version: String::new(),
             };
             let parsed = safeguard_domain::activity::EntryFields::parse(&input).unwrap();
-            assert_eq!(parsed.tags, *tags, "tags of {title} are normalised and sorted");
+            assert_eq!(
+                parsed.tags, *tags,
+                "tags of {title} are normalised and sorted"
+            );
         }
     }
 }

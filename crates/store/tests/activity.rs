@@ -320,7 +320,12 @@ both_backends!(year_lists_filters_tags_and_links, |backend| async move {
     let links = activity::links_of(&mut c, w.north, ids[0]).await.unwrap();
     assert_eq!(links.len(), 2);
     assert_eq!(links[0].label, "GOV.UK");
-    assert!(activity::links_of(&mut c, w.south, ids[0]).await.unwrap().is_empty());
+    assert!(
+        activity::links_of(&mut c, w.south, ids[0])
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         activity::links_between(&mut c, w.north, from, to)
             .await
@@ -345,13 +350,16 @@ both_backends!(year_lists_filters_tags_and_links, |backend| async move {
     );
     let links = activity::links_of(&mut c, w.north, ids[0]).await.unwrap();
     assert_eq!(links.len(), 1);
-    let kept: i64 = on_conn!(&mut c, |e| sqlx::query_scalar(
+    let kept: i64 =
+        on_conn!(&mut c, |e| {
+            sqlx::query_scalar(
         "select count(*) from activity_link where activity_link_id = $1 and removed_at is not null"
     )
     .bind(link)
     .fetch_one(e)
-    .await)
-    .unwrap();
+    .await
+        })
+        .unwrap();
     assert_eq!(kept, 1);
 
     assert_eq!(
