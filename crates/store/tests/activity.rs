@@ -350,16 +350,15 @@ both_backends!(year_lists_filters_tags_and_links, |backend| async move {
     );
     let links = activity::links_of(&mut c, w.north, ids[0]).await.unwrap();
     assert_eq!(links.len(), 1);
-    let kept: i64 =
-        on_conn!(&mut c, |e| {
-            sqlx::query_scalar(
+    let kept: i64 = on_conn!(&mut c, |e| {
+        sqlx::query_scalar(
         "select count(*) from activity_link where activity_link_id = $1 and removed_at is not null"
     )
     .bind(link)
     .fetch_one(e)
     .await
-        })
-        .unwrap();
+    })
+    .unwrap();
     assert_eq!(kept, 1);
 
     assert_eq!(
