@@ -378,7 +378,7 @@ async fn activity_log(
     actions: &[(safeguard_domain::ActionId, String)],
 ) -> ServiceResult<u64> {
     use safeguard_store::activity::{self, EntryRow, NewLinkRow};
-    let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x0ac7_1u64 ^ (u64::from(n) << 24));
+    let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x0000_ac71_u64 ^ (u64::from(n) << 24));
     let body_ids: Vec<uuid::Uuid> = bodies::list_for_partnership(&mut tx.conn(), p)
         .await?
         .into_iter()
