@@ -17,6 +17,13 @@ BIN=${SAFEGUARD_BIN:-$REPO/target/release/safeguard}
 ADMIN_EMAIL='admin@safeguard.example'
 # A fixed, long, test-only password for the demo accounts (not a secret).
 DEMO_PASSWORD='bench-demo-passphrase-41c7d09a-harbour-meadow'
+# A generated person who owns actions and reads the activity log: the administrator of the first
+# generated partnership (generate gives them every eighth action), with the generated people's
+# test-only password.
+GEN_EMAIL='person000@gen-001.example'
+GEN_PASSWORD='bench-generated-passphrase-7f3e21b8-copper-lantern'
+# A financial year inside the generated history (generate writes April 2021 to March 2026).
+GEN_YEAR=2023
 RESULTS="$REPO/bench/results"
 
 backends=("$@")
@@ -134,9 +141,9 @@ status() {
   curl -s -o /dev/null -m 10 -w '%{http_code}' "$@" "$url" || true
 }
 
-# sign_in BASE: sign in as the demo administrator; sets COOKIE.
+# sign_in BASE [EMAIL PASSWORD]: sign in (as the demo administrator by default); sets COOKIE.
 sign_in() {
-  local base=$1 jar="$tmp/jar" code csrf out final
+  local base=$1 email=${2:-$ADMIN_EMAIL} password=${3:-$DEMO_PASSWORD} jar="$tmp/jar" code csrf out final
   rm -f "$jar"
   code=$(curl -sS -m 10 -c "$jar" -b "$jar" -o "$tmp/sign-in.html" -w '%{http_code}' "$base/sign-in") ||
     die "GET /sign-in failed"
@@ -144,13 +151,13 @@ sign_in() {
   csrf=$(csrf_from "$tmp/sign-in.html") || die "no csrf_token on GET /sign-in"
   out=$(curl -sS -m 30 -c "$jar" -b "$jar" -L --max-redirs 5 -o "$tmp/after-sign-in.html" \
     -w '%{http_code} %{url_effective}' -H "Origin: $base" \
-    --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$DEMO_PASSWORD" \
+    --data-urlencode "email=$email" --data-urlencode "password=$password" \
     --data-urlencode "csrf_token=$csrf" "$base/sign-in") || die "POST /sign-in failed"
   code=${out%% *}
   final=${out#* }
   case $final in
     *totp* | *two-factor* | *mfa* | *2fa*)
-      die "signing in as $ADMIN_EMAIL asks for a second factor ($final): the demo administrator should have no TOTP"
+      die "signing in as $email asks for a second factor ($final): the account should have no TOTP"
       ;;
   esac
   COOKIE=$(cookie_header "$jar")
@@ -159,9 +166,9 @@ sign_in() {
   home=$(status "$base/" -H "Cookie: $COOKIE")
   if [ "$home" != 200 ]; then
     grep -o '<title>[^<]*</title>' "$tmp/after-sign-in.html" >&2 || true
-    die "sign-in as $ADMIN_EMAIL did not work: after POST /sign-in (ended at $final, $code) GET / answers $home, not 200"
+    die "sign-in as $email did not work: after POST /sign-in (ended at $final, $code) GET / answers $home, not 200"
   fi
-  say "signed in as $ADMIN_EMAIL (ended at $final)"
+  say "signed in as $email (ended at $final)"
 }
 
 # parse_wrk FILE: "rps p50_ms p99_ms non2xx3xx socket_errors requests"
@@ -211,6 +218,7 @@ bench_backend() {
   say "=== $backend: $db_url"
   export SAFEGUARD_DATABASE_URL="$db_url"
   export SAFEGUARD_DEMO_PASSWORD="$DEMO_PASSWORD"
+  export SAFEGUARD_GENERATED_PASSWORD="$GEN_PASSWORD"
   export SAFEGUARD_LOG_FORMAT=json
 
   cli "$backend" 300 migrate
@@ -238,15 +246,17 @@ bench_backend() {
   local idle_rss
   idle_rss=$(vm "$server_pid" VmRSS)
 
+  sign_in "$base" "$GEN_EMAIL" "$GEN_PASSWORD"
+  local gen_cookie=$COOKIE
   sign_in "$base"
   local token
   token=$(timeout --foreground 60 "$BIN" token issue --email "$ADMIN_EMAIL" 2>>"$tmp/cli.log" | sed '/^[[:space:]]*$/d' | tail -n 1 | tr -d '[:space:]') ||
     die "safeguard token issue failed"
   [ -n "$token" ] || die "safeguard token issue printed no token"
 
-  local names=("/healthz" "GET /sign-in" "GET / (signed in)" "GET /api/v1/people")
-  local paths=("/healthz" "/sign-in" "/" "/api/v1/people")
-  local headers=("" "" "Cookie: $COOKIE" "Authorization: Bearer $token")
+  local names=("/healthz" "GET /sign-in" "GET / (signed in)" "GET /api/v1/people" "GET /actions/mine" "GET /activity (a year)")
+  local paths=("/healthz" "/sign-in" "/" "/api/v1/people" "/actions/mine" "/activity?year=$GEN_YEAR")
+  local headers=("" "" "Cookie: $COOKIE" "Authorization: Bearer $token" "Cookie: $gen_cookie" "Cookie: $gen_cookie")
   local i rows=() raw="" trivial_rps="" home_rps="" home_p99="" errors=0
   for i in "${!paths[@]}"; do
     local hdr=() code rps p50 p99 bad sock
@@ -309,6 +319,7 @@ bench_backend() {
     printf 'wrk -t2 -c64 -d%s --latency on loopback; wrk and the server share %s cores (%s)\n' "$DURATION" "$(nproc)" \
       "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
     printf 'data: generate --partnerships 150 --years 5 --seed 42; %s\n' "${size:-size unknown}"
+    printf 'GET /actions/mine and GET /activity?year=%s are signed in as %s (generated; owns actions)\n' "$GEN_YEAR" "$GEN_EMAIL"
     printf '\n%-22s %10s %9s %9s %9s %9s %12s\n' route 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' 'sock err' 'vs /healthz'
     printf '%s\n' "${rows[@]}"
     printf '\nserver RSS: idle %s MB, peak (VmHWM) %s MB; log %s KB; shutdown: %s\n' "$idle_rss" "$peak_rss" "$log_size" "$shutdown"

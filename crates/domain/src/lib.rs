@@ -4,6 +4,7 @@
 //! current time takes it as a parameter or through [`clock::Clock`].
 
 pub mod actions;
+pub mod activity;
 pub mod audit;
 pub mod calendar;
 pub mod clock;

@@ -283,6 +283,28 @@ async fn generate_gives_the_same_content_for_the_same_seed() {
                 .fetch_all(&pool)
                 .await
                 .unwrap();
+        // The activity log: 2 to 4 entries in each month of the generated year, tagged, the same
+        // for the same seed.
+        let activity: Vec<(String, String, String, String)> = sqlx::query_as(
+            "select e.entry_date, e.title, e.workstream, coalesce((select group_concat(t.tag, ',') from \
+             (select tag from activity_tag t where t.activity_entry_id = e.activity_entry_id order by tag) t), '') \
+             from activity_entry e order by e.entry_date, e.title, e.workstream",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let per_month: Vec<(String, i64)> = sqlx::query_as(
+            "select substr(entry_date, 1, 7) as m, count(*) from activity_entry group by partnership_id, m",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(per_month.len(), 2 * 12, "{per_month:?}");
+        assert!(
+            per_month.iter().all(|(_, n)| (2..=4).contains(n)),
+            "{per_month:?}"
+        );
+        assert!(activity.iter().all(|a| !a.3.is_empty()));
         pool.close().await;
         snapshots.push((
             people,
@@ -290,6 +312,7 @@ async fn generate_gives_the_same_content_for_the_same_seed() {
                 .into_iter()
                 .map(|(a, t, _)| (a, t))
                 .collect::<Vec<_>>(),
+            activity,
         ));
     }
     assert_eq!(snapshots[0], snapshots[1]);

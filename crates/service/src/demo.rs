@@ -301,6 +301,7 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
     // Funding 2022/23 and the lead partners' sign-offs.
     let budget_year = crate::funding::load_demo(&mut tx, p.id(), now).await?;
     crate::signoffs::load_demo(&mut tx, p.id(), budget_year, now).await?;
+    crate::demo_activity::load(&mut tx, p.id(), now).await?;
     tx.commit().await?;
     Ok(created)
 }

@@ -44,6 +44,8 @@ pub struct Generated {
     pub actions: u64,
     /// Board meetings (with attendance).
     pub meetings: u64,
+    /// Activity-log entries (with tags, some with an evidence link to an action).
+    pub activity_entries: u64,
 }
 
 /// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
@@ -65,6 +67,38 @@ const ACTION_SOURCES: &[&str] = &[
     "Case review panel",
     "Partnership development group",
     "Quality and performance sub-group",
+];
+
+/// The financial year of the generated history's first year (April 2021 to March 2022).
+pub const FIRST_YEAR: i32 = 2021;
+
+const ACTIVITY_TITLES: &[&str] = &[
+    "Multi-agency learning event",
+    "Rapid review completed",
+    "Case file audit reported to the board",
+    "Training offer refreshed",
+    "Threshold of need workshop",
+    "Voice of the child consultation",
+    "Neglect strategy launched",
+    "Child exploitation awareness day",
+    "Section 11 audit returns reviewed",
+    "Practice guidance published",
+];
+const ACTIVITY_WORKSTREAMS: &[&str] = &[
+    "Learning and development",
+    "Quality assurance",
+    "Child exploitation",
+    "Neglect",
+    "Domestic abuse",
+];
+const ACTIVITY_TAGS: &[&str] = &[
+    "audit",
+    "cse",
+    "domestic-abuse",
+    "neglect",
+    "reviews",
+    "training",
+    "voice-of-child",
 ];
 
 const FIRST: &[&str] = &[
@@ -260,9 +294,13 @@ pub async fn run(
         // Actions come from their own seeded stream, so adding them left the rest of the content as
         // it was for a given seed.
         let mut arng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x00ac_7105 ^ u64::from(n));
+        let mut action_ids = Vec::new();
         for y in 0..plan.years {
             for k in 0..ACTIONS_PER_YEAR {
-                let (owner, org) = ids[arng.random_range(0..ids.len())];
+                let drawn = ids[arng.random_range(0..ids.len())];
+                // Every eighth action is the first person's (the administrator the benchmark signs in
+                // as), so that their "my actions" has a realistic length (about 30 over 5 years).
+                let (owner, org) = if k % 8 == 0 { ids[0] } else { drawn };
                 let created = start
                     + Duration::days(i64::from(y) * 365 + arng.random_range(0..300))
                     + Duration::seconds(arng.random_range(0..86_400));
@@ -318,6 +356,7 @@ pub async fn run(
                 )
                 .await?;
                 out.actions += 1;
+                action_ids.push((id, title));
             }
         }
         // The board's meetings, from their own seeded stream too.
@@ -334,9 +373,101 @@ pub async fn run(
             start,
         )
         .await?;
+        out.activity_entries += activity_log(&mut tx, p.id(), plan, n, &ids, &action_ids).await?;
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);
     }
     Ok(out)
+}
+
+/// The partnership's activity log: 2 to 4 entries a month over every generated financial year, each
+/// with 1 to 3 tags, half of them under a body (the board or the review panel) and the rest under a
+/// workstream, one in four with an evidence link to one of the partnership's actions. From its own
+/// seeded stream, so the rest of the content for a seed is unchanged. Returns the number of entries.
+#[allow(clippy::indexing_slicing)]
+async fn activity_log(
+    tx: &mut safeguard_store::Tx,
+    p: safeguard_domain::PartnershipId,
+    plan: &Plan,
+    n: u32,
+    ids: &[(PersonId, uuid::Uuid)],
+    actions: &[(safeguard_domain::ActionId, String)],
+) -> ServiceResult<u64> {
+    use safeguard_store::activity::{self, EntryRow, NewLinkRow};
+    let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x0000_ac71_u64 ^ (u64::from(n) << 24));
+    let body_ids: Vec<uuid::Uuid> = bodies::list_for_partnership(&mut tx.conn(), p)
+        .await?
+        .into_iter()
+        .map(|b| b.body_id)
+        .collect();
+    let mut count = 0;
+    for y in 0..plan.years {
+        let fy = FIRST_YEAR + i32::try_from(y).unwrap_or(0);
+        for (year, month) in safeguard_domain::activity::financial_year_months(fy) {
+            for _ in 0..rng.random_range(2..=4) {
+                let day: u32 = rng.random_range(1..=28);
+                let Some(date) = chrono::NaiveDate::from_ymd_opt(year, month, day) else {
+                    continue;
+                };
+                let (by, _) = ids[rng.random_range(0..ids.len())];
+                let body = (!body_ids.is_empty() && rng.random_bool(0.5))
+                    .then(|| body_ids[rng.random_range(0..body_ids.len())]);
+                let workstream = if body.is_some() {
+                    ""
+                } else {
+                    pick(&mut rng, ACTIVITY_WORKSTREAMS)
+                };
+                let title = pick(&mut rng, ACTIVITY_TITLES);
+                let id = uuid::Builder::from_random_bytes(rng.random()).into_uuid();
+                let at = date
+                    .and_hms_opt(17, 0, 0)
+                    .map(|t| Utc.from_utc_datetime(&t))
+                    .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("date")))?;
+                activity::insert(
+                    &mut tx.conn(),
+                    p,
+                    id,
+                    &EntryRow {
+                        entry_date: date,
+                        body_id: body,
+                        workstream,
+                        title,
+                        what_happened: "Generated for benchmarks: what the partnership did this month, \
+                                        who took part and what was agreed.",
+                        impact: "Generated for benchmarks: the difference it made for children and families.",
+                    },
+                    by,
+                    at,
+                )
+                .await?;
+                let mut tags: Vec<String> = (0..rng.random_range(1..=3))
+                    .map(|_| (*pick(&mut rng, ACTIVITY_TAGS)).to_owned())
+                    .collect();
+                tags.sort();
+                tags.dedup();
+                activity::set_tags(&mut tx.conn(), p, id, &tags).await?;
+                if !actions.is_empty() && rng.random_range(0..4) == 0 {
+                    let (action, label) = &actions[rng.random_range(0..actions.len())];
+                    activity::add_link(
+                        &mut tx.conn(),
+                        p,
+                        &NewLinkRow {
+                            id: uuid::Builder::from_random_bytes(rng.random()).into_uuid(),
+                            entry: id,
+                            target_type: "action",
+                            target_id: Some(action.0),
+                            url: None,
+                            label,
+                        },
+                        by,
+                        at,
+                    )
+                    .await?;
+                }
+                count += 1;
+            }
+        }
+    }
+    Ok(count)
 }

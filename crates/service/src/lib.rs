@@ -3,12 +3,14 @@
 //! same transaction, and commits. Nothing here knows about HTTP.
 
 pub mod actions;
+pub mod activity;
 pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod calendar;
 pub mod demo;
+pub mod demo_activity;
 mod demo_governance;
 pub mod error;
 pub mod files;

@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 
 pub mod actions;
+pub mod activity;
 pub mod audit_log;
 pub mod bodies;
 pub mod calendar;

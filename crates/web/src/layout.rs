@@ -87,6 +87,9 @@ impl Layout {
                 if can(Permission::ViewFunding) {
                     items.push(NavigationItem::new("Funding", "/funding"));
                 }
+                if can(Permission::ViewActivityLog) {
+                    items.push(NavigationItem::new("Activity log", "/activity"));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::{api, middleware, pages};
 use axum::Router;
 use axum::http::Method;
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use safeguard_domain::policy::Permission;
 use std::sync::OnceLock;
 
@@ -96,6 +96,7 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (@GET $h:expr) => { get($h) };
         (@POST $h:expr) => { post($h) };
         (@DELETE $h:expr) => { delete($h) };
+        (@PUT $h:expr) => { put($h) };
     }
     vec![
         // operations and assets
@@ -523,6 +524,67 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             pages::account::password_form
         ),
         r!(POST, "/account/password", Account, pages::account::password),
+        // activity and impact log
+        r!(
+            GET,
+            "/activity",
+            Perm(P::ViewActivityLog),
+            pages::activity::year
+        ),
+        r!(
+            GET,
+            "/activity/export.csv",
+            Perm(P::ViewActivityLog),
+            pages::activity::export_csv
+        ),
+        r!(
+            GET,
+            "/activity/export.xlsx",
+            Perm(P::ViewActivityLog),
+            pages::activity::export_xlsx
+        ),
+        r!(
+            GET,
+            "/activity/new",
+            Perm(P::ManageActivityLog),
+            pages::activity::new_form
+        ),
+        r!(
+            POST,
+            "/activity",
+            Perm(P::ManageActivityLog),
+            pages::activity::create
+        ),
+        r!(
+            GET,
+            "/activity/{id}",
+            Perm(P::ViewActivityLog),
+            pages::activity::show
+        ),
+        r!(
+            GET,
+            "/activity/{id}/edit",
+            Perm(P::ManageActivityLog),
+            pages::activity::edit_form
+        ),
+        r!(
+            POST,
+            "/activity/{id}",
+            Perm(P::ManageActivityLog),
+            pages::activity::update
+        ),
+        r!(
+            POST,
+            "/activity/{id}/links",
+            Perm(P::ManageActivityLog),
+            pages::activity::add_link
+        ),
+        r!(
+            POST,
+            "/activity/{id}/links/{link}/remove",
+            Perm(P::ManageActivityLog),
+            pages::activity::remove_link
+        ),
         // JSON API
         r!(GET, "/api/openapi.json", Public, api::openapi_json),
         r!(GET, "/api/v1/me", Account, api::me),
@@ -720,6 +782,36 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/api/v1/funding-years/{id}/spend",
             Perm(P::ManageFunding),
             api::funding::add_funding_spend
+        ),
+        r!(
+            GET,
+            "/api/v1/activity",
+            Perm(P::ViewActivityLog),
+            api::activity::list_activity
+        ),
+        r!(
+            POST,
+            "/api/v1/activity",
+            Perm(P::ManageActivityLog),
+            api::activity::create_activity
+        ),
+        r!(
+            GET,
+            "/api/v1/activity/{id}",
+            Perm(P::ViewActivityLog),
+            api::activity::get_activity
+        ),
+        r!(
+            PUT,
+            "/api/v1/activity/{id}",
+            Perm(P::ManageActivityLog),
+            api::activity::update_activity
+        ),
+        r!(
+            POST,
+            "/api/v1/activity/{id}/links",
+            Perm(P::ManageActivityLog),
+            api::activity::add_activity_link
         ),
         r!(GET, "/api/v1/tokens", Account, api::list_tokens),
         r!(DELETE, "/api/v1/tokens/{id}", Account, api::revoke_token),

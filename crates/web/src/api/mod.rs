@@ -10,6 +10,8 @@ pub mod signoffs;
 
 pub mod governance;
 
+pub mod activity;
+
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use axum::Json;
@@ -572,5 +574,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(governance::GovernanceApi::openapi());
     doc.merge(signoffs::SignOffsApi::openapi());
     doc.merge(funding::FundingApi::openapi());
+    doc.merge(activity::ActivityApi::openapi());
     Json(doc).into_response()
 }

@@ -10,6 +10,7 @@
 mod helpers;
 
 mod actions;
+mod activity;
 mod api;
 mod auth;
 mod calendar;

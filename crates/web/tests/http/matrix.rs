@@ -79,6 +79,9 @@ struct Fixtures {
     sign_off: String,
     /// A financial year of the demo partnership (2022/23).
     funding_year: String,
+    /// An activity-log entry of the demo partnership, and an evidence link of it.
+    activity: String,
+    activity_link: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -105,6 +108,7 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.contains("/sign-offs/{id}")
         || spec.path.contains("/funding/{id}")
         || spec.path.contains("/funding-years/{id}")
+        || spec.path.contains("/activity/{id}")
 }
 
 /// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
@@ -163,6 +167,8 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.calendar_change
     } else if path.contains("/actions/{id}") {
         &fx.action
+    } else if path.contains("/activity/{id}") {
+        &fx.activity
     } else if path.starts_with("/files/") || path.starts_with("/api/v1/files/") {
         &fx.file
     } else if path.contains("/bodies/{id}") {
@@ -183,6 +189,7 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
     let filled = path
         .replace("{id}", id)
         .replace("{role}", "practitioner")
+        .replace("{link}", &fx.activity_link)
         .replace("{token}", UNKNOWN_INVITATION)
         .replace("{*path}", "govuk-frontend.min.css");
     assert!(
@@ -504,6 +511,34 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             years[0].funding_year_id.to_string(),
         )
     };
+    let (activity, activity_link) = {
+        let admin = app.person("admin@safeguard.example").await.expect("admin");
+        let actor = safeguard_service::Actor {
+            person_id: admin.id(),
+            organisation_id: safeguard_domain::OrganisationId(admin.organisation_id),
+            partnership_id: app.partnership_id(DEMO).await,
+            roles: vec![Role::PartnershipAdministrator],
+            session_id: None,
+            meta: safeguard_service::RequestMeta::default(),
+        };
+        let year = safeguard_service::activity::year(&app.svc, &actor, 2022, &Default::default())
+            .await
+            .expect("demo activity");
+        let entry = year.months[0].entries[0].entry.activity_entry_id;
+        let link = safeguard_service::activity::add_link(
+            &app.svc,
+            &actor,
+            entry,
+            &safeguard_domain::activity::LinkInput {
+                target_type: "url".into(),
+                url: "https://www.gov.uk/".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("fixture link");
+        (entry.to_string(), link.to_string())
+    };
     let fx = Fixtures {
         body,
         body_member,
@@ -511,6 +546,8 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         agenda_item,
         sign_off,
         funding_year,
+        activity,
+        activity_link,
         action,
         target: app.person_id(TARGET).await.to_string(),
         demo_partnership: app.partnership_id(DEMO).await.to_string(),
@@ -764,6 +801,7 @@ safeguard_testkit::both_backends!(every_declared_route_is_served, |backend| asyn
             .path
             .replace("{id}", &uuid::Uuid::new_v4().to_string())
             .replace("{role}", "practitioner")
+            .replace("{link}", &uuid::Uuid::new_v4().to_string())
             .replace("{token}", UNKNOWN_INVITATION)
             .replace("{*path}", "govuk-frontend.min.css");
         let r = anon
