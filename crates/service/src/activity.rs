@@ -321,6 +321,15 @@ pub async fn update(
     Ok(())
 }
 
+/// How a meeting is named in pickers and as a link's default label.
+fn meeting_name(m: &safeguard_store::governance::MeetingRow) -> String {
+    format!(
+        "{} meeting, {}",
+        m.body_name,
+        m.meeting_date.format("%-d %B %Y")
+    )
+}
+
 /// Checks a linked record exists, live, in the partnership, and returns its name (the default label).
 /// One arm per target type: the meetings module adds its store's lookup to the `Meeting` arm.
 async fn check_target(
@@ -346,11 +355,10 @@ async fn check_target(
             .await?
             .map(|a| a.title)
             .ok_or_else(|| missing("an action")),
-        LinkType::Meeting => Err(ValidationErrors::single(
-            "target_type",
-            "Links to meetings are not available yet: link the meeting's papers instead",
-        )
-        .into()),
+        LinkType::Meeting => safeguard_store::governance::find_meeting(c, actor.partnership_id, id)
+            .await?
+            .map(|m| meeting_name(&m))
+            .ok_or_else(|| missing("a meeting")),
         LinkType::Url => Err(ValidationErrors::single("url", "Enter the web address").into()),
     }
 }
@@ -741,5 +749,15 @@ pub async fn link_choices(svc: &Services, actor: &Actor) -> ServiceResult<Vec<Li
         id: a.action_id,
         name: a.title,
     }));
+    if actor.can(Permission::ViewGovernance) {
+        let meetings =
+            safeguard_store::governance::recent_meetings(&mut pc.conn(), actor.partnership_id, 200)
+                .await?;
+        out.extend(meetings.iter().map(|m| LinkChoice {
+            kind: LinkType::Meeting,
+            id: m.meeting_id,
+            name: meeting_name(m),
+        }));
+    }
     Ok(out)
 }

@@ -395,6 +395,25 @@ pub async fn list_meetings(
     .await)?)
 }
 
+/// The partnership's most recent meetings of every body, newest first (for pickers that link to one).
+pub async fn recent_meetings(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    limit: i64,
+) -> Result<Vec<MeetingRow>> {
+    let sql = format!(
+        "{MEETING_SELECT} where m.partnership_id = $1 \
+         order by m.meeting_date desc, m.start_time desc, m.meeting_id limit $2"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, MeetingRow>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(limit)
+    .fetch_all(e)
+    .await)?)
+}
+
 /// A meeting of the partnership.
 pub async fn find_meeting(
     c: &mut Conn<'_>,

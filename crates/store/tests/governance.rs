@@ -298,6 +298,22 @@ both_backends!(meetings_agenda_attendance_decisions, |backend| async move {
             .await
             .unwrap()
     );
+    // Recent meetings: newest first, limited, and only the partnership's own.
+    let recent = gov::recent_meetings(&mut c, north, 10).await.unwrap();
+    assert_eq!(
+        recent.iter().map(|m| m.meeting_id).collect::<Vec<_>>(),
+        vec![m2, m1]
+    );
+    assert_eq!(
+        gov::recent_meetings(&mut c, north, 1).await.unwrap().len(),
+        1
+    );
+    assert!(
+        gov::recent_meetings(&mut c, south, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let m = gov::find_meeting(&mut c, north, m1).await.unwrap().unwrap();
     assert_eq!(
         (

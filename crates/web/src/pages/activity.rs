@@ -613,7 +613,7 @@ async fn show_page(
     ]);
     let manage = if actor.can(Permission::ManageActivityLog) {
         let choices = safeguard_service::activity::link_choices(&s.svc, actor).await?;
-        let mut items = vec![SelectItem::new("", "Choose a document or action")];
+        let mut items = vec![SelectItem::new("", "Choose a document, action or meeting")];
         items.extend(choices.iter().map(|c| {
             SelectItem::new(
                 format!("{}:{}", c.kind.slug(), c.id),
@@ -621,8 +621,8 @@ async fn show_page(
             )
         }));
         Some(LinkForm {
-            evidence: Select::new("evidence", "Document or action", items)
-                .hint("The newest 200 documents and actions of this partnership")
+            evidence: Select::new("evidence", "Document, action or meeting", items)
+                .hint("The newest 200 documents, actions and meetings of this partnership")
                 .value(link_input.evidence.clone())
                 .error_opt(errors.get("evidence")),
             url: TextInput::new("url", "Or a web address")
@@ -631,7 +631,7 @@ async fn show_page(
                 .autocomplete("off")
                 .error_opt(errors.get("url")),
             label: TextInput::new("label", "Label (optional)")
-                .hint("What to show; the document's or action's name if you leave it empty")
+                .hint("What to show; the record's name if you leave it empty")
                 .value(link_input.label.clone())
                 .error_opt(errors.get("label")),
             button: Button::new("Add evidence link")

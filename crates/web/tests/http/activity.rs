@@ -521,8 +521,23 @@ safeguard_testkit::both_backends!(
         )
         .await;
         assert_eq!(r.status().as_u16(), 303);
+        // A meeting of this partnership (from the demo) is accepted and links to its page.
+        let meeting = {
+            let p = app.partnership_id(DEMO).await;
+            let mut pc = app.db.acquire().await.unwrap();
+            safeguard_store::governance::recent_meetings(&mut pc.conn(), p, 1)
+                .await
+                .unwrap()[0]
+                .meeting_id
+        };
+        let r = link(format!("meeting:{meeting}"), "").await;
+        assert_eq!(r.status().as_u16(), 303);
         let (_, page) = app.get_text(&admin, &format!("/activity/{id}")).await;
         assert!(page.contains(&format!("href=\"/files/{ours}\">inquiry-report.pdf</a>")));
+        assert!(
+            page.contains(&format!("href=\"/meetings/{meeting}\"")),
+            "meeting link shown"
+        );
         assert!(page.contains("Web page: <a class=\"govuk-link\" href=\"https://www.telfordsafeguardingpartnership.org.uk/\""));
         let (_, year) = app.get_text(&admin, "/activity?year=2022").await;
         assert!(year.contains("inquiry-report.pdf"));
@@ -547,7 +562,7 @@ safeguard_testkit::both_backends!(
             .post_with_csrf(&admin, &format!("/activity/{id}/links/{first}/remove"), &[])
             .await;
         assert_eq!(again.status().as_u16(), 404);
-        assert_eq!(app.audit(DEMO, "activity.link_add").await.len(), 2);
+        assert_eq!(app.audit(DEMO, "activity.link_add").await.len(), 3);
         let removed = &app.audit(DEMO, "activity.link_remove").await[0];
         assert!(
             removed
