@@ -227,6 +227,146 @@ await step('administrator uploads a PDF to Documents; a text file renamed .pdf i
   assert(violations.length === 0, `documents with errors: ${violations.length} accessibility violation(s)`);
 });
 
+await step('governance: a meeting with an agenda item and a paper; a decision creates an action the owner updates', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const stamp = Date.now();
+  const actionTitle = `Report the e2e audit findings ${stamp}`;
+  await visit(admin, '/bodies', 'board and groups');
+  await Promise.all([admin.waitForNavigation(), admin.click('a:has-text("Telford and Wrekin Safeguarding Children Board")')]);
+  await checkA11y(admin, 'body page (board)');
+  const bodyUrl = admin.url();
+  const bodyPath = new URL(bodyUrl).pathname;
+  await visit(admin, bodyPath + '/edit', 'change a body');
+  await visit(admin, bodyPath + '/attendance?year=2022', 'attendance by agency');
+  assert((await admin.locator('table').first().innerText()).includes('West Mercia Police'), 'the report lists the police');
+  await visit(admin, bodyPath + '/meetings/new', 'add a meeting');
+  // Bad input first: an impossible date.
+  await admin.fill('#meeting_date', '2031-02-30');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add meeting")')]);
+  assert(await admin.locator('.govuk-error-summary').isVisible(), 'error summary for a bad date');
+  await checkA11y(admin, 'add a meeting with errors');
+  await admin.fill('#meeting_date', '2031-01-15');
+  await admin.fill('#start_time', '10:00');
+  await admin.fill('#location', 'Addenbrooke House, Telford');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add meeting")')]);
+  assert(/\/meetings\/[0-9a-f-]{36}/.test(admin.url()), `on the meeting page: ${admin.url()}`);
+  assert(await admin.locator('.govuk-notification-banner--success').isVisible(), 'meeting added');
+  await checkA11y(admin, 'meeting page');
+  const meetingPath = new URL(admin.url()).pathname;
+
+  await admin.fill('#title', 'Multi-agency audit findings');
+  await admin.selectOption('#owner_person_id', { label: 'Sam Okafor (West Mercia Police)' });
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add agenda item")')]);
+  assert((await admin.locator('main').innerText()).includes('Multi-agency audit findings'), 'agenda item shown');
+  await Promise.all([admin.waitForNavigation(), admin.click('a:has-text("Papers")')]);
+  await checkA11y(admin, 'agenda item papers');
+  const dir = mkdtempSync(join(tmpdir(), 'sg-e2e-gov-'));
+  const pdf = join(dir, 'Audit findings.pdf');
+  writeFileSync(pdf, '%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+  const exe = join(dir, 'findings.pdf');
+  writeFileSync(exe, Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 1)]));
+  await admin.setInputFiles('#file', exe);
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Upload paper")')]);
+  assert(await admin.locator('.govuk-error-summary').isVisible(), 'a renamed executable is refused');
+  await checkA11y(admin, 'paper upload with errors');
+  await admin.setInputFiles('#file', pdf);
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Upload paper")')]);
+  assert(await admin.locator('.govuk-notification-banner--success').isVisible(), 'paper uploaded');
+  assert((await admin.locator('main').innerText()).includes('Audit findings.pdf'), 'paper listed');
+
+  await visit(admin, meetingPath, 'meeting page with an item');
+  await admin.fill('#decision', 'The board accepted the findings and asked the police to report back.');
+  await admin.fill('#action_title', actionTitle);
+  await admin.selectOption('#action_owner_organisation_id', { label: 'West Mercia Police' });
+  await admin.selectOption('#action_owner_person_id', { label: 'Sam Okafor (West Mercia Police)' });
+  await admin.fill('#action_due_date', '2031-03-31');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Record decision")')]);
+  assert(await admin.locator('.govuk-notification-banner--success').isVisible(), 'decision recorded');
+  assert((await admin.locator('main').innerText()).includes(actionTitle), 'the decision shows its action');
+  await checkA11y(admin, 'meeting page with a decision');
+
+  const lead = await newPage();
+  await signIn(lead, 'lead@safeguard.example');
+  await visit(lead, '/actions/mine', 'my actions (lead, after the decision)');
+  const row = lead.locator('table a', { hasText: actionTitle });
+  assert(await row.isVisible(), 'the decision\'s action is on "My actions"');
+  await Promise.all([lead.waitForNavigation(), row.click()]);
+  assert((await lead.locator('main').innerText()).includes('Decision: Telford and Wrekin Safeguarding Children Board'), 'source is the decision');
+  await lead.fill('#body', 'Findings shared with the force\'s safeguarding leads.');
+  await Promise.all([lead.waitForNavigation(), lead.click('button:has-text("Add update")')]);
+  assert(await lead.locator('.govuk-notification-banner--success').isVisible(), 'update confirmed');
+  assert((await lead.locator('main').innerText()).includes('Findings shared with the force'), 'update shown');
+  await checkA11y(lead, 'action from a decision after an update');
+  await lead.context().close();
+});
+
+await step('sign-offs: the ICB signs the threshold document and it is complete', async () => {
+  await visit(admin, '/sign-offs', 'sign-offs');
+  await visit(admin, '/sign-offs/new', 'request a sign-off');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Request sign-off")')]);
+  assert(await admin.locator('.govuk-error-summary').isVisible(), 'error summary for an empty request');
+  await checkA11y(admin, 'request a sign-off with errors');
+  const board = await newPage();
+  await signIn(board, 'board@safeguard.example');
+  await visit(board, '/sign-offs', 'sign-offs (ICB board member)');
+  await Promise.all([board.waitForNavigation(), board.click('a:has-text("Threshold of Need")')]);
+  await checkA11y(board, 'sign-off item (signer)');
+  await board.check('#decision');
+  await board.fill('#comment', 'Agreed for the ICB.');
+  await Promise.all([board.waitForNavigation(), board.click('button:has-text("Submit decision")')]);
+  assert(await board.locator('.govuk-notification-banner--success').isVisible(), 'signed');
+  assert((await board.locator('main').innerText()).includes('Complete'), 'complete after the third partner');
+  await checkA11y(board, 'sign-off item complete');
+  await board.context().close();
+});
+
+await step('funding: the 2022/23 year, its summary and a refused amount', async () => {
+  await visit(admin, '/funding', 'funding');
+  await Promise.all([admin.waitForNavigation(), admin.click('a:has-text("2022/23")')]);
+  await checkA11y(admin, 'funding year');
+  const text = await admin.locator('main').innerText();
+  assert(text.includes('£150,000.00') && text.includes('£50,000.00'), 'budget and equal shares shown');
+  await admin.fill('#spent_on', '2022-10-03');
+  await admin.selectOption('#category', 'training');
+  await admin.fill('#description', 'Venue for the e2e conference');
+  await admin.fill('#amount', '-5');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add spending")')]);
+  assert(await admin.locator('.govuk-error-summary').isVisible(), 'negative amount refused');
+  await checkA11y(admin, 'funding year with errors');
+  await visit(admin, '/funding/new', 'add a financial year');
+});
+
+await step('activity log: the seed year month by month, an entry added, exports download', async () => {
+  await visit(admin, '/activity?year=2022', 'activity log 2022-23');
+  const months = await admin.locator('main h2').allInnerTexts();
+  assert(months[0].includes('April 2022') && months.some((m) => m.includes('March 2023')), `months in order: ${months.join(' | ')}`);
+  assert((await admin.locator('main').innerText()).includes('Safeguarding impact:'), 'impact paragraphs');
+  await visit(admin, '/activity/new', 'add an activity entry');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add entry")')]);
+  assert(await admin.locator('.govuk-error-summary').isVisible(), 'errors for an empty entry');
+  await checkA11y(admin, 'add an activity entry with errors');
+  await admin.fill('#entry_date', '2022-11-20');
+  await admin.selectOption('#body_id', { label: 'Neglect sub-group' });
+  await admin.fill('#title', 'E2E neglect toolkit launch');
+  await admin.fill('#what_happened', 'The neglect toolkit was launched to 80 practitioners.');
+  await admin.fill('#impact', 'Practitioners recognise neglect earlier.');
+  await admin.fill('#tags', 'neglect, training');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add entry")')]);
+  assert(await admin.locator('.govuk-notification-banner--success').isVisible(), 'entry added');
+  await checkA11y(admin, 'activity entry');
+  const entryPath = new URL(admin.url()).pathname;
+  await visit(admin, entryPath + '/edit', 'edit an activity entry');
+  for (const [path, type] of [['/activity/export.csv?year=2022', 'text/csv'], ['/activity/export.xlsx?year=2022', 'spreadsheetml']]) {
+    const res = await admin.request.get(base + path);
+    assert(res.status() === 200, `${path}: ${res.status()}`);
+    assert((res.headers()['content-type'] || '').includes(type), `${path}: content type`);
+    const body = await res.body();
+    assert(body.length > 100, `${path}: has content`);
+  }
+});
+
 await step('a missing page answers 404 with the error page', async () => {
   await visit(admin, '/invitations/' + '0'.repeat(64), 'expired invitation link', 410);
   await visit(admin, '/no-such-page', '404', 404);
