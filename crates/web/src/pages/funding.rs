@@ -246,10 +246,13 @@ async fn show_page(
             TableCell::numeric(format_pence(*amount)),
         ]);
     }
-    let mut contributions =
-        Table::new()
-            .caption("Contributions")
-            .head(["Organisation", "Amount", "Share"]);
+    // The section's h2 already says "Contributions": the caption is for screen readers only.
+    let mut contributions = Table::new().caption("Contributions by organisation").head([
+        "Organisation",
+        "Amount",
+        "Share",
+    ]);
+    "govuk-visually-hidden".clone_into(&mut contributions.caption_classes);
     for sh in &sm.shares {
         contributions = contributions.row([
             TableCell::new(sh.organisation_name.clone()),

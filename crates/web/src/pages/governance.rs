@@ -977,12 +977,14 @@ async fn meeting_page(
             papers: paper_lines(&a.papers),
         })
         .collect();
-    let mut attendance = Table::new().caption("Attendance").head([
+    // The section's h2 already says "Attendance": the caption is for screen readers only.
+    let mut attendance = Table::new().caption("Attendance at this meeting").head([
         "Person",
         "Organisation",
         "Attendance",
         "Deputy for",
     ]);
+    "govuk-visually-hidden".clone_into(&mut attendance.caption_classes);
     for a in &v.attendance {
         attendance = attendance.row([
             TableCell::new(a.person_name.clone()),
