@@ -653,6 +653,19 @@ pub(crate) async fn load_demo(
         "lead@safeguard.example",
         "board@safeguard.example",
     ];
+    // Plausible dates in the seed's year: (requested, each partner's signature), at 10:00 UK time.
+    let at = |d: &str| -> ServiceResult<DateTime<Utc>> {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .map(|t| t.and_utc())
+            .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("bad demo date {d}")))
+    };
+    let dates: [(&str, [&str; 3]); 3] = [
+        ("2023-09-04", ["2023-09-11", "2023-09-13", "2023-09-18"]),
+        ("2022-03-07", ["2022-03-14", "2022-03-16", "2022-03-21"]),
+        ("2023-03-06", ["2023-03-10", "2023-03-14", ""]),
+    ];
     let items: [(SignOffKind, &str, &str, usize); 3] = [
         (
             SignOffKind::YearlyReport,
@@ -673,8 +686,10 @@ pub(crate) async fn load_demo(
             2,
         ),
     ];
-    for (kind, title, description, signed) in items {
+    for ((kind, title, description, signed), (requested, signed_on)) in items.into_iter().zip(dates)
+    {
         let id = SignOffId::new();
+        let requested = at(requested)?;
         store::insert(
             &mut tx.conn(),
             &NewSignOffRow {
@@ -690,15 +705,26 @@ pub(crate) async fn load_demo(
                 },
                 requested_by: admin.id(),
             },
-            now,
+            requested,
         )
         .await?;
         let steps: Vec<(&str, OrganisationId)> = partners
             .iter()
             .map(|(k, o)| (k.slug(), OrganisationId(o.organisation_id)))
             .collect();
-        store::add_round(&mut tx.conn(), p, id, 1, None, "", admin.id(), &steps, now).await?;
-        for ((kind_slug, _), email) in steps.iter().zip(signers).take(signed) {
+        store::add_round(
+            &mut tx.conn(),
+            p,
+            id,
+            1,
+            None,
+            "",
+            admin.id(),
+            &steps,
+            requested,
+        )
+        .await?;
+        for (((kind_slug, _), email), on) in steps.iter().zip(signers).zip(signed_on).take(signed) {
             let Some(who) = people::find_by_email(&mut tx.conn(), email).await? else {
                 continue;
             };
@@ -711,7 +737,7 @@ pub(crate) async fn load_demo(
                 StepDecision::Signed.slug(),
                 "",
                 who.id(),
-                now,
+                at(on)?,
             )
             .await?;
         }
@@ -720,7 +746,12 @@ pub(crate) async fn load_demo(
         } else {
             SignOffStatus::Awaiting
         };
-        store::set_state(&mut tx.conn(), p, id, status.slug(), 1, now).await?;
+        let last = signed_on
+            .iter()
+            .take(signed)
+            .rfind(|d| !d.is_empty())
+            .map_or(Ok(requested), |d| at(d))?;
+        store::set_state(&mut tx.conn(), p, id, status.slug(), 1, last).await?;
         let mut e = safeguard_domain::audit::NewEntry::new(
             "sign_off.request",
             "sign_off",
