@@ -1,6 +1,9 @@
-//! The governance API: bodies (list, one with its members, add), a body's meetings, a meeting with
-//! its agenda, attendance and decisions, recording a decision (optionally creating an action) and
-//! the attendance-by-agency report. The same use cases and access rules as the pages.
+//! The governance API: bodies (list, one with its members, add, change), members (add, end), a
+//! body's meetings (list, plan, add), a meeting with its agenda, attendance and decisions (change its
+//! date, time and location or its status, add and withdraw agenda items, record attendance, save
+//! minutes, record a decision optionally creating an action) and the attendance-by-agency report.
+//! The same use cases and access rules as the pages. A handler loads the object first, so another
+//! partnership's object answers 404 whatever the request body.
 
 use super::{Problem, bad};
 use crate::error::{ApiError, AppError};
