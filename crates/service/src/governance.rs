@@ -802,7 +802,7 @@ pub struct PaperInput<'a> {
 }
 
 /// Uploads a paper to an agenda item through the file store (`ManageGovernance`, and what the file
-/// store needs); returns the file's id.
+/// store needs; refused for a withdrawn item); returns the file's id.
 pub async fn upload_paper(
     svc: &Services,
     actor: &Actor,
@@ -812,9 +812,16 @@ pub async fn upload_paper(
     actor.require(Permission::ManageGovernance)?;
     {
         let mut pc = svc.db.acquire().await?;
-        store::find_agenda_item(&mut pc.conn(), actor.partnership_id, item)
+        let found = store::find_agenda_item(&mut pc.conn(), actor.partnership_id, item)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        if found.withdrawn_at.is_some() {
+            return Err(ValidationErrors::single(
+                "file",
+                "This agenda item has been withdrawn: papers cannot be added to it",
+            )
+            .into());
+        }
     }
     attach(svc, actor, "agenda_item", item, paper).await
 }

@@ -1622,6 +1622,8 @@ struct PapersPage {
     title: String,
     papers: Vec<PaperLine>,
     upload: Option<crate::pages::files::UploadForm>,
+    /// Why the item was withdrawn (none while on the agenda).
+    withdrawn: Option<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1636,17 +1638,16 @@ async fn papers_page(
     notice: Option<&str>,
 ) -> Result<PapersPage, AppError> {
     let (item, meeting) = gov::get_agenda_item(&s.svc, actor, id).await?;
-    let upload = (actor.can(Permission::ManageGovernance) && actor.can(Permission::UploadFiles))
-        .then(|| {
-            crate::pages::files::upload_form(
-                s,
-                actor,
-                description,
-                board_only,
-                errors,
-                "Upload paper",
-            )
-        });
+    let withdrawn = item
+        .item
+        .withdrawn_at
+        .map(|_| item.item.withdrawn_reason.clone().unwrap_or_default());
+    let upload = (actor.can(Permission::ManageGovernance)
+        && actor.can(Permission::UploadFiles)
+        && withdrawn.is_none())
+    .then(|| {
+        crate::pages::files::upload_form(s, actor, description, board_only, errors, "Upload paper")
+    });
     let title = format!("{}. {}", item.item.position, item.item.title);
     Ok(PapersPage {
         l: Layout::new(format!("Papers: {title}"), Some(identity), "/bodies")
@@ -1659,6 +1660,7 @@ async fn papers_page(
         title,
         papers: paper_lines(&item.papers),
         upload,
+        withdrawn,
     })
 }
 

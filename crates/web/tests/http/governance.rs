@@ -1151,6 +1151,23 @@ safeguard_testkit::both_backends!(
                 .unwrap()
                 .contains("Added to the wrong meeting")
         );
+        // Its papers page says so and takes no more papers.
+        let (status, page) = app
+            .get_text(&admin, &format!("/agenda-items/{item}/papers"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("This item was withdrawn from the agenda: Added to the wrong meeting")
+        );
+        assert!(!page.contains("Upload paper"));
+        let r = post_upload(&app, &admin, &item, "late.pdf", PDF).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(
+            !rows(&app)
+                .await
+                .iter()
+                .any(|f| f.original_name == "late.pdf")
+        );
         // Once only; and no decision may be about it.
         let r = app
             .post_with_csrf(
