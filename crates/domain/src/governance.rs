@@ -596,6 +596,30 @@ impl NewAgendaItem {
     }
 }
 
+/// Longest reason for withdrawing an agenda item, in characters.
+pub const REASON_MAX: usize = 500;
+
+/// Raw input to withdraw an agenda item added by mistake.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WithdrawInput {
+    /// Why it is withdrawn (required: the item stays on record, marked withdrawn).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Validates the reason for withdrawing an agenda item.
+pub fn parse_withdraw(input: &WithdrawInput) -> Result<String, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let reason = required_text(
+        &mut errors,
+        "reason",
+        &input.reason,
+        "why the item is withdrawn",
+        REASON_MAX,
+    );
+    errors.into_result(reason)
+}
+
 /// Raw input to record one person's attendance.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct AttendanceInput {

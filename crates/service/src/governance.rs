@@ -20,7 +20,8 @@ use safeguard_domain::governance::{
     AgendaItemInput, AttendanceInput, AttendanceStatus, Attended, BodyFields, BodyInput, BodyKind,
     DecisionInput, Frequency, MeetingInput, MeetingStatus, MemberInput, Membership, MinutesInput,
     NewAgendaItem, NewAttendance, NewDecision, NewMeeting, NewMember, Plan, PlanInput,
-    attendance_by_agency, financial_year, optional_date, parse_minutes, plan_dates, would_cycle,
+    WithdrawInput, attendance_by_agency, financial_year, optional_date, parse_minutes,
+    parse_withdraw, plan_dates, would_cycle,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::{ActionId, OrganisationId, PartnershipId, PersonId, ValidationErrors};
@@ -566,6 +567,94 @@ pub async fn plan_meetings(
     Ok(added)
 }
 
+/// Changes a meeting's date, time and location (`ManageGovernance`); refused for a cancelled
+/// meeting (set it back to planned first). The audit entry holds the details before and after.
+pub async fn update_meeting(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &MeetingInput,
+) -> ServiceResult<()> {
+    actor.require(Permission::ManageGovernance)?;
+    let now = svc.now();
+    let p = actor.partnership_id;
+    let mut tx = svc.db.begin().await?;
+    let before = load_meeting(&mut tx.conn(), p, id).await?;
+    let m = NewMeeting::parse(input)?;
+    if before.status == MeetingStatus::Cancelled.slug() {
+        return Err(ValidationErrors::single(
+            "meeting_date",
+            "This meeting is cancelled: set its status back to planned before changing its details",
+        )
+        .into());
+    }
+    store::update_meeting_details(
+        &mut tx.conn(),
+        p,
+        id,
+        m.date,
+        &m.start_time,
+        &m.location,
+        now,
+    )
+    .await?;
+    let mut e = actor.entry("meeting.update", "meeting", Some(id.to_string()));
+    e.before = Some(
+        json!({"date": before.meeting_date, "start_time": before.start_time, "location": before.location})
+            .to_string(),
+    );
+    e.after = Some(
+        json!({"date": m.date, "start_time": m.start_time, "location": m.location}).to_string(),
+    );
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Withdraws an agenda item added by mistake (`ManageGovernance`): it stays on record, marked
+/// withdrawn with the reason, and is no longer offered for decisions. Returns its meeting's id.
+pub async fn withdraw_agenda_item(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &WithdrawInput,
+) -> ServiceResult<Uuid> {
+    actor.require(Permission::ManageGovernance)?;
+    let now = svc.now();
+    let p = actor.partnership_id;
+    let mut tx = svc.db.begin().await?;
+    let item = store::find_agenda_item(&mut tx.conn(), p, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let reason = parse_withdraw(input)?;
+    if item.withdrawn_at.is_some() {
+        return Err(ValidationErrors::single(
+            "reason",
+            "This agenda item has already been withdrawn",
+        )
+        .into());
+    }
+    store::withdraw_agenda_item(&mut tx.conn(), p, id, actor.person_id.0, &reason, now).await?;
+    let mut e = actor.entry("agenda_item.withdraw", "agenda_item", Some(id.to_string()));
+    e.before = Some(
+        json!({"meeting_id": item.meeting_id, "position": item.position, "title": item.title})
+            .to_string(),
+    );
+    e.after = Some(json!({"withdrawn": true, "reason": reason}).to_string());
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(item.meeting_id)
+}
+
+/// A membership of the partnership (`ViewGovernance`).
+pub async fn get_member(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<MemberRow> {
+    actor.require(Permission::ViewGovernance)?;
+    let mut pc = svc.db.acquire().await?;
+    store::find_member(&mut pc.conn(), actor.partnership_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
 /// A meeting with its agenda, papers, attendance and decisions (`ViewGovernance`).
 pub async fn get_meeting(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<MeetingView> {
     actor.require(Permission::ViewGovernance)?;
@@ -713,7 +802,7 @@ pub struct PaperInput<'a> {
 }
 
 /// Uploads a paper to an agenda item through the file store (`ManageGovernance`, and what the file
-/// store needs); returns the file's id.
+/// store needs; refused for a withdrawn item); returns the file's id.
 pub async fn upload_paper(
     svc: &Services,
     actor: &Actor,
@@ -723,9 +812,16 @@ pub async fn upload_paper(
     actor.require(Permission::ManageGovernance)?;
     {
         let mut pc = svc.db.acquire().await?;
-        store::find_agenda_item(&mut pc.conn(), actor.partnership_id, item)
+        let found = store::find_agenda_item(&mut pc.conn(), actor.partnership_id, item)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        if found.withdrawn_at.is_some() {
+            return Err(ValidationErrors::single(
+                "file",
+                "This agenda item has been withdrawn: papers cannot be added to it",
+            )
+            .into());
+        }
     }
     attach(svc, actor, "agenda_item", item, paper).await
 }
@@ -995,7 +1091,7 @@ pub async fn record_decision(
     if let Some(item) = d.agenda_item_id {
         let ok = store::find_agenda_item(&mut tx.conn(), p, item)
             .await?
-            .is_some_and(|i| i.meeting_id == meeting);
+            .is_some_and(|i| i.meeting_id == meeting && i.withdrawn_at.is_none());
         if !ok {
             return Err(ValidationErrors::single(
                 "agenda_item_id",

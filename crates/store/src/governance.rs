@@ -483,6 +483,31 @@ pub async fn set_minutes(
     Ok(n == 1)
 }
 
+/// Changes a meeting's date, time and location; false when it is not in the partnership.
+pub async fn update_meeting_details(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+    date: NaiveDate,
+    start_time: &str,
+    location: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update meeting set meeting_date = $3, start_time = $4, location = $5, updated_at = $6 \
+               where partnership_id = $1 and meeting_id = $2";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id)
+        .bind(date)
+        .bind(start_time)
+        .bind(location)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
 /// An agenda item, with its owner's names.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct AgendaRow {
@@ -502,10 +527,15 @@ pub struct AgendaRow {
     pub owner_organisation_id: Option<Uuid>,
     /// Its name.
     pub owner_organisation_name: Option<String>,
+    /// When it was withdrawn (none while it is on the agenda).
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Why it was withdrawn.
+    pub withdrawn_reason: Option<String>,
 }
 
 const AGENDA_SELECT: &str = "select a.agenda_item_id, a.meeting_id, a.position, a.title, a.owner_person_id, \
-     p.name as owner_person_name, a.owner_organisation_id, o.name as owner_organisation_name \
+     p.name as owner_person_name, a.owner_organisation_id, o.name as owner_organisation_name, \
+     a.withdrawn_at, a.withdrawn_reason \
      from agenda_item a left join person p on p.person_id = a.owner_person_id \
      left join organisation o on o.organisation_id = a.owner_organisation_id";
 
@@ -580,6 +610,30 @@ pub async fn find_agenda_item(
     .bind(id)
     .fetch_optional(e)
     .await)?)
+}
+
+/// Withdraws an agenda item (it stays, marked withdrawn, with who, when and why); false when it is
+/// not in the partnership or already withdrawn.
+pub async fn withdraw_agenda_item(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+    by: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update agenda_item set withdrawn_at = $3, withdrawn_by = $4, withdrawn_reason = $5 \
+               where partnership_id = $1 and agenda_item_id = $2 and withdrawn_at is null";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id)
+        .bind(now)
+        .bind(by)
+        .bind(reason)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// One person's attendance at a meeting, with names.

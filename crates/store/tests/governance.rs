@@ -493,3 +493,129 @@ both_backends!(meetings_agenda_attendance_decisions, |backend| async move {
             .is_empty()
     );
 });
+
+both_backends!(
+    meeting_details_and_withdrawn_agenda_items,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let mut pc = db.acquire().await.unwrap();
+        let mut c = pc.conn();
+        let north = partnerships::upsert_by_slug(&mut c, "north", "North", at(0))
+            .await
+            .unwrap()
+            .id();
+        let south: PartnershipId = partnerships::upsert_by_slug(&mut c, "south", "South", at(0))
+            .await
+            .unwrap()
+            .id();
+        let org =
+            organisations::upsert_by_name(&mut c, "A Council", "local_authority", None, at(0))
+                .await
+                .unwrap();
+        let ann = PersonId(Uuid::new_v4());
+        let org = OrganisationId(org.organisation_id);
+        people::insert(&mut c, ann, org, "ann@example.org", "Ann", None, at(0))
+            .await
+            .unwrap();
+        let board = Uuid::new_v4();
+        gov::insert_body(&mut c, north, board, &body("Board", None, None), at(0))
+            .await
+            .unwrap();
+        let m = Uuid::new_v4();
+        gov::insert_meeting(
+            &mut c,
+            north,
+            &MeetingWrite {
+                id: m,
+                body_id: board,
+                date: day("2022-05-12"),
+                start_time: "10:00",
+                location: "Room 1",
+                status: "planned",
+            },
+            at(1),
+        )
+        .await
+        .unwrap();
+
+        // Details: another partnership changes nothing; this one changes date, time and location.
+        assert!(
+            !gov::update_meeting_details(&mut c, south, m, day("2022-06-01"), "", "", at(2))
+                .await
+                .unwrap()
+        );
+        assert!(
+            gov::update_meeting_details(
+                &mut c,
+                north,
+                m,
+                day("2022-05-13"),
+                "14:30",
+                "Civic Offices",
+                at(3)
+            )
+            .await
+            .unwrap()
+        );
+        let got = gov::find_meeting(&mut c, north, m).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                got.meeting_date,
+                got.start_time.as_str(),
+                got.location.as_str()
+            ),
+            (day("2022-05-13"), "14:30", "Civic Offices")
+        );
+        assert_eq!(got.updated_at, at(3));
+        assert_eq!(got.status, "planned");
+
+        // Withdrawal: kept in the agenda, marked, once only, and only in its partnership.
+        let (i1, i2) = (Uuid::new_v4(), Uuid::new_v4());
+        for (id, title) in [(i1, "Apologies"), (i2, "Added by mistake")] {
+            gov::insert_agenda_item(&mut c, north, m, id, title, None, None, at(4))
+                .await
+                .unwrap();
+        }
+        let fresh = gov::find_agenda_item(&mut c, north, i2)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(fresh.withdrawn_at.is_none() && fresh.withdrawn_reason.is_none());
+        assert!(
+            !gov::withdraw_agenda_item(&mut c, south, i2, ann.0, "x", at(5))
+                .await
+                .unwrap()
+        );
+        assert!(
+            gov::withdraw_agenda_item(&mut c, north, i2, ann.0, "Wrong meeting", at(5))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !gov::withdraw_agenda_item(&mut c, north, i2, ann.0, "Again", at(6))
+                .await
+                .unwrap()
+        );
+        let agenda = gov::list_agenda(&mut c, north, m).await.unwrap();
+        assert_eq!(agenda.len(), 2);
+        assert!(agenda[0].withdrawn_at.is_none());
+        assert_eq!(agenda[1].agenda_item_id, i2);
+        assert_eq!(agenda[1].withdrawn_at, Some(at(5)));
+        assert_eq!(agenda[1].withdrawn_reason.as_deref(), Some("Wrong meeting"));
+        // A new item still goes to the end, after the withdrawn one.
+        let i3 = Uuid::new_v4();
+        let pos = gov::insert_agenda_item(
+            &mut c,
+            north,
+            m,
+            i3,
+            "Any other business",
+            None,
+            None,
+            at(7),
+        )
+        .await
+        .unwrap();
+        assert_eq!(pos, 3);
+    }
+);

@@ -394,6 +394,30 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             Perm(P::ManageGovernance),
             pages::governance::upload_paper
         ),
+        r!(
+            GET,
+            "/meetings/{id}/edit",
+            Perm(P::ManageGovernance),
+            pages::governance::meeting_edit_form
+        ),
+        r!(
+            POST,
+            "/meetings/{id}/edit",
+            Perm(P::ManageGovernance),
+            pages::governance::meeting_update
+        ),
+        r!(
+            GET,
+            "/agenda-items/{id}/withdraw",
+            Perm(P::ManageGovernance),
+            pages::governance::withdraw_form
+        ),
+        r!(
+            POST,
+            "/agenda-items/{id}/withdraw",
+            Perm(P::ManageGovernance),
+            pages::governance::withdraw
+        ),
         // audit trail
         r!(GET, "/audit", Perm(P::ViewAuditTrail), pages::audit::list),
         r!(
@@ -709,6 +733,72 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/api/v1/meetings/{id}/decisions",
             Perm(P::ManageGovernance),
             api::governance::create_decision
+        ),
+        r!(
+            PUT,
+            "/api/v1/bodies/{id}",
+            Perm(P::ManageGovernance),
+            api::governance::update_body
+        ),
+        r!(
+            POST,
+            "/api/v1/bodies/{id}/members",
+            Perm(P::ManageGovernance),
+            api::governance::add_member
+        ),
+        r!(
+            POST,
+            "/api/v1/body-members/{id}/end",
+            Perm(P::ManageGovernance),
+            api::governance::end_member
+        ),
+        r!(
+            POST,
+            "/api/v1/bodies/{id}/meetings/plan",
+            Perm(P::ManageGovernance),
+            api::governance::plan_meetings
+        ),
+        r!(
+            POST,
+            "/api/v1/bodies/{id}/meetings",
+            Perm(P::ManageGovernance),
+            api::governance::add_meeting
+        ),
+        r!(
+            PUT,
+            "/api/v1/meetings/{id}",
+            Perm(P::ManageGovernance),
+            api::governance::update_meeting
+        ),
+        r!(
+            POST,
+            "/api/v1/meetings/{id}/status",
+            Perm(P::ManageGovernance),
+            api::governance::set_meeting_status
+        ),
+        r!(
+            POST,
+            "/api/v1/meetings/{id}/agenda",
+            Perm(P::ManageGovernance),
+            api::governance::add_agenda_item
+        ),
+        r!(
+            POST,
+            "/api/v1/agenda-items/{id}/withdraw",
+            Perm(P::ManageGovernance),
+            api::governance::withdraw_agenda_item
+        ),
+        r!(
+            POST,
+            "/api/v1/meetings/{id}/attendance",
+            Perm(P::ManageGovernance),
+            api::governance::record_attendance
+        ),
+        r!(
+            PUT,
+            "/api/v1/meetings/{id}/minutes",
+            Perm(P::ManageGovernance),
+            api::governance::save_minutes
         ),
         // sign-offs and funding API
         r!(

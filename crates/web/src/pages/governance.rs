@@ -20,7 +20,7 @@ use safeguard_domain::files::FileKind;
 use safeguard_domain::governance::{
     AgendaItemInput, AttendanceInput, AttendanceStatus, BodyInput, BodyKind, DecisionInput,
     Frequency, MeetingInput, MeetingStatus, MemberInput, MemberRole, MinutesInput, MinutesStatus,
-    PlanInput, financial_year_label, financial_year_of,
+    PlanInput, WithdrawInput, financial_year_label, financial_year_of,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_service::auth::Identity;
@@ -745,12 +745,30 @@ pub async fn plan(
 struct MeetingNewPage {
     l: Layout,
     csrf: String,
-    body_id: String,
+    heading: String,
+    action: String,
+    back_href: String,
+    back_text: String,
     body_name: String,
     date: TextInput,
     time: TextInput,
     location: TextInput,
     button: Button,
+}
+
+/// The date, time and location fields of a meeting (adding one, or changing its details).
+fn meeting_fields(input: &MeetingInput, errors: &ValidationErrors) -> [TextInput; 3] {
+    [
+        date_input("meeting_date", "Date", &input.meeting_date, errors),
+        TextInput::new("start_time", "Time (optional)")
+            .hint("24-hour clock, for example 14:00")
+            .value(input.start_time.clone())
+            .autocomplete("off")
+            .error_opt(errors.get("start_time")),
+        TextInput::new("location", "Location (optional)")
+            .value(input.location.clone())
+            .error_opt(errors.get("location")),
+    ]
 }
 
 async fn meeting_new_page(
@@ -762,20 +780,18 @@ async fn meeting_new_page(
     errors: &ValidationErrors,
 ) -> Result<MeetingNewPage, AppError> {
     let v = gov::get_body(&s.svc, actor, body).await?;
+    let [date, time, location] = meeting_fields(input, errors);
     Ok(MeetingNewPage {
         l: Layout::new("Add a meeting", Some(identity), "/bodies").with_errors(errors),
         csrf: identity.csrf_token.clone(),
-        body_id: body.to_string(),
+        heading: "Add a meeting".to_owned(),
+        action: format!("/bodies/{body}/meetings/new"),
+        back_href: format!("/bodies/{body}"),
+        back_text: format!("Back to {}", v.body.name),
         body_name: v.body.name,
-        date: date_input("meeting_date", "Date", &input.meeting_date, errors),
-        time: TextInput::new("start_time", "Time (optional)")
-            .hint("24-hour clock, for example 14:00")
-            .value(input.start_time.clone())
-            .autocomplete("off")
-            .error_opt(errors.get("start_time")),
-        location: TextInput::new("location", "Location (optional)")
-            .value(input.location.clone())
-            .error_opt(errors.get("location")),
+        date,
+        time,
+        location,
         button: Button::new("Add meeting").prevent_double_click(),
     })
 }
@@ -839,6 +855,8 @@ pub struct AgendaLine {
     title: String,
     owner: String,
     papers: Vec<PaperLine>,
+    /// Why it was withdrawn (none while on the agenda).
+    withdrawn: Option<String>,
 }
 
 /// A decision line.
@@ -893,6 +911,8 @@ struct MeetingPage {
     minutes_status: &'static str,
     decisions: Vec<DecisionLine>,
     forms: Option<MeetingForms>,
+    /// Whether the date, time and location may be changed (a manager, not cancelled).
+    can_edit: bool,
 }
 
 /// What was typed into the meeting page's forms (re-shown with errors).
@@ -975,6 +995,10 @@ async fn meeting_page(
                 (None, None) => String::new(),
             },
             papers: paper_lines(&a.papers),
+            withdrawn: a
+                .item
+                .withdrawn_at
+                .map(|_| a.item.withdrawn_reason.clone().unwrap_or_default()),
         })
         .collect();
     // The section's h2 already says "Attendance": the caption is for screen readers only.
@@ -1035,12 +1059,17 @@ async fn meeting_page(
     let forms = if actor.can(Permission::ManageGovernance) {
         let (orgs, people) = gov::choices(&s.svc, actor).await?;
         let mut items = vec![SelectItem::new("", "Not about one agenda item")];
-        items.extend(v.agenda.iter().map(|a| {
-            SelectItem::new(
-                a.item.agenda_item_id.to_string(),
-                format!("{}. {}", a.item.position, a.item.title),
-            )
-        }));
+        items.extend(
+            v.agenda
+                .iter()
+                .filter(|a| a.item.withdrawn_at.is_none())
+                .map(|a| {
+                    SelectItem::new(
+                        a.item.agenda_item_id.to_string(),
+                        format!("{}. {}", a.item.position, a.item.title),
+                    )
+                }),
+        );
         let minutes = entered.minutes.clone().unwrap_or_else(|| MinutesInput {
             minutes: m.minutes.clone(),
             minutes_status: if m.minutes_status == "approved" {
@@ -1217,6 +1246,7 @@ async fn meeting_page(
         minutes_status: MinutesStatus::parse(&m.minutes_status)
             .map_or("Not written", MinutesStatus::label),
         decisions,
+        can_edit: forms.is_some() && m.status != MeetingStatus::Cancelled.slug(),
         forms,
     })
 }
@@ -1275,6 +1305,156 @@ async fn after_meeting_post(
         Err(ServiceError::Invalid(errors)) => {
             reshow_meeting(s, identity, actor, id, &entered, &errors).await
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn meeting_edit_page(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: Uuid,
+    input: Option<&MeetingInput>,
+    errors: &ValidationErrors,
+) -> Result<MeetingNewPage, AppError> {
+    let v = gov::get_meeting(&s.svc, actor, id).await?;
+    let m = &v.meeting;
+    let current = MeetingInput {
+        meeting_date: m.meeting_date.to_string(),
+        start_time: m.start_time.clone(),
+        location: m.location.clone(),
+    };
+    let [date, time, location] = meeting_fields(input.unwrap_or(&current), errors);
+    Ok(MeetingNewPage {
+        l: Layout::new("Change meeting details", Some(identity), "/bodies").with_errors(errors),
+        csrf: identity.csrf_token.clone(),
+        heading: "Change meeting details".to_owned(),
+        action: format!("/meetings/{id}/edit"),
+        back_href: format!("/meetings/{id}"),
+        back_text: "Back to the meeting".to_owned(),
+        body_name: meeting_title(m),
+        date,
+        time,
+        location,
+        button: Button::new("Save meeting details").prevent_double_click(),
+    })
+}
+
+/// `GET /meetings/{id}/edit`: the date, time and location of a meeting.
+pub async fn meeting_edit_form(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    html(&meeting_edit_page(&s, &identity, &actor, id, None, &ValidationErrors::new()).await?)
+}
+
+/// `POST /meetings/{id}/edit`.
+pub async fn meeting_update(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    f: Result<Form<MeetingInput>, FormRejection>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let input = form(f)?;
+    match gov::update_meeting(&s.svc, &actor, id, &input).await {
+        Ok(()) => see_other(&format!("/meetings/{id}?notice=meeting-changed")),
+        Err(ServiceError::Invalid(errors)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &meeting_edit_page(&s, &identity, &actor, id, Some(&input), &errors).await?,
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "governance/agenda_withdraw.html")]
+struct WithdrawPage {
+    l: Layout,
+    csrf: String,
+    id: String,
+    meeting_id: String,
+    meeting: String,
+    title: String,
+    reason: Textarea,
+    button: Button,
+}
+
+async fn withdraw_page(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: Uuid,
+    input: &WithdrawInput,
+    errors: &ValidationErrors,
+) -> Result<WithdrawPage, AppError> {
+    let (item, meeting) = gov::get_agenda_item(&s.svc, actor, id).await?;
+    let title = format!("{}. {}", item.item.position, item.item.title);
+    Ok(WithdrawPage {
+        l: Layout::new(
+            format!("Withdraw agenda item {title}"),
+            Some(identity),
+            "/bodies",
+        )
+        .with_errors(errors),
+        csrf: identity.csrf_token.clone(),
+        id: id.to_string(),
+        meeting_id: meeting.meeting_id.to_string(),
+        meeting: meeting_title(&meeting),
+        title,
+        reason: Textarea::new("reason", "Why is the item withdrawn?")
+            .hint("For example: added to the wrong meeting")
+            .rows(3)
+            .value(input.reason.clone())
+            .error_opt(errors.get("reason")),
+        button: Button::new("Withdraw item")
+            .warning()
+            .prevent_double_click(),
+    })
+}
+
+/// `GET /agenda-items/{id}/withdraw`: confirm withdrawing an item added by mistake.
+pub async fn withdraw_form(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let page = withdraw_page(
+        &s,
+        &identity,
+        &actor,
+        id,
+        &WithdrawInput::default(),
+        &ValidationErrors::new(),
+    )
+    .await?;
+    html(&page)
+}
+
+/// `POST /agenda-items/{id}/withdraw`.
+pub async fn withdraw(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    f: Result<Form<WithdrawInput>, FormRejection>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let input = form(f)?;
+    match gov::withdraw_agenda_item(&s.svc, &actor, id, &input).await {
+        Ok(meeting) => see_other(&format!(
+            "/meetings/{meeting}?notice=agenda-item-withdrawn#agenda"
+        )),
+        Err(ServiceError::Invalid(errors)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &withdraw_page(&s, &identity, &actor, id, &input, &errors).await?,
+        ),
         Err(e) => Err(e.into()),
     }
 }
@@ -1442,6 +1622,8 @@ struct PapersPage {
     title: String,
     papers: Vec<PaperLine>,
     upload: Option<crate::pages::files::UploadForm>,
+    /// Why the item was withdrawn (none while on the agenda).
+    withdrawn: Option<String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1456,17 +1638,16 @@ async fn papers_page(
     notice: Option<&str>,
 ) -> Result<PapersPage, AppError> {
     let (item, meeting) = gov::get_agenda_item(&s.svc, actor, id).await?;
-    let upload = (actor.can(Permission::ManageGovernance) && actor.can(Permission::UploadFiles))
-        .then(|| {
-            crate::pages::files::upload_form(
-                s,
-                actor,
-                description,
-                board_only,
-                errors,
-                "Upload paper",
-            )
-        });
+    let withdrawn = item
+        .item
+        .withdrawn_at
+        .map(|_| item.item.withdrawn_reason.clone().unwrap_or_default());
+    let upload = (actor.can(Permission::ManageGovernance)
+        && actor.can(Permission::UploadFiles)
+        && withdrawn.is_none())
+    .then(|| {
+        crate::pages::files::upload_form(s, actor, description, board_only, errors, "Upload paper")
+    });
     let title = format!("{}. {}", item.item.position, item.item.title);
     Ok(PapersPage {
         l: Layout::new(format!("Papers: {title}"), Some(identity), "/bodies")
@@ -1479,6 +1660,7 @@ async fn papers_page(
         title,
         papers: paper_lines(&item.papers),
         upload,
+        withdrawn,
     })
 }
 

@@ -77,6 +77,10 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "meetings-planned" => "Meetings planned.",
         "meeting-status-changed" => "Meeting status changed.",
         "agenda-item-added" => "Agenda item added.",
+        "meeting-changed" => "Meeting details changed.",
+        "agenda-item-withdrawn" => {
+            "Agenda item withdrawn. It stays on the agenda, marked withdrawn."
+        }
         "paper-uploaded" => "Paper uploaded.",
         "document-uploaded" => "Document uploaded.",
         "attendance-recorded" => "Attendance recorded.",

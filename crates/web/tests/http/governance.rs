@@ -952,3 +952,853 @@ safeguard_testkit::both_backends!(
         assert_eq!(rows(&app).await.len(), before);
     }
 );
+
+async fn api_send(
+    app: &TestApp,
+    method: reqwest::Method,
+    token: &str,
+    path: &str,
+    body: &Value,
+) -> reqwest::Response {
+    raw_client()
+        .request(method, app.url(path))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .expect("api request")
+}
+
+async fn api_put(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
+    api_send(app, reqwest::Method::PUT, token, path, body).await
+}
+
+/// The fields a 422 problem names.
+async fn problem_fields(r: reqwest::Response) -> Vec<String> {
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(header(&r, "content-type").starts_with("application/problem+json"));
+    let p = json_of(r).await;
+    p["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no field errors: {p}"))
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The board's first meeting and its first agenda item (demo data).
+async fn board_meeting(app: &TestApp) -> (String, String, String) {
+    let t = token(app, ADMIN).await;
+    let board = body_id(app, BOARD).await;
+    let meetings = json_of(
+        app.api_get(&t, &format!("/api/v1/bodies/{board}/meetings"))
+            .await,
+    )
+    .await;
+    let meeting = meetings[0]["id"].as_str().unwrap().to_owned();
+    let detail = json_of(
+        app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+            .await,
+    )
+    .await;
+    let item = detail["agenda"][0]["id"].as_str().unwrap().to_owned();
+    (board, meeting, item)
+}
+
+safeguard_testkit::both_backends!(
+    a_manager_changes_meeting_details_and_withdraws_an_agenda_item,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let admin = app.signed_in(ADMIN).await;
+        let (_, meeting, _) = board_meeting(&app).await;
+        let (status, page) = app.get_text(&admin, &format!("/meetings/{meeting}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&format!("href=\"/meetings/{meeting}/edit\"")));
+        let (status, page) = app
+            .get_text(&admin, &format!("/meetings/{meeting}/edit"))
+            .await;
+        assert_eq!(status, 200);
+        for s in [
+            "Change meeting details",
+            "for=\"meeting_date\"",
+            "for=\"start_time\"",
+            "for=\"location\"",
+            "Save meeting details",
+        ] {
+            assert!(page.contains(s), "{s}");
+        }
+
+        // Bad details: every field named, nothing changed.
+        let long = "x".repeat(201);
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/edit"),
+                &[
+                    ("meeting_date", "2022-02-30"),
+                    ("start_time", "25:99"),
+                    ("location", &long),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let page = r.text().await.unwrap();
+        for f in ["meeting_date", "start_time", "location"] {
+            assert!(error_summary_links_to(&page, f), "{f}");
+        }
+        assert!(app.audit(DEMO, "meeting.update").await.is_empty());
+
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/edit"),
+                &[
+                    ("meeting_date", "2022-05-13"),
+                    ("start_time", "14:30"),
+                    ("location", "Addenbrooke House, Telford"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(
+            location(&r),
+            format!("/meetings/{meeting}?notice=meeting-changed")
+        );
+        let (_, page) = app.get_text(&admin, &location(&r)).await;
+        for s in [
+            "Meeting details changed.",
+            "13 May 2022",
+            "14:30",
+            "Addenbrooke House, Telford",
+        ] {
+            assert!(page.contains(s), "{s}");
+        }
+        let entries = app.audit(DEMO, "meeting.update").await;
+        assert_eq!(entries.len(), 1);
+        let before: Value =
+            serde_json::from_str(entries[0].before_json.as_deref().unwrap()).unwrap();
+        let after: Value = serde_json::from_str(entries[0].after_json.as_deref().unwrap()).unwrap();
+        assert_eq!(after["date"], "2022-05-13");
+        assert_eq!(after["location"], "Addenbrooke House, Telford");
+        assert_ne!(before["date"], after["date"]);
+
+        // An item added by mistake, withdrawn with a reason.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/agenda"),
+                &[("title", "Neglect strategy (wrong meeting)")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let t = token(&app, ADMIN).await;
+        let detail = json_of(
+            app.api_get(&t, &format!("/api/v1/meetings/{meeting}"))
+                .await,
+        )
+        .await;
+        let item = detail["agenda"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == "Neglect strategy (wrong meeting)")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (_, page) = app.get_text(&admin, &format!("/meetings/{meeting}")).await;
+        assert!(page.contains(&format!("href=\"/agenda-items/{item}/withdraw\"")));
+        let (status, page) = app
+            .get_text(&admin, &format!("/agenda-items/{item}/withdraw"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("for=\"reason\""));
+        assert!(page.contains("Withdraw item"));
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/agenda-items/{item}/withdraw"),
+                &[("reason", "  ")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(error_summary_links_to(&r.text().await.unwrap(), "reason"));
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/agenda-items/{item}/withdraw"),
+                &[("reason", "Added to the wrong meeting")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(
+            location(&r),
+            format!("/meetings/{meeting}?notice=agenda-item-withdrawn#agenda")
+        );
+        let (_, page) = app.get_text(&admin, &location(&r)).await;
+        assert!(page.contains("Agenda item withdrawn."));
+        assert!(page.contains("Withdrawn: Added to the wrong meeting"));
+        assert!(page.contains("Neglect strategy (wrong meeting)"));
+        assert!(!page.contains(&format!("href=\"/agenda-items/{item}/withdraw\"")));
+        assert!(!page.contains(&format!("<option value=\"{item}\"")));
+        let entries = app.audit(DEMO, "agenda_item.withdraw").await;
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].target_id.as_deref(), Some(item.as_str()));
+        assert!(
+            entries[0]
+                .after_json
+                .as_deref()
+                .unwrap()
+                .contains("Added to the wrong meeting")
+        );
+        // Its papers page says so and takes no more papers.
+        let (status, page) = app
+            .get_text(&admin, &format!("/agenda-items/{item}/papers"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("This item was withdrawn from the agenda: Added to the wrong meeting")
+        );
+        assert!(!page.contains("Upload paper"));
+        let r = post_upload(&app, &admin, &item, "late.pdf", PDF).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(
+            !rows(&app)
+                .await
+                .iter()
+                .any(|f| f.original_name == "late.pdf")
+        );
+        // Once only; and no decision may be about it.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/agenda-items/{item}/withdraw"),
+                &[("reason", "Again")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/decisions"),
+                &[("decision", "Noted"), ("agenda_item_id", &item)],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(error_summary_links_to(
+            &r.text().await.unwrap(),
+            "agenda_item_id"
+        ));
+
+        // A cancelled meeting's details are not changed (and the page does not offer it).
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/status"),
+                &[("meeting_status", "cancelled")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let (_, page) = app.get_text(&admin, &format!("/meetings/{meeting}")).await;
+        assert!(!page.contains(&format!("href=\"/meetings/{meeting}/edit\"")));
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/meetings/{meeting}/edit"),
+                &[("meeting_date", "2022-05-20")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(error_summary_links_to(
+            &r.text().await.unwrap(),
+            "meeting_date"
+        ));
+        assert_eq!(app.audit(DEMO, "meeting.update").await.len(), 1);
+    }
+);
+
+safeguard_testkit::both_backends!(
+    the_api_makes_every_governance_change_the_pages_make,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let t = token(&app, ADMIN).await;
+        let mut counts = std::collections::HashMap::new();
+        for prefix in [
+            "body.update",
+            "body_member.",
+            "meeting.create",
+            "attendance.record",
+            "meeting.minutes",
+        ] {
+            counts.insert(prefix, app.audit(DEMO, prefix).await.len());
+        }
+        let sam = app.person_id(LEAD).await.to_string();
+        let helen = app.person_id(BOARD_MEMBER).await.to_string();
+        let police = app.organisation_id(POLICE).await.to_string();
+        let r = api_post(
+            &app,
+            &t,
+            "/api/v1/bodies",
+            &json!({"name": "Neglect task group", "kind": "task_and_finish", "meeting_frequency": "monthly"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 201);
+        let body = json_of(r).await["body"]["id"].as_str().unwrap().to_owned();
+
+        // Change the body.
+        let r = api_put(
+            &app,
+            &t,
+            &format!("/api/v1/bodies/{body}"),
+            &json!({"name": "Neglect audit sub-group", "kind": "sub_group", "meeting_frequency": "monthly",
+                    "chair_person_id": sam, "start_date": "2022-04-01"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        let changed = json_of(r).await;
+        assert_eq!(changed["body"]["name"], "Neglect audit sub-group");
+        assert_eq!(changed["body"]["kind"], "sub_group");
+        assert_eq!(changed["body"]["start_date"], "2022-04-01");
+        assert_eq!(
+            app.audit(DEMO, "body.update").await.len(),
+            counts["body.update"] + 1
+        );
+        let fields = problem_fields(
+            api_put(
+                &app,
+                &t,
+                &format!("/api/v1/bodies/{body}"),
+                &json!({"name": "Board", "kind": "board", "start_date": ""}),
+            )
+            .await,
+        )
+        .await;
+        // A blank date is refused: leave the field out instead.
+        assert_eq!(fields, ["start_date"]);
+        let fields = problem_fields(
+            api_put(
+                &app,
+                &t,
+                &format!("/api/v1/bodies/{body}"),
+                &json!({"name": "", "kind": "club", "end_date": "2022-02-30"}),
+            )
+            .await,
+        )
+        .await;
+        for f in ["name", "kind", "end_date"] {
+            assert!(fields.contains(&f.to_owned()), "{f}: {fields:?}");
+        }
+        // Unreadable bodies are 400.
+        let r = api_put(
+            &app,
+            &t,
+            &format!("/api/v1/bodies/{body}"),
+            &json!({"kind": "board"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 400);
+        let r = api_put(
+            &app,
+            &t,
+            &format!("/api/v1/bodies/{body}"),
+            &json!({"name": "A", "kind": "board", "colour": "red"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 400);
+
+        // Members: add, refuse bad input, end.
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/bodies/{body}/members"),
+            &json!({"person_id": helen, "role": "member", "organisation_id": police, "joined_on": "2022-04-01"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 201);
+        let member = json_of(r).await;
+        assert_eq!(member["organisation_id"], police.as_str());
+        assert_eq!(member["joined_on"], "2022-04-01");
+        let member_id = member["id"].as_str().unwrap().to_owned();
+        let fields = problem_fields(
+            api_post(
+                &app,
+                &t,
+                &format!("/api/v1/bodies/{body}/members"),
+                &json!({"person_id": "nobody", "role": "boss", "joined_on": "1999-01-01"}),
+            )
+            .await,
+        )
+        .await;
+        for f in ["person_id", "role", "joined_on"] {
+            assert!(fields.contains(&f.to_owned()), "{f}: {fields:?}");
+        }
+        let fields = problem_fields(
+            api_post(
+                &app,
+                &t,
+                &format!("/api/v1/body-members/{member_id}/end"),
+                &json!({"left_on": "2022-03-01"}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(fields, ["left_on"]);
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/body-members/{member_id}/end"),
+            &json!({"left_on": "2023-03-31"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(json_of(r).await["left_on"], "2023-03-31");
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/body-members/{member_id}/end"),
+            &json!({}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert_eq!(
+            app.audit(DEMO, "body_member.").await.len(),
+            counts["body_member."] + 2
+        );
+
+        // Plan meetings on working days; bad plans are refused with their fields.
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/bodies/{body}/meetings/plan"),
+            &json!({"first_date": "2022-05-02", "until": "2022-08-31", "start_time": "10:00", "location": "Darby House"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        let plan = json_of(r).await;
+        assert_eq!(
+            plan["added"],
+            json!(["2022-05-03", "2022-06-06", "2022-07-04", "2022-08-02"])
+        );
+        let fields = problem_fields(
+            api_post(
+                &app,
+                &t,
+                &format!("/api/v1/bodies/{body}/meetings/plan"),
+                &json!({"first_date": "2022-05-02", "until": "2022-04-01", "start_time": "25:99"}),
+            )
+            .await,
+        )
+        .await;
+        for f in ["until", "start_time"] {
+            assert!(fields.contains(&f.to_owned()), "{f}: {fields:?}");
+        }
+
+        // One meeting more; fuzz-like input is refused with its field, never a 500.
+        for (bad, field) in [
+            (
+                json!({"meeting_date": "2022-09-14", "location": "Room\u{0}1"}),
+                "location",
+            ),
+            (
+                json!({"meeting_date": "2022-09-14", "location": "x".repeat(100_000)}),
+                "location",
+            ),
+            (json!({"meeting_date": "0001-01-01"}), "meeting_date"),
+            (json!({"meeting_date": "9999-12-31"}), "meeting_date"),
+            (
+                json!({"meeting_date": "2022-09-14", "start_time": "25:99"}),
+                "start_time",
+            ),
+            (
+                json!({"meeting_date": "2022-09-14", "start_time": ""}),
+                "start_time",
+            ),
+            (json!({"meeting_date": "\u{0}"}), "meeting_date"),
+        ] {
+            let fields = problem_fields(
+                api_post(&app, &t, &format!("/api/v1/bodies/{body}/meetings"), &bad).await,
+            )
+            .await;
+            assert_eq!(fields, [field], "{bad}");
+        }
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/bodies/{body}/meetings"),
+            &json!({"meeting_date": "2022-09-14", "start_time": "14:30", "location": "Civic Offices"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 201);
+        let meeting = json_of(r).await;
+        assert_eq!(meeting["status"], "planned");
+        assert_eq!(meeting["date"], "2022-09-14");
+        let m = meeting["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            app.audit(DEMO, "meeting.create").await.len(),
+            counts["meeting.create"] + 5
+        );
+
+        // Change its details and status.
+        let r = api_put(
+            &app,
+            &t,
+            &format!("/api/v1/meetings/{m}"),
+            &json!({"meeting_date": "2022-09-15", "start_time": "09:30", "location": "Online"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        let changed = json_of(r).await;
+        assert_eq!(changed["date"], "2022-09-15");
+        assert_eq!(changed["location"], "Online");
+        assert_eq!(app.audit(DEMO, "meeting.update").await.len(), 1);
+        let fields = problem_fields(
+            api_send(
+                &app,
+                reqwest::Method::POST,
+                &t,
+                &format!("/api/v1/meetings/{m}/status"),
+                &json!({"status": "postponed"}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(fields, ["status"]);
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/meetings/{m}/status"),
+            &json!({"status": "held"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(json_of(r).await["status"], "held");
+
+        // Agenda: add, refuse, withdraw (once).
+        let fields = problem_fields(
+            api_post(
+                &app,
+                &t,
+                &format!("/api/v1/meetings/{m}/agenda"),
+                &json!({"title": " "}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(fields, ["title"]);
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/meetings/{m}/agenda"),
+            &json!({"title": "Neglect audit findings", "owner_person_id": sam}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 201);
+        let item = json_of(r).await;
+        assert_eq!(item["position"], 1);
+        assert_eq!(item["withdrawn"], false);
+        let item = item["id"].as_str().unwrap().to_owned();
+        let fields = problem_fields(
+            api_post(
+                &app,
+                &t,
+                &format!("/api/v1/agenda-items/{item}/withdraw"),
+                &json!({"reason": ""}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(fields, ["reason"]);
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/agenda-items/{item}/withdraw"),
+            &json!({"reason": "Added twice"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        let w = json_of(r).await;
+        assert_eq!(w["withdrawn"], true);
+        assert_eq!(w["withdrawn_reason"], "Added twice");
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/agenda-items/{item}/withdraw"),
+            &json!({"reason": "Again"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert_eq!(app.audit(DEMO, "agenda_item.withdraw").await.len(), 1);
+
+        // Attendance and minutes.
+        let fields = problem_fields(
+            api_post(
+                &app,
+                &t,
+                &format!("/api/v1/meetings/{m}/attendance"),
+                &json!({"person_id": sam, "status": "late", "deputy_for_person_id": sam}),
+            )
+            .await,
+        )
+        .await;
+        for f in ["status", "deputy_for_person_id"] {
+            assert!(fields.contains(&f.to_owned()), "{f}: {fields:?}");
+        }
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/meetings/{m}/attendance"),
+            &json!({"person_id": sam, "status": "present", "organisation_id": police}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        let att = json_of(r).await;
+        assert_eq!(att.as_array().unwrap().len(), 1);
+        assert_eq!(att[0]["status"], "present");
+        assert_eq!(att[0]["organisation_id"], police.as_str());
+        let fields = problem_fields(
+            api_put(
+                &app,
+                &t,
+                &format!("/api/v1/meetings/{m}/minutes"),
+                &json!({"minutes": "", "minutes_status": "final"}),
+            )
+            .await,
+        )
+        .await;
+        for f in ["minutes", "minutes_status"] {
+            assert!(fields.contains(&f.to_owned()), "{f}: {fields:?}");
+        }
+        let r = api_put(
+            &app,
+            &t,
+            &format!("/api/v1/meetings/{m}/minutes"),
+            &json!({"minutes": "Findings noted.", "minutes_status": "approved"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        let d = json_of(r).await;
+        assert_eq!(d["minutes"], "Findings noted.");
+        assert_eq!(d["meeting"]["minutes_status"], "approved");
+        assert_eq!(d["agenda"][0]["withdrawn"], true);
+        assert_eq!(
+            app.audit(DEMO, "attendance.record").await.len(),
+            counts["attendance.record"] + 1
+        );
+        assert_eq!(
+            app.audit(DEMO, "meeting.minutes").await.len(),
+            counts["meeting.minutes"] + 1
+        );
+
+        // A cancelled meeting's details are refused.
+        let r = api_post(
+            &app,
+            &t,
+            &format!("/api/v1/meetings/{m}/status"),
+            &json!({"status": "cancelled"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        let fields = problem_fields(
+            api_put(
+                &app,
+                &t,
+                &format!("/api/v1/meetings/{m}"),
+                &json!({"meeting_date": "2022-09-16"}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(fields, ["meeting_date"]);
+
+        // The API document declares every new route.
+        let doc = json_of(
+            raw_client()
+                .get(app.url("/api/openapi.json"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        for (path, method) in [
+            ("/api/v1/bodies/{id}", "put"),
+            ("/api/v1/bodies/{id}/members", "post"),
+            ("/api/v1/body-members/{id}/end", "post"),
+            ("/api/v1/bodies/{id}/meetings/plan", "post"),
+            ("/api/v1/bodies/{id}/meetings", "post"),
+            ("/api/v1/meetings/{id}", "put"),
+            ("/api/v1/meetings/{id}/status", "post"),
+            ("/api/v1/meetings/{id}/agenda", "post"),
+            ("/api/v1/agenda-items/{id}/withdraw", "post"),
+            ("/api/v1/meetings/{id}/attendance", "post"),
+            ("/api/v1/meetings/{id}/minutes", "put"),
+        ] {
+            let op = &doc["paths"][path][method];
+            assert!(op.is_object(), "{method} {path}");
+            for code in ["400", "401", "403", "404", "422"] {
+                assert!(op["responses"][code].is_object(), "{method} {path} {code}");
+            }
+        }
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["MeetingIn"]["properties"]["meeting_date"]["format"],
+            "date"
+        );
+        assert_eq!(
+            schemas["PlanIn"]["required"],
+            json!(["first_date", "until"])
+        );
+    }
+);
+
+safeguard_testkit::both_backends!(
+    governance_changes_are_refused_to_other_partnerships_and_read_only_roles,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        crate::actions::add_other_partnership_person(&app).await;
+        let (board, meeting, item) = board_meeting(&app).await;
+        let t = token(&app, ADMIN).await;
+        let detail = json_of(app.api_get(&t, &format!("/api/v1/bodies/{board}")).await).await;
+        let member = detail["members"][0]["id"].as_str().unwrap().to_owned();
+        let sam = app.person_id(LEAD).await.to_string();
+        let calls: Vec<(reqwest::Method, String, Value)> = vec![
+            (
+                reqwest::Method::PUT,
+                format!("/api/v1/bodies/{board}"),
+                json!({"name": "Mine", "kind": "board"}),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/bodies/{board}/members"),
+                json!({"person_id": sam, "role": "member"}),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/body-members/{member}/end"),
+                json!({"left_on": "2023-03-31"}),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/bodies/{board}/meetings/plan"),
+                json!({"first_date": "2024-05-01", "until": "2024-06-30"}),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/bodies/{board}/meetings"),
+                json!({"meeting_date": "2024-05-01"}),
+            ),
+            (
+                reqwest::Method::PUT,
+                format!("/api/v1/meetings/{meeting}"),
+                json!({"meeting_date": "2024-05-01"}),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/meetings/{meeting}/status"),
+                json!({"status": "cancelled"}),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/meetings/{meeting}/agenda"),
+                json!({"title": "Mine"}),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/agenda-items/{item}/withdraw"),
+                json!({"reason": "Mine"}),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/meetings/{meeting}/attendance"),
+                json!({"person_id": sam, "status": "present"}),
+            ),
+            (
+                reqwest::Method::PUT,
+                format!("/api/v1/meetings/{meeting}/minutes"),
+                json!({"minutes": "Mine", "minutes_status": "draft"}),
+            ),
+        ];
+        let governance_entries = || async {
+            app.audit(DEMO, "")
+                .await
+                .into_iter()
+                .filter(|e| {
+                    ["body", "meeting", "agenda_item", "attendance"]
+                        .iter()
+                        .any(|p| e.action.starts_with(p))
+                })
+                .count()
+        };
+        let audit_before = governance_entries().await;
+        let other = token(&app, OTHER).await;
+        let reader = token(&app, BOARD_MEMBER).await;
+        for (method, path, body) in &calls {
+            let r = api_send(&app, method.clone(), &other, path, body).await;
+            assert_eq!(
+                r.status().as_u16(),
+                404,
+                "other partnership: {method} {path}"
+            );
+            // Even an unreadable body: the object is missing first.
+            let r = raw_client()
+                .request(method.clone(), app.url(path))
+                .bearer_auth(&other)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status().as_u16(),
+                404,
+                "other partnership, no body: {method} {path}"
+            );
+            let r = api_send(&app, method.clone(), &reader, path, body).await;
+            assert_eq!(r.status().as_u16(), 403, "board member: {method} {path}");
+        }
+        // A path id that is no id looks missing.
+        let r = api_put(
+            &app,
+            &t,
+            "/api/v1/meetings/not-an-id",
+            &json!({"meeting_date": "2024-05-01"}),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 404);
+
+        // The pages likewise.
+        let o = app.signed_in(OTHER).await;
+        let b = app.signed_in(BOARD_MEMBER).await;
+        for path in [
+            format!("/meetings/{meeting}/edit"),
+            format!("/agenda-items/{item}/withdraw"),
+        ] {
+            assert_eq!(app.get(&o, &path).await.status().as_u16(), 404, "{path}");
+            assert_eq!(app.get(&b, &path).await.status().as_u16(), 403, "{path}");
+        }
+        for (path, form) in [
+            (
+                format!("/meetings/{meeting}/edit"),
+                [("meeting_date", "2024-05-01")],
+            ),
+            (
+                format!("/agenda-items/{item}/withdraw"),
+                [("reason", "Mine")],
+            ),
+        ] {
+            assert_eq!(
+                app.post_with_csrf(&o, &path, &form).await.status().as_u16(),
+                404,
+                "{path}"
+            );
+            assert_eq!(
+                app.post_with_csrf(&b, &path, &form).await.status().as_u16(),
+                403,
+                "{path}"
+            );
+        }
+        // The board member sees the meeting but is offered neither change.
+        let (status, page) = app.get_text(&b, &format!("/meetings/{meeting}")).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains(&format!("/meetings/{meeting}/edit")));
+        assert!(!page.contains(&format!("/agenda-items/{item}/withdraw")));
+        assert_eq!(governance_entries().await, audit_before);
+    }
+);

@@ -109,6 +109,8 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.contains("/funding/{id}")
         || spec.path.contains("/funding-years/{id}")
         || spec.path.contains("/activity/{id}")
+        || spec.path.starts_with("/api/v1/body-members/")
+        || spec.path.starts_with("/api/v1/agenda-items/")
 }
 
 /// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
@@ -179,6 +181,10 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.meeting
     } else if path.starts_with("/agenda-items/") {
         &fx.agenda_item
+    } else if path.starts_with("/api/v1/body-members/") {
+        &fx.body_member
+    } else if path.starts_with("/api/v1/agenda-items/") {
+        &fx.agenda_item
     } else if path.contains("/sign-offs/{id}") {
         &fx.sign_off
     } else if path.contains("/funding/{id}") || path.contains("/funding-years/{id}") {
@@ -233,6 +239,8 @@ fn form_body(spec: &RouteSpec, fx: &Fixtures) -> Vec<(&'static str, String)> {
         "/account/tokens" => f(&[("name", "matrix"), ("days", "")]),
         // Governance: refused with field errors, nothing saved.
         "/body-members/{id}/end" => f(&[("left_on", "not-a-date")]),
+        "/meetings/{id}/edit" => f(&[("meeting_date", "not-a-date")]),
+        "/agenda-items/{id}/withdraw" => f(&[("reason", "")]),
         "/account/password" => f(&[
             ("current_password", ""),
             ("new_password", ""),
@@ -246,6 +254,8 @@ fn json_body(spec: &RouteSpec) -> serde_json::Value {
     match spec.path {
         "/api/v1/people" => json!({"name": "", "email": "", "organisation_id": "", "role": ""}),
         "/api/v1/people/{id}/roles" => json!({"role": "practitioner"}),
+        // Governance: refused with field errors, nothing saved (the others need fields `{}` lacks).
+        "/api/v1/body-members/{id}/end" => json!({"left_on": "not-a-date"}),
         _ => json!({}),
     }
 }
