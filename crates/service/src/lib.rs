@@ -17,6 +17,7 @@ pub mod files;
 pub mod funding;
 pub mod generate;
 mod generate_governance;
+mod generate_funding;
 pub mod governance;
 pub mod invitations;
 pub mod mail;
