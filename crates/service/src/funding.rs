@@ -4,6 +4,7 @@
 //! `ViewFunding` reads; `ManageFunding` (administrators) changes. Every change writes its audit entry
 //! in the same transaction. Money is whole pence.
 
+use crate::activity::{Export, ExportFormat};
 use crate::signoffs::lead_partners;
 use crate::{Actor, ServiceError, ServiceResult, Services};
 use chrono::{DateTime, Utc};
@@ -15,7 +16,6 @@ use safeguard_domain::funding::{
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::{FundingYearId, OrganisationId, PartnershipId, PersonId, ValidationErrors};
-use crate::activity::{Export, ExportFormat};
 use safeguard_store::funding::{
     self as store, ContributionRow, FundingYear, NewSpendRow, SpendFields, SpendRow,
 };
@@ -474,7 +474,11 @@ pub async fn update_spend(
         return Err(ServiceError::Conflict(CONFLICT_MESSAGE.to_owned()));
     }
     store::touch_year(&mut tx.conn(), p, year.id(), now).await?;
-    let mut e = actor.entry("funding.spend_update", "funding_spend", Some(id.to_string()));
+    let mut e = actor.entry(
+        "funding.spend_update",
+        "funding_spend",
+        Some(id.to_string()),
+    );
     e.before = Some(spend_json(&before).to_string());
     e.after = Some(
         json!({
@@ -523,7 +527,11 @@ pub async fn remove_spend(
         return Err(ServiceError::Conflict(CONFLICT_MESSAGE.to_owned()));
     }
     store::touch_year(&mut tx.conn(), p, year.id(), now).await?;
-    let mut e = actor.entry("funding.spend_remove", "funding_spend", Some(id.to_string()));
+    let mut e = actor.entry(
+        "funding.spend_remove",
+        "funding_spend",
+        Some(id.to_string()),
+    );
     e.before = Some(spend_json(&before).to_string());
     e.after = Some(json!({"removed": true, "reason": reason, "version": version + 1}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;

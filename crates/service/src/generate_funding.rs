@@ -10,9 +10,9 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use safeguard_domain::funding::{SpendCategory, equal_shares};
 use safeguard_domain::{FundingYearId, OrganisationId, PartnershipId, PersonId, SignOffId};
+use safeguard_store::Tx;
 use safeguard_store::funding::{self, NewSpendRow};
 use safeguard_store::signoffs::{self, NewSignOffRow};
-use safeguard_store::Tx;
 
 const SPEND: &[(SpendCategory, &str)] = &[
     (SpendCategory::Staffing, "Business unit staffing"),
@@ -20,7 +20,10 @@ const SPEND: &[(SpendCategory, &str)] = &[
     (SpendCategory::IndependentScrutiny, "Independent scrutineer"),
     (SpendCategory::Training, "Multi-agency training course"),
     (SpendCategory::Training, "Learning event venue"),
-    (SpendCategory::CaseReviews, "Independent reviewer, practice review"),
+    (
+        SpendCategory::CaseReviews,
+        "Independent reviewer, practice review",
+    ),
     (SpendCategory::Other, "Website hosting"),
     (SpendCategory::Other, "Printing of the yearly report"),
 ];

@@ -312,12 +312,12 @@ both_backends!(
             .await
             .unwrap();
         let y = FundingYearId::new();
-        funding::insert_year(&mut pc.conn(), north, y, 2022, 1_000_00, "", ann, at(0))
+        funding::insert_year(&mut pc.conn(), north, y, 2022, 100_000, "", ann, at(0))
             .await
             .unwrap();
         // The year's budget and notes change; another partnership cannot change them.
         assert!(
-            funding::update_year(&mut pc.conn(), north, y, 2_000_00, "Agreed in May", at(1))
+            funding::update_year(&mut pc.conn(), north, y, 200_000, "Agreed in May", at(1))
                 .await
                 .unwrap()
         );
@@ -330,7 +330,7 @@ both_backends!(
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(year.budget_pence, 2_000_00);
+        assert_eq!(year.budget_pence, 200_000);
         assert_eq!(year.notes, "Agreed in May");
 
         let mut ids = Vec::new();
@@ -418,9 +418,17 @@ both_backends!(
                 .unwrap()
         );
         assert!(
-            funding::remove_spend(&mut pc.conn(), north, ids[1], 1, "Entered twice", ann, at(5))
-                .await
-                .unwrap()
+            funding::remove_spend(
+                &mut pc.conn(),
+                north,
+                ids[1],
+                1,
+                "Entered twice",
+                ann,
+                at(5)
+            )
+            .await
+            .unwrap()
         );
         assert!(
             !funding::remove_spend(&mut pc.conn(), north, ids[1], 2, "Again", ann, at(6))

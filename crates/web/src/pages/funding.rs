@@ -17,14 +17,14 @@ use safeguard_domain::policy::Permission;
 use safeguard_domain::{FundingYearId, ValidationErrors};
 use safeguard_service::auth::Identity;
 use safeguard_service::funding::{SpendView, YearView};
-use safeguard_store::funding::SpendRow;
-use uuid::Uuid;
 use safeguard_service::{Actor, ServiceError};
+use safeguard_store::funding::SpendRow;
 use safeguard_ui::components::{
     Button, Select, SelectItem, SummaryList, SummaryRow, Table, TableCell, TextInput, Textarea,
     WarningText,
 };
 use serde::Deserialize;
+use uuid::Uuid;
 
 fn parse_id(id: &str) -> Result<FundingYearId, AppError> {
     id.parse()
@@ -782,24 +782,25 @@ pub async fn update_spend(
         amount: f.amount.clone(),
         supplier: f.supplier.clone(),
     };
-    let (status, errors) =
-        match safeguard_service::funding::update_spend(&s.svc, &actor, id, &input, &f.version)
-            .await
-        {
-            Ok(()) => {
-                let v = safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
-                return see_other(&format!(
-                    "/funding/{}?notice=spend-updated",
-                    v.year.funding_year_id
-                ));
-            }
-            Err(ServiceError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-            Err(ServiceError::Conflict(message)) => (
-                StatusCode::CONFLICT,
-                ValidationErrors::single("spent_on", message),
-            ),
-            Err(e) => return Err(e.into()),
-        };
+    let (status, errors) = match safeguard_service::funding::update_spend(
+        &s.svc, &actor, id, &input, &f.version,
+    )
+    .await
+    {
+        Ok(()) => {
+            let v = safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
+            return see_other(&format!(
+                "/funding/{}?notice=spend-updated",
+                v.year.funding_year_id
+            ));
+        }
+        Err(ServiceError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(ServiceError::Conflict(message)) => (
+            StatusCode::CONFLICT,
+            ValidationErrors::single("spent_on", message),
+        ),
+        Err(e) => return Err(e.into()),
+    };
     let v = safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
     if status == StatusCode::CONFLICT || f.version.trim().parse::<i64>().is_err() {
         f.version = v.line.version.to_string();

@@ -104,7 +104,10 @@ safeguard_testkit::both_backends!(
             .post_with_csrf(
                 &admin,
                 &format!("/funding/{id}/edit"),
-                &[("budget", "£120,000.50"), ("notes", "Agreed at the May board")],
+                &[
+                    ("budget", "£120,000.50"),
+                    ("notes", "Agreed at the May board"),
+                ],
             )
             .await;
         assert_eq!(
@@ -113,7 +116,10 @@ safeguard_testkit::both_backends!(
         );
         let audit = app.audit(DEMO, "funding_year.update").await;
         assert_eq!(audit.len(), before + 1);
-        let e = audit.iter().find(|e| e.target_id.as_deref() == Some(&id)).unwrap();
+        let e = audit
+            .iter()
+            .find(|e| e.target_id.as_deref() == Some(&id))
+            .unwrap();
         let b: Value = serde_json::from_str(e.before_json.as_deref().unwrap()).unwrap();
         let a: Value = serde_json::from_str(e.after_json.as_deref().unwrap()).unwrap();
         assert_eq!(b["budget_pence"], 10_000_000);
@@ -123,7 +129,14 @@ safeguard_testkit::both_backends!(
         // The API.
         let t = token(&app, ADMIN).await;
         let path = format!("/api/v1/funding-years/{id}");
-        let (status, p) = send(&app, reqwest::Method::PUT, &t, &path, json!({"budget": "-3"})).await;
+        let (status, p) = send(
+            &app,
+            reqwest::Method::PUT,
+            &t,
+            &path,
+            json!({"budget": "-3"}),
+        )
+        .await;
         assert_eq!(status, 422);
         assert_eq!(p["errors"][0]["field"], "budget");
         let (status, v) = send(
@@ -180,7 +193,14 @@ safeguard_testkit::both_backends!(
             .await;
         assert_eq!(status, 200);
         assert_eq!(page.matches("<h1").count(), 1);
-        for f in ["spent_on", "category", "description", "amount", "supplier", "reason"] {
+        for f in [
+            "spent_on",
+            "category",
+            "description",
+            "amount",
+            "supplier",
+            "reason",
+        ] {
             assert!(page.contains(&format!("for=\"{f}\"")), "label for {f}");
         }
         assert!(page.contains("name=\"version\" value=\"1\""));
@@ -225,12 +245,21 @@ safeguard_testkit::both_backends!(
         assert_eq!(location(&r), format!("/funding/{id}?notice=spend-updated"));
         let audit = app.audit(DEMO, "funding.spend_update").await;
         assert_eq!(audit.len(), audit_before + 1);
-        let e = audit.iter().find(|e| e.target_id.as_deref() == Some(&first)).unwrap();
+        let e = audit
+            .iter()
+            .find(|e| e.target_id.as_deref() == Some(&first))
+            .unwrap();
         let b: Value = serde_json::from_str(e.before_json.as_deref().unwrap()).unwrap();
         let a: Value = serde_json::from_str(e.after_json.as_deref().unwrap()).unwrap();
-        assert_eq!((b["amount_pence"].clone(), b["version"].clone()), (json!(100_000), json!(1)));
+        assert_eq!(
+            (b["amount_pence"].clone(), b["version"].clone()),
+            (json!(100_000), json!(1))
+        );
         assert_eq!(b["description"], "Trainer");
-        assert_eq!((a["amount_pence"].clone(), a["version"].clone()), (json!(150_025), json!(2)));
+        assert_eq!(
+            (a["amount_pence"].clone(), a["version"].clone()),
+            (json!(150_025), json!(2))
+        );
         assert_eq!(a["supplier"], "Reviews Ltd");
         // A stale edit (made from version 1): 409, the person's text shown again, nothing changed.
         let r = app
@@ -261,7 +290,10 @@ safeguard_testkit::both_backends!(
         assert_eq!(line["description"], "Independent reviewer");
         assert_eq!(line["amount_pence"], 150_025);
         assert_eq!(line["version"], 2);
-        assert_eq!(app.audit(DEMO, "funding.spend_update").await.len(), audit_before + 1);
+        assert_eq!(
+            app.audit(DEMO, "funding.spend_update").await.len(),
+            audit_before + 1
+        );
         // The API: stale 409, current 200.
         let path = format!("/api/v1/funding-spend/{first}");
         let body = |version: i64| {
@@ -304,13 +336,24 @@ safeguard_testkit::both_backends!(
         assert!(page.contains("Entered twice by mistake"));
         assert!(page.contains("Trainer (entered twice)"));
         let audit = app.audit(DEMO, "funding.spend_remove").await;
-        let e = audit.iter().find(|e| e.target_id.as_deref() == Some(&twice)).unwrap();
+        let e = audit
+            .iter()
+            .find(|e| e.target_id.as_deref() == Some(&twice))
+            .unwrap();
         let b: Value = serde_json::from_str(e.before_json.as_deref().unwrap()).unwrap();
         assert_eq!(b["amount_pence"], 100_000);
-        assert!(e.after_json.as_deref().unwrap().contains("Entered twice by mistake"));
+        assert!(
+            e.after_json
+                .as_deref()
+                .unwrap()
+                .contains("Entered twice by mistake")
+        );
         // A removed line: no correction page, and a second removal is a conflict.
         assert_eq!(
-            app.get(&admin, &format!("/funding-spend/{twice}/edit")).await.status().as_u16(),
+            app.get(&admin, &format!("/funding-spend/{twice}/edit"))
+                .await
+                .status()
+                .as_u16(),
             404
         );
         let (status, _) = send(
@@ -352,13 +395,19 @@ safeguard_testkit::both_backends!(
         let app = spawn_app(backend).await;
         let admin = app.signed_in(ADMIN).await;
         let id = add_year(&app, &admin, "2024", "£90,000").await;
-        let council = app.organisation_id("Telford & Wrekin Council").await.to_string();
+        let council = app
+            .organisation_id("Telford & Wrekin Council")
+            .await
+            .to_string();
         for amount in ["30000", "0"] {
             let r = app
                 .post_with_csrf(
                     &admin,
                     &format!("/funding/{id}/contributions"),
-                    &[("organisation_id", council.as_str()), ("contribution_amount", amount)],
+                    &[
+                        ("organisation_id", council.as_str()),
+                        ("contribution_amount", amount),
+                    ],
                 )
                 .await;
             assert_eq!(r.status().as_u16(), 303);
@@ -374,7 +423,13 @@ safeguard_testkit::both_backends!(
         assert_eq!(b["amount_pence"], 3_000_000);
         assert_eq!(a["amount_pence"], 0);
         let t = token(&app, ADMIN).await;
-        assert_eq!(detail(&app, &t, &id).await["contributions"].as_array().unwrap().len(), 0);
+        assert_eq!(
+            detail(&app, &t, &id).await["contributions"]
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
     }
 );
 
@@ -383,18 +438,36 @@ safeguard_testkit::both_backends!(
     |backend| async move {
         let app = spawn_app(backend).await;
         let t = token(&app, ADMIN).await;
-        let years: Value = app.api_get(&t, "/api/v1/funding-years").await.json().await.unwrap();
+        let years: Value = app
+            .api_get(&t, "/api/v1/funding-years")
+            .await
+            .json()
+            .await
+            .unwrap();
         let year = years[0]["id"].as_str().unwrap().to_owned();
         let v = detail(&app, &t, &year).await;
         let line = v["spend"][0]["id"].as_str().unwrap().to_owned();
         let spent = v["summary"]["spent_pence"].clone();
         // A board member reads funding but does not change it.
         let board = app.signed_in(BOARD).await;
-        assert_eq!(app.get(&board, &format!("/funding/{year}")).await.status().as_u16(), 200);
+        assert_eq!(
+            app.get(&board, &format!("/funding/{year}"))
+                .await
+                .status()
+                .as_u16(),
+            200
+        );
         let (_, page) = app.get_text(&board, &format!("/funding/{year}")).await;
         assert!(!page.contains("/edit\""));
-        for path in [format!("/funding/{year}/edit"), format!("/funding-spend/{line}/edit")] {
-            assert_eq!(app.get(&board, &path).await.status().as_u16(), 403, "{path}");
+        for path in [
+            format!("/funding/{year}/edit"),
+            format!("/funding-spend/{line}/edit"),
+        ] {
+            assert_eq!(
+                app.get(&board, &path).await.status().as_u16(),
+                403,
+                "{path}"
+            );
         }
         let r = app
             .post_with_csrf(
@@ -435,7 +508,11 @@ safeguard_testkit::both_backends!(
             format!("/funding-spend/{line}/edit"),
             format!("/funding/{year}/export.csv"),
         ] {
-            assert_eq!(app.get(&other, &path).await.status().as_u16(), 404, "{path}");
+            assert_eq!(
+                app.get(&other, &path).await.status().as_u16(),
+                404,
+                "{path}"
+            );
         }
         let r = app
             .post_with_csrf(
@@ -464,7 +541,10 @@ safeguard_testkit::both_backends!(
         .await;
         assert_eq!(status, 404);
         assert_eq!(
-            app.api_get(&ot, &format!("/api/v1/funding-spend/{line}")).await.status().as_u16(),
+            app.api_get(&ot, &format!("/api/v1/funding-spend/{line}"))
+                .await
+                .status()
+                .as_u16(),
             404
         );
         // Nothing changed.
@@ -536,8 +616,17 @@ safeguard_testkit::both_backends!(
             lines[0],
             "Record,Date,Category,What it was for,Organisation or supplier,Amount (£),Financial year"
         );
-        assert_eq!(lines[1], "Contribution,,,,Telford & Wrekin Council,100.00,2024/25");
-        assert_eq!(lines.iter().filter(|l| l.starts_with("Contribution,")).count(), 3);
+        assert_eq!(
+            lines[1],
+            "Contribution,,,,Telford & Wrekin Council,100.00,2024/25"
+        );
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.starts_with("Contribution,"))
+                .count(),
+            3
+        );
         assert_eq!(
             lines[4],
             "Spend,2024-07-01,Training,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",\"'+44 Trainers, Ltd\",12.50,2024/25"
@@ -549,11 +638,17 @@ safeguard_testkit::both_backends!(
         let e = audit.iter().max_by_key(|e| e.seq).unwrap();
         assert_eq!(e.target_id.as_deref(), Some(id.as_str()));
         let a: Value = serde_json::from_str(e.after_json.as_deref().unwrap()).unwrap();
-        assert_eq!((a["contributions"].clone(), a["spend_lines"].clone()), (json!(3), json!(1)));
+        assert_eq!(
+            (a["contributions"].clone(), a["spend_lines"].clone()),
+            (json!(3), json!(1))
+        );
         // The police's agency lead does not read funding.
         let lead = app.signed_in(LEAD).await;
         assert_eq!(
-            app.get(&lead, &format!("/funding/{id}/export.csv")).await.status().as_u16(),
+            app.get(&lead, &format!("/funding/{id}/export.csv"))
+                .await
+                .status()
+                .as_u16(),
             403
         );
     }
