@@ -628,4 +628,51 @@ mod tests {
         assert!(e.get("start_year").is_some());
         assert!(e.get("budget").is_some());
     }
+
+    #[test]
+    fn edits_and_removals_are_validated() {
+        let e = FundingYearEdit::parse(&FundingYearEditInput {
+            budget: "lots".into(),
+            notes: "x".repeat(NOTES_MAX + 1),
+        })
+        .unwrap_err();
+        assert!(e.get("budget").unwrap().contains("pounds and pence"));
+        assert!(e.get("notes").is_some());
+        let ok = FundingYearEdit::parse(&FundingYearEditInput {
+            budget: "£1,000.50".into(),
+            notes: " Revised ".into(),
+        })
+        .unwrap();
+        assert_eq!((ok.budget_pence, ok.notes.as_str()), (100_050, "Revised"));
+        let line = SpendInput {
+            spent_on: "2022-05-01".into(),
+            category: "training".into(),
+            description: "Course".into(),
+            amount: "10".into(),
+            supplier: String::new(),
+        };
+        let (s, v) = parse_spend_edit(&line, "3", FinancialYear(2022)).unwrap();
+        assert_eq!((s.amount_pence, v), (1_000, 3));
+        let e = parse_spend_edit(&line, "", FinancialYear(2022)).unwrap_err();
+        assert!(e.get("version").is_some());
+        let e = parse_spend_edit(&SpendInput::default(), "0", FinancialYear(2022)).unwrap_err();
+        assert!(e.get("spent_on").is_some() && e.get("version").is_some());
+        let e = parse_removal(&RemoveSpendInput {
+            reason: "  ".into(),
+            version: "1".into(),
+        })
+        .unwrap_err();
+        assert_eq!(
+            e.get("reason"),
+            Some("Enter the reason for removing the spend line")
+        );
+        assert_eq!(
+            parse_removal(&RemoveSpendInput {
+                reason: " Entered twice ".into(),
+                version: "2".into(),
+            })
+            .unwrap(),
+            ("Entered twice".to_owned(), 2)
+        );
+    }
 }
