@@ -422,6 +422,9 @@ pub struct FundingYearEditInput {
     /// Notes (optional).
     #[serde(default)]
     pub notes: String,
+    /// The version the form was built from.
+    #[serde(default)]
+    pub version: String,
 }
 
 /// A validated change to a year.
@@ -431,6 +434,8 @@ pub struct FundingYearEdit {
     pub budget_pence: i64,
     /// Notes.
     pub notes: String,
+    /// The version it was made against.
+    pub version: i64,
 }
 
 impl FundingYearEdit {
@@ -439,10 +444,12 @@ impl FundingYearEdit {
         let mut errors = ValidationErrors::new();
         let budget = parse_pence(&mut errors, "budget", &input.budget, "Budget");
         let notes = optional_text(&mut errors, "notes", &input.notes, "Notes", NOTES_MAX);
-        match budget {
-            Some(budget_pence) if errors.is_empty() => Ok(FundingYearEdit {
+        let version = crate::activity::parse_version(&mut errors, &input.version);
+        match (budget, version) {
+            (Some(budget_pence), Some(version)) if errors.is_empty() => Ok(FundingYearEdit {
                 budget_pence,
                 notes,
+                version,
             }),
             _ => Err(errors),
         }
@@ -634,16 +641,22 @@ mod tests {
         let e = FundingYearEdit::parse(&FundingYearEditInput {
             budget: "lots".into(),
             notes: "x".repeat(NOTES_MAX + 1),
+            version: String::new(),
         })
         .unwrap_err();
         assert!(e.get("budget").unwrap().contains("pounds and pence"));
         assert!(e.get("notes").is_some());
+        assert!(e.get("version").is_some());
         let ok = FundingYearEdit::parse(&FundingYearEditInput {
             budget: "£1,000.50".into(),
             notes: " Revised ".into(),
+            version: "4".into(),
         })
         .unwrap();
-        assert_eq!((ok.budget_pence, ok.notes.as_str()), (100_050, "Revised"));
+        assert_eq!(
+            (ok.budget_pence, ok.notes.as_str(), ok.version),
+            (100_050, "Revised", 4)
+        );
         let line = SpendInput {
             spent_on: "2022-05-01".into(),
             category: "training".into(),

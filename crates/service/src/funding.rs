@@ -358,7 +358,12 @@ async fn insert_spend(
 pub const CONFLICT_MESSAGE: &str = "Someone else changed or removed this spend line while you were \
      editing it. Your changes have not been saved: check the line as it is now and make them again";
 
-/// Changes a year's budget and notes (`ManageFunding`), audited with before and after.
+/// What a stale change to a year's budget and notes is told (409; nothing changes).
+pub const YEAR_CONFLICT_MESSAGE: &str = "Someone else changed the budget or notes while you were \
+     editing them. Your changes have not been saved: check the year as it is now and make them again";
+
+/// Changes a year's budget and notes (`ManageFunding`) against the version the form was built from
+/// (stale: `Conflict`, nothing changes), audited with before and after.
 pub async fn update_year(
     svc: &Services,
     actor: &Actor,
@@ -371,14 +376,26 @@ pub async fn update_year(
     let mut tx = svc.db.begin().await?;
     let before = locked_year(&mut tx, p, id).await?;
     let edit = FundingYearEdit::parse(input)?;
-    store::update_year(&mut tx.conn(), p, id, edit.budget_pence, &edit.notes, now).await?;
+    if !store::update_year(
+        &mut tx.conn(),
+        p,
+        id,
+        edit.budget_pence,
+        &edit.notes,
+        edit.version,
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::Conflict(YEAR_CONFLICT_MESSAGE.to_owned()));
+    }
     let mut e = actor.entry("funding_year.update", "funding_year", Some(id.to_string()));
     e.before = Some(
-        json!({"start_year": before.start_year, "budget_pence": before.budget_pence, "notes": before.notes})
+        json!({"start_year": before.start_year, "budget_pence": before.budget_pence, "notes": before.notes, "version": before.version})
             .to_string(),
     );
     e.after = Some(
-        json!({"start_year": before.start_year, "budget_pence": edit.budget_pence, "notes": edit.notes})
+        json!({"start_year": before.start_year, "budget_pence": edit.budget_pence, "notes": edit.notes, "version": edit.version + 1})
             .to_string(),
     );
     audit_log::append(&mut tx.conn(), &e, now).await?;

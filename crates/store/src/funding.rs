@@ -23,6 +23,8 @@ pub struct FundingYear {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// Optimistic concurrency version of the budget and notes (bumped when they change).
+    pub version: i64,
 }
 
 impl FundingYear {
@@ -33,7 +35,7 @@ impl FundingYear {
 }
 
 const YEAR: &str = "select y.funding_year_id, y.partnership_id, y.start_year, y.budget_pence, y.notes, y.created_at, \
-                    y.updated_at from funding_year y";
+                    y.updated_at, y.version from funding_year y";
 
 /// Inserts a year; false when the partnership already has that year.
 #[allow(clippy::too_many_arguments)]
@@ -442,23 +444,27 @@ pub async fn remove_spend(
     Ok(n == 1)
 }
 
-/// Changes a year's budget and notes.
+/// Changes a year's budget and notes if its version is still `expected`; false when stale (or
+/// missing). The version goes up by one.
+#[allow(clippy::too_many_arguments)]
 pub async fn update_year(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
     id: FundingYearId,
     budget_pence: i64,
     notes: &str,
+    expected: i64,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let sql = "update funding_year set budget_pence = $3, notes = $4, updated_at = $5 \
-               where partnership_id = $1 and funding_year_id = $2";
+    let sql = "update funding_year set budget_pence = $3, notes = $4, updated_at = $5, version = version + 1 \
+               where partnership_id = $1 and funding_year_id = $2 and version = $6";
     let n = on_conn!(c, |e| sqlx::query(sql)
         .bind(partnership.0)
         .bind(id.0)
         .bind(budget_pence)
         .bind(notes)
         .bind(now)
+        .bind(expected)
         .execute(e)
         .await
         .map(|r| r.rows_affected()))?;

@@ -315,14 +315,20 @@ both_backends!(
         funding::insert_year(&mut pc.conn(), north, y, 2022, 100_000, "", ann, at(0))
             .await
             .unwrap();
-        // The year's budget and notes change; another partnership cannot change them.
+        // The year's budget and notes change against its version; another partnership or a stale
+        // version changes nothing.
         assert!(
-            funding::update_year(&mut pc.conn(), north, y, 200_000, "Agreed in May", at(1))
+            funding::update_year(&mut pc.conn(), north, y, 200_000, "Agreed in May", 1, at(1))
                 .await
                 .unwrap()
         );
         assert!(
-            !funding::update_year(&mut pc.conn(), south, y, 1, "x", at(1))
+            !funding::update_year(&mut pc.conn(), south, y, 1, "x", 2, at(1))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !funding::update_year(&mut pc.conn(), north, y, 1, "stale", 1, at(1))
                 .await
                 .unwrap()
         );
@@ -332,6 +338,7 @@ both_backends!(
             .unwrap();
         assert_eq!(year.budget_pence, 200_000);
         assert_eq!(year.notes, "Agreed in May");
+        assert_eq!(year.version, 2);
 
         let mut ids = Vec::new();
         for (d, amount) in [("2022-05-01", 100), ("2022-06-01", 250)] {

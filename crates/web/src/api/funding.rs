@@ -40,6 +40,8 @@ pub struct FundingYearOut {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// Version of the budget and notes: send it back with a change (a stale one answers 409).
+    pub version: i64,
 }
 
 fn out(y: FundingYear) -> FundingYearOut {
@@ -51,6 +53,7 @@ fn out(y: FundingYear) -> FundingYearOut {
         notes: y.notes,
         created_at: y.created_at,
         updated_at: y.updated_at,
+        version: y.version,
     }
 }
 
@@ -342,6 +345,8 @@ pub struct FundingYearUpdateIn {
     /// Notes (up to 2,000 characters; absent or empty clears them).
     #[schema(max_length = 2000)]
     pub notes: Option<String>,
+    /// The version read (from `GET`); a stale version answers 409.
+    pub version: i64,
 }
 
 /// A correction of a spend line: every field, and the version read.
@@ -381,9 +386,10 @@ fn spend_id(p: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
         .map_err(|_| ApiError(AppError::Service(ServiceError::NotFound)))
 }
 
-/// Changes a year's budget and notes (contributions are not changed).
+/// Changes a year's budget and notes (contributions are not changed), against the version read; 409
+/// when someone else changed them since (nothing is changed).
 #[utoipa::path(put, path = "/api/v1/funding-years/{id}", tag = "funding", params(("id" = String, Path, description = "Financial year id")), request_body = FundingYearUpdateIn, security(("bearer" = [])),
-    responses((status = 200, body = FundingYearDetail), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = FundingYearDetail), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update_funding_year(
     State(s): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -396,6 +402,7 @@ pub async fn update_funding_year(
     let input = FundingYearEditInput {
         budget: b.budget,
         notes: b.notes.unwrap_or_default(),
+        version: b.version.to_string(),
     };
     safeguard_service::funding::update_year(&s.svc, &actor, id, &input).await?;
     let v = safeguard_service::funding::get(&s.svc, &actor, id).await?;

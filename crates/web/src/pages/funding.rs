@@ -533,6 +533,7 @@ struct EditYearPage {
     csrf: String,
     id: String,
     label: String,
+    version: String,
     budget: TextInput,
     notes: Textarea,
     button: Button,
@@ -556,10 +557,11 @@ fn edit_year_page(
         csrf: identity.csrf_token.clone(),
         id: id.to_string(),
         label,
+        version: input.version.clone(),
         budget: TextInput::new("budget", "Total budget")
             .hint("In pounds and pence, for example £150,000.00. Contributions are not changed")
             .value(input.budget.clone())
-            .error_opt(errors.get("budget")),
+            .error_opt(errors.get("budget").or(errors.get("version"))),
         notes: Textarea::new("notes", "Notes (optional)")
             .value(input.notes.clone())
             .error_opt(errors.get("notes")),
@@ -580,6 +582,7 @@ pub async fn edit_year_form(
     let input = FundingYearEditInput {
         budget: plain_pence(v.year.budget_pence),
         notes: v.year.notes.clone(),
+        version: v.year.version.to_string(),
     };
     html(&edit_year_page(
         &identity,
@@ -590,7 +593,8 @@ pub async fn edit_year_form(
     ))
 }
 
-/// `POST /funding/{id}/edit`: saves a year's budget and notes.
+/// `POST /funding/{id}/edit`: saves a year's budget and notes. A stale version re-shows the person's
+/// values with the conflict message (409); the form then carries the current version.
 pub async fn update_year(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
@@ -599,18 +603,25 @@ pub async fn update_year(
     form: Result<Form<FundingYearEditInput>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::funding::update_year(&s.svc, &actor, id, &input).await {
-        Ok(()) => see_other(&format!("/funding/{id}?notice=funding-year-updated")),
-        Err(ServiceError::Invalid(errors)) => {
-            let v = safeguard_service::funding::get(&s.svc, &actor, id).await?;
-            html_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &edit_year_page(&identity, id, v.year.start_year, &input, &errors),
-            )
-        }
-        Err(e) => Err(e.into()),
+    let Form(mut input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let (status, errors) =
+        match safeguard_service::funding::update_year(&s.svc, &actor, id, &input).await {
+            Ok(()) => return see_other(&format!("/funding/{id}?notice=funding-year-updated")),
+            Err(ServiceError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+            Err(ServiceError::Conflict(message)) => (
+                StatusCode::CONFLICT,
+                ValidationErrors::single("budget", message),
+            ),
+            Err(e) => return Err(e.into()),
+        };
+    let v = safeguard_service::funding::get(&s.svc, &actor, id).await?;
+    if status == StatusCode::CONFLICT || input.version.trim().parse::<i64>().is_err() {
+        input.version = v.year.version.to_string();
     }
+    html_status(
+        status,
+        &edit_year_page(&identity, id, v.year.start_year, &input, &errors),
+    )
 }
 
 /// `GET /funding/{id}/export.csv`: the year's contributions and spend lines as CSV.

@@ -84,6 +84,7 @@ safeguard_testkit::both_backends!(
         assert_eq!(page.matches("<h1").count(), 1);
         assert!(page.contains("for=\"budget\"") && page.contains("value=\"100000.00\""));
         assert!(page.contains("for=\"notes\""));
+        assert!(page.contains("name=\"version\" value=\"1\""));
         assert!(page.contains("Save budget and notes"));
         // A bad budget: field message, error summary, nothing changed or audited.
         let before = app.audit(DEMO, "funding_year.update").await.len();
@@ -91,7 +92,7 @@ safeguard_testkit::both_backends!(
             .post_with_csrf(
                 &admin,
                 &format!("/funding/{id}/edit"),
-                &[("budget", "lots"), ("notes", "Kept text")],
+                &[("budget", "lots"), ("notes", "Kept text"), ("version", "1")],
             )
             .await;
         assert_eq!(r.status().as_u16(), 422);
@@ -107,6 +108,7 @@ safeguard_testkit::both_backends!(
                 &[
                     ("budget", "£120,000.50"),
                     ("notes", "Agreed at the May board"),
+                    ("version", "1"),
                 ],
             )
             .await;
@@ -126,6 +128,31 @@ safeguard_testkit::both_backends!(
         assert_eq!(b["notes"], "");
         assert_eq!(a["budget_pence"], 12_000_050);
         assert_eq!(a["notes"], "Agreed at the May board");
+        assert_eq!(
+            (b["version"].clone(), a["version"].clone()),
+            (json!(1), json!(2))
+        );
+        // A stale change (made from version 1): 409, the person's text kept on the form.
+        let r = app
+            .post_with_csrf(
+                &admin,
+                &format!("/funding/{id}/edit"),
+                &[
+                    ("budget", "1"),
+                    ("notes", "My stale notes"),
+                    ("version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 409);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("Someone else changed the budget or notes"));
+        assert!(page.contains("My stale notes"));
+        assert!(page.contains("name=\"version\" value=\"2\""));
+        assert_eq!(
+            app.audit(DEMO, "funding_year.update").await.len(),
+            before + 1
+        );
         // The API.
         let t = token(&app, ADMIN).await;
         let path = format!("/api/v1/funding-years/{id}");
@@ -134,7 +161,7 @@ safeguard_testkit::both_backends!(
             reqwest::Method::PUT,
             &t,
             &path,
-            json!({"budget": "-3"}),
+            json!({"budget": "-3", "version": 2}),
         )
         .await;
         assert_eq!(status, 422);
@@ -144,10 +171,20 @@ safeguard_testkit::both_backends!(
             reqwest::Method::PUT,
             &t,
             &path,
-            json!({"budget": "150000", "notes": "Revised"}),
+            json!({"budget": "150000", "notes": "Revised", "version": 1}),
+        )
+        .await;
+        assert_eq!(status, 409);
+        let (status, v) = send(
+            &app,
+            reqwest::Method::PUT,
+            &t,
+            &path,
+            json!({"budget": "150000", "notes": "Revised", "version": 2}),
         )
         .await;
         assert_eq!(status, 200);
+        assert_eq!(v["year"]["version"], 3);
         assert_eq!(v["year"]["budget_pence"], 15_000_000);
         assert_eq!(v["year"]["notes"], "Revised");
         assert_eq!(v["summary"]["remaining_pence"], 15_000_000);
@@ -487,7 +524,7 @@ safeguard_testkit::both_backends!(
             reqwest::Method::PUT,
             &bt,
             &format!("/api/v1/funding-years/{year}"),
-            json!({"budget": "1"}),
+            json!({"budget": "1", "version": 1}),
         )
         .await;
         assert_eq!(status, 403);
