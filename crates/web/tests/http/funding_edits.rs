@@ -166,7 +166,7 @@ safeguard_testkit::both_backends!(
         .await;
         assert_eq!(status, 422);
         assert_eq!(p["errors"][0]["field"], "budget");
-        let (status, v) = send(
+        let (status, _) = send(
             &app,
             reqwest::Method::PUT,
             &t,
