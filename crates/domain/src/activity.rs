@@ -1,7 +1,7 @@
 //! The activity and impact log: what the partnership did and the difference it made to safeguarding,
 //! read month by month over a financial year (April to March), like the "What have we achieved"
 //! section of a yearly report. This module holds the rules: parsing raw input with field errors, tag
-//! normalisation, evidence link targets, the financial-year calendar and spreadsheet-safe CSV cells.
+//! normalisation, evidence link targets and the financial-year calendar (CSV cells: [`crate::csv`]).
 
 use crate::actions::optional_text;
 use crate::validation::{ValidationErrors, required_text};
@@ -393,33 +393,6 @@ pub fn valid_year(year: i32) -> bool {
     (2000..=2199).contains(&year)
 }
 
-/// One CSV cell (RFC 4180): text that a spreadsheet would read as a formula (starting with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return) gets a leading apostrophe; a cell with a comma, quote or
-/// line break is quoted, with quotes doubled.
-pub fn csv_cell(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
-/// One CSV record with CRLF line ending.
-pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
-    let mut line = cells
-        .iter()
-        .map(|c| csv_cell(c.as_ref()))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
-    line
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -514,20 +487,5 @@ mod tests {
             financial_year_range(2022).unwrap(),
             (d("2022-04-01"), d("2023-04-01"))
         );
-    }
-
-    #[test]
-    fn csv_cells_are_quoted_and_guarded() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a, b"), "\"a, b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("-1"), "'-1");
-        assert_eq!(csv_cell("@cmd"), "'@cmd");
-        assert_eq!(csv_cell("\tx"), "'\tx");
-        assert_eq!(csv_cell("\rx"), "\"'\rx\"");
-        assert_eq!(csv_cell("=1,2"), "\"'=1,2\"");
-        assert_eq!(csv_line(&["a", "b\nc"]), "a,\"b\nc\"\r\n");
     }
 }

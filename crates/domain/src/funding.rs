@@ -413,6 +413,98 @@ impl Spend {
     }
 }
 
+/// Raw input for a change to a year's budget and notes.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FundingYearEditInput {
+    /// The total budget, such as "£150,000.00".
+    #[serde(default)]
+    pub budget: String,
+    /// Notes (optional).
+    #[serde(default)]
+    pub notes: String,
+    /// The version the form was built from.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// A validated change to a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundingYearEdit {
+    /// Budget in pence.
+    pub budget_pence: i64,
+    /// Notes.
+    pub notes: String,
+    /// The version it was made against.
+    pub version: i64,
+}
+
+impl FundingYearEdit {
+    /// Validates a change to a year.
+    pub fn parse(input: &FundingYearEditInput) -> Result<FundingYearEdit, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let budget = parse_pence(&mut errors, "budget", &input.budget, "Budget");
+        let notes = optional_text(&mut errors, "notes", &input.notes, "Notes", NOTES_MAX);
+        let version = crate::activity::parse_version(&mut errors, &input.version);
+        match (budget, version) {
+            (Some(budget_pence), Some(version)) if errors.is_empty() => Ok(FundingYearEdit {
+                budget_pence,
+                notes,
+                version,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Longest reason for removing a spend line, in characters.
+pub const REASON_MAX: usize = 500;
+
+/// Validates a correction of a spend line: its fields and the version the form was built from.
+pub fn parse_spend_edit(
+    input: &SpendInput,
+    version: &str,
+    year: FinancialYear,
+) -> Result<(Spend, i64), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let v = crate::activity::parse_version(&mut errors, version);
+    match (Spend::parse(input, year), v) {
+        (Ok(s), Some(v)) => Ok((s, v)),
+        (Err(mut e), _) => {
+            e.0.extend(errors.0);
+            Err(e)
+        }
+        (Ok(_), None) => Err(errors),
+    }
+}
+
+/// Raw input for removing a spend line entered by mistake.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RemoveSpendInput {
+    /// Why it is removed.
+    #[serde(default)]
+    pub reason: String,
+    /// The version the form was built from.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// Validates a removal: a reason (required) and the version. Returns (reason, version).
+pub fn parse_removal(input: &RemoveSpendInput) -> Result<(String, i64), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let reason = required_text(
+        &mut errors,
+        "reason",
+        &input.reason,
+        "the reason for removing the spend line",
+        REASON_MAX,
+    );
+    let v = crate::activity::parse_version(&mut errors, &input.version);
+    match v {
+        Some(v) if errors.is_empty() => Ok((reason, v)),
+        _ => Err(errors),
+    }
+}
+
 /// Splits `total` pence into `n` shares that add up exactly: each gets `total / n`, and the first
 /// `total % n` shares one penny more (so the leftover pennies go to the partners in their fixed order:
 /// local authority, police, integrated care board).
@@ -542,5 +634,58 @@ mod tests {
         .unwrap_err();
         assert!(e.get("start_year").is_some());
         assert!(e.get("budget").is_some());
+    }
+
+    #[test]
+    fn edits_and_removals_are_validated() {
+        let e = FundingYearEdit::parse(&FundingYearEditInput {
+            budget: "lots".into(),
+            notes: "x".repeat(NOTES_MAX + 1),
+            version: String::new(),
+        })
+        .unwrap_err();
+        assert!(e.get("budget").unwrap().contains("pounds and pence"));
+        assert!(e.get("notes").is_some());
+        assert!(e.get("version").is_some());
+        let ok = FundingYearEdit::parse(&FundingYearEditInput {
+            budget: "£1,000.50".into(),
+            notes: " Revised ".into(),
+            version: "4".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            (ok.budget_pence, ok.notes.as_str(), ok.version),
+            (100_050, "Revised", 4)
+        );
+        let line = SpendInput {
+            spent_on: "2022-05-01".into(),
+            category: "training".into(),
+            description: "Course".into(),
+            amount: "10".into(),
+            supplier: String::new(),
+        };
+        let (s, v) = parse_spend_edit(&line, "3", FinancialYear(2022)).unwrap();
+        assert_eq!((s.amount_pence, v), (1_000, 3));
+        let e = parse_spend_edit(&line, "", FinancialYear(2022)).unwrap_err();
+        assert!(e.get("version").is_some());
+        let e = parse_spend_edit(&SpendInput::default(), "0", FinancialYear(2022)).unwrap_err();
+        assert!(e.get("spent_on").is_some() && e.get("version").is_some());
+        let e = parse_removal(&RemoveSpendInput {
+            reason: "  ".into(),
+            version: "1".into(),
+        })
+        .unwrap_err();
+        assert_eq!(
+            e.get("reason"),
+            Some("Enter the reason for removing the spend line")
+        );
+        assert_eq!(
+            parse_removal(&RemoveSpendInput {
+                reason: " Entered twice ".into(),
+                version: "2".into(),
+            })
+            .unwrap(),
+            ("Entered twice".to_owned(), 2)
+        );
     }
 }

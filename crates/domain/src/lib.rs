@@ -8,6 +8,7 @@ pub mod activity;
 pub mod audit;
 pub mod calendar;
 pub mod clock;
+pub mod csv;
 pub mod files;
 pub mod funding;
 pub mod governance;

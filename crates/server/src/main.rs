@@ -468,12 +468,16 @@ async fn run(command: Command, cfg: Config) -> Result<()> {
             .map_err(describe)?;
             db.close().await;
             println!(
-                "generated {} partnerships, {} people, {} audit entries, {} actions, {} activity entries in {:.1}s",
+                "generated {} partnerships, {} people, {} audit entries, {} actions, {} activity entries, \
+                 {} funding years, {} spend lines, {} sign-offs in {:.1}s",
                 out.partnerships,
                 out.people,
                 out.audit_entries,
                 out.actions,
                 out.activity_entries,
+                out.funding_years,
+                out.spend_lines,
+                out.sign_offs,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

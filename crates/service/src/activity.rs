@@ -25,6 +25,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use safeguard_domain::activity::{
     self as rules, EntryFields, EntryInput, LinkInput, LinkTarget, LinkType, NewLink,
 };
+use safeguard_domain::csv::CsvWriter;
 use safeguard_domain::policy::Permission;
 use safeguard_domain::{ActionId, PartnershipId, ValidationErrors};
 use safeguard_store::activity::{self as store, Entry, EntryFilter, EntryRow, Link, NewLinkRow};
@@ -596,10 +597,10 @@ fn evidence_text(links: &[Link]) -> String {
 }
 
 fn csv(entries: &[EntryView]) -> Vec<u8> {
-    let mut out = rules::csv_line(&EXPORT_HEADINGS);
+    let mut out = CsvWriter::new(&EXPORT_HEADINGS);
     for v in entries {
         let e = &v.entry;
-        out.push_str(&rules::csv_line(&[
+        out.record(&[
             e.entry_date.format("%Y-%m-%d").to_string(),
             month_label(e.entry_date.year(), e.entry_date.month()),
             e.body_or_workstream().to_owned(),
@@ -608,7 +609,7 @@ fn csv(entries: &[EntryView]) -> Vec<u8> {
             e.impact.clone(),
             v.tags.join(", "),
             evidence_text(&v.links),
-        ]));
+        ]);
     }
     out.into_bytes()
 }

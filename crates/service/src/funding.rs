@@ -4,17 +4,20 @@
 //! `ViewFunding` reads; `ManageFunding` (administrators) changes. Every change writes its audit entry
 //! in the same transaction. Money is whole pence.
 
+use crate::activity::{Export, ExportFormat};
 use crate::signoffs::lead_partners;
 use crate::{Actor, ServiceError, ServiceResult, Services};
 use chrono::{DateTime, Utc};
+use safeguard_domain::csv::CsvWriter;
 use safeguard_domain::funding::{
-    Contribution, ContributionInput, FinancialYear, NewFundingYear, NewFundingYearInput, Spend,
-    SpendCategory, SpendInput, equal_shares, percent,
+    Contribution, ContributionInput, FinancialYear, FundingYearEdit, FundingYearEditInput,
+    NewFundingYear, NewFundingYearInput, RemoveSpendInput, Spend, SpendCategory, SpendInput,
+    equal_shares, parse_removal, parse_spend_edit, percent, plain_pence,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::{FundingYearId, OrganisationId, PartnershipId, PersonId, ValidationErrors};
 use safeguard_store::funding::{
-    self as store, ContributionRow, FundingYear, NewSpendRow, SpendRow,
+    self as store, ContributionRow, FundingYear, NewSpendRow, SpendFields, SpendRow,
 };
 use safeguard_store::{Tx, audit_log, organisations};
 use serde_json::json;
@@ -100,6 +103,8 @@ pub struct YearView {
     pub contributions: Vec<ContributionRow>,
     /// Spend lines by date.
     pub spend: Vec<SpendRow>,
+    /// Removed spend lines (kept, out of the totals), most recently removed first.
+    pub removed: Vec<SpendRow>,
     /// Summary.
     pub summary: Summary,
     /// The caller may change it.
@@ -123,11 +128,13 @@ pub async fn get(svc: &Services, actor: &Actor, id: FundingYearId) -> ServiceRes
         .ok_or(ServiceError::NotFound)?;
     let contributions = store::contributions(&mut pc.conn(), p, id).await?;
     let spend = store::spend(&mut pc.conn(), p, id).await?;
+    let removed = store::removed_spend(&mut pc.conn(), p, id).await?;
     Ok(YearView {
         summary: summarise(&year, &contributions, &spend),
         year,
         contributions,
         spend,
+        removed,
         can_manage: actor.can(Permission::ManageFunding),
     })
 }
@@ -345,6 +352,277 @@ async fn insert_spend(
     )
     .await?;
     Ok(line)
+}
+
+/// What a stale spend edit or removal is told (409; nothing changes).
+pub const CONFLICT_MESSAGE: &str = "Someone else changed or removed this spend line while you were \
+     editing it. Your changes have not been saved: check the line as it is now and make them again";
+
+/// What a stale change to a year's budget and notes is told (409; nothing changes).
+pub const YEAR_CONFLICT_MESSAGE: &str = "Someone else changed the budget or notes while you were \
+     editing them. Your changes have not been saved: check the year as it is now and make them again";
+
+/// Changes a year's budget and notes (`ManageFunding`) against the version the form was built from
+/// (stale: `Conflict`, nothing changes), audited with before and after.
+pub async fn update_year(
+    svc: &Services,
+    actor: &Actor,
+    id: FundingYearId,
+    input: &FundingYearEditInput,
+) -> ServiceResult<()> {
+    actor.require(Permission::ManageFunding)?;
+    let now = svc.now();
+    let p = actor.partnership_id;
+    let mut tx = svc.db.begin().await?;
+    let before = locked_year(&mut tx, p, id).await?;
+    let edit = FundingYearEdit::parse(input)?;
+    if !store::update_year(
+        &mut tx.conn(),
+        p,
+        id,
+        edit.budget_pence,
+        &edit.notes,
+        edit.version,
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::Conflict(YEAR_CONFLICT_MESSAGE.to_owned()));
+    }
+    let mut e = actor.entry("funding_year.update", "funding_year", Some(id.to_string()));
+    e.before = Some(
+        json!({"start_year": before.start_year, "budget_pence": before.budget_pence, "notes": before.notes, "version": before.version})
+            .to_string(),
+    );
+    e.after = Some(
+        json!({"start_year": before.start_year, "budget_pence": edit.budget_pence, "notes": edit.notes, "version": edit.version + 1})
+            .to_string(),
+    );
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A spend line with its year.
+#[derive(Debug, Clone)]
+pub struct SpendView {
+    /// The line.
+    pub line: SpendRow,
+    /// Its year.
+    pub year: FundingYear,
+}
+
+/// One spend line (`ViewFunding`; another partnership's is `NotFound`).
+pub async fn get_spend(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<SpendView> {
+    actor.require(Permission::ViewFunding)?;
+    let mut pc = svc.db.acquire().await?;
+    let p = actor.partnership_id;
+    let line = store::find_spend(&mut pc.conn(), p, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let year = store::find_year(&mut pc.conn(), p, FundingYearId(line.funding_year_id))
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(SpendView { line, year })
+}
+
+fn spend_json(line: &SpendRow) -> serde_json::Value {
+    json!({
+        "funding_spend_id": line.funding_spend_id,
+        "spent_on": line.spent_on,
+        "category": line.category,
+        "description": line.description,
+        "amount_pence": line.amount_pence,
+        "supplier": line.supplier,
+        "version": line.version,
+    })
+}
+
+/// Locks the line's year and reads the line (`NotFound` when not in the partnership).
+async fn locked_spend(
+    tx: &mut Tx,
+    p: PartnershipId,
+    id: Uuid,
+) -> ServiceResult<(SpendRow, FundingYear)> {
+    let line = store::find_spend(&mut tx.conn(), p, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let year = locked_year(tx, p, FundingYearId(line.funding_year_id)).await?;
+    // Read again under the year's lock.
+    let line = store::find_spend(&mut tx.conn(), p, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok((line, year))
+}
+
+/// Corrects a spend line (`ManageFunding`) against the version the form was built from; a stale
+/// version, or a line removed meanwhile, is a `Conflict` and nothing changes. Audited with before
+/// and after.
+pub async fn update_spend(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &SpendInput,
+    version: &str,
+) -> ServiceResult<()> {
+    actor.require(Permission::ManageFunding)?;
+    let now = svc.now();
+    let p = actor.partnership_id;
+    let mut tx = svc.db.begin().await?;
+    let (before, year) = locked_spend(&mut tx, p, id).await?;
+    let (s, version) = parse_spend_edit(input, version, FinancialYear(year.start_year))?;
+    let ok = store::update_spend(
+        &mut tx.conn(),
+        p,
+        id,
+        &SpendFields {
+            spent_on: s.spent_on,
+            category: s.category.slug(),
+            description: &s.description,
+            amount_pence: s.amount_pence,
+            supplier: &s.supplier,
+        },
+        version,
+        actor.person_id,
+        now,
+    )
+    .await?;
+    if !ok {
+        return Err(ServiceError::Conflict(CONFLICT_MESSAGE.to_owned()));
+    }
+    store::touch_year(&mut tx.conn(), p, year.id(), now).await?;
+    let mut e = actor.entry(
+        "funding.spend_update",
+        "funding_spend",
+        Some(id.to_string()),
+    );
+    e.before = Some(spend_json(&before).to_string());
+    e.after = Some(
+        json!({
+            "funding_spend_id": id,
+            "funding_year_id": year.funding_year_id,
+            "spent_on": s.spent_on,
+            "category": s.category.slug(),
+            "description": s.description,
+            "amount_pence": s.amount_pence,
+            "supplier": s.supplier,
+            "version": version + 1,
+        })
+        .to_string(),
+    );
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a spend line entered by mistake (`ManageFunding`): the line stays, marked removed with
+/// who, when and why, and leaves the totals. Needs a reason and the version the form was built from
+/// (stale: `Conflict`, nothing changes). Returns the line's year.
+pub async fn remove_spend(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &RemoveSpendInput,
+) -> ServiceResult<FundingYearId> {
+    actor.require(Permission::ManageFunding)?;
+    let now = svc.now();
+    let p = actor.partnership_id;
+    let mut tx = svc.db.begin().await?;
+    let (before, year) = locked_spend(&mut tx, p, id).await?;
+    let (reason, version) = parse_removal(input)?;
+    if !store::remove_spend(
+        &mut tx.conn(),
+        p,
+        id,
+        version,
+        &reason,
+        actor.person_id,
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::Conflict(CONFLICT_MESSAGE.to_owned()));
+    }
+    store::touch_year(&mut tx.conn(), p, year.id(), now).await?;
+    let mut e = actor.entry(
+        "funding.spend_remove",
+        "funding_spend",
+        Some(id.to_string()),
+    );
+    e.before = Some(spend_json(&before).to_string());
+    e.after = Some(json!({"removed": true, "reason": reason, "version": version + 1}).to_string());
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(year.id())
+}
+
+/// The CSV download's column headings.
+pub const EXPORT_HEADINGS: [&str; 7] = [
+    "Record",
+    "Date",
+    "Category",
+    "What it was for",
+    "Organisation or supplier",
+    "Amount (£)",
+    "Financial year",
+];
+
+/// A year's contributions and spend lines (removed lines left out) as CSV (`ViewFunding`), written
+/// by the shared spreadsheet-safe writer, after committing the `funding.export` audit entry.
+pub async fn export_csv(svc: &Services, actor: &Actor, id: FundingYearId) -> ServiceResult<Export> {
+    actor.require(Permission::ViewFunding)?;
+    let now = svc.now();
+    let p = actor.partnership_id;
+    let mut tx = svc.db.begin().await?;
+    let year = store::find_year(&mut tx.conn(), p, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let label = FinancialYear(year.start_year).label();
+    let contributions = store::contributions(&mut tx.conn(), p, id).await?;
+    let spend = store::spend(&mut tx.conn(), p, id).await?;
+    let mut w = CsvWriter::new(&EXPORT_HEADINGS);
+    for c in &contributions {
+        w.record(&[
+            "Contribution",
+            "",
+            "",
+            "",
+            c.organisation_name.as_str(),
+            &plain_pence(c.amount_pence),
+            &label,
+        ]);
+    }
+    for l in &spend {
+        w.record(&[
+            "Spend",
+            &l.spent_on.format("%Y-%m-%d").to_string(),
+            SpendCategory::parse(&l.category).map_or("Unknown", SpendCategory::label),
+            l.description.as_str(),
+            l.supplier.as_str(),
+            &plain_pence(l.amount_pence),
+            &label,
+        ]);
+    }
+    let bytes = w.into_bytes();
+    let mut e = actor.entry("funding.export", "funding_year", Some(id.to_string()));
+    e.after = Some(
+        json!({
+            "start_year": year.start_year,
+            "format": "csv",
+            "contributions": contributions.len(),
+            "spend_lines": spend.len(),
+            "bytes": bytes.len(),
+        })
+        .to_string(),
+    );
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(Export {
+        file_name: format!("funding-{}.csv", label.replace('/', "-")),
+        content_type: ExportFormat::Csv.content_type(),
+        rows: contributions.len() + spend.len(),
+        bytes,
+    })
 }
 
 /// Illustrative demo budget for 2022/23 (the report says the board is "funded, equally, by the three

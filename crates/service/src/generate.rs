@@ -46,6 +46,12 @@ pub struct Generated {
     pub meetings: u64,
     /// Activity-log entries (with tags, some with an evidence link to an action).
     pub activity_entries: u64,
+    /// Funding years (equal shares among the three partners).
+    pub funding_years: u64,
+    /// Spend lines.
+    pub spend_lines: u64,
+    /// Sign-off items (with their rounds and steps).
+    pub sign_offs: u64,
 }
 
 /// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
@@ -374,6 +380,25 @@ pub async fn run(
         )
         .await?;
         out.activity_entries += activity_log(&mut tx, p.id(), plan, n, &ids, &action_ids).await?;
+        // Funding years and sign-offs, from their own seeded stream too.
+        let mut frng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x00f0_0d5f ^ (u64::from(n) << 32));
+        let f = crate::generate_funding::funding_and_signoffs(
+            &mut tx,
+            p.id(),
+            plan.years,
+            FIRST_YEAR,
+            &[
+                ("local_authority", OrganisationId(la.organisation_id)),
+                ("police", OrganisationId(police.organisation_id)),
+                ("integrated_care_board", OrganisationId(icb.organisation_id)),
+            ],
+            &ids,
+            &mut frng,
+        )
+        .await?;
+        out.funding_years += f.years;
+        out.spend_lines += f.spend_lines;
+        out.sign_offs += f.sign_offs;
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);

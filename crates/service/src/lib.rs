@@ -16,6 +16,7 @@ pub mod error;
 pub mod files;
 pub mod funding;
 pub mod generate;
+mod generate_funding;
 mod generate_governance;
 pub mod governance;
 pub mod invitations;

@@ -23,6 +23,8 @@ pub struct FundingYear {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// Optimistic concurrency version of the budget and notes (bumped when they change).
+    pub version: i64,
 }
 
 impl FundingYear {
@@ -33,7 +35,7 @@ impl FundingYear {
 }
 
 const YEAR: &str = "select y.funding_year_id, y.partnership_id, y.start_year, y.budget_pence, y.notes, y.created_at, \
-                    y.updated_at from funding_year y";
+                    y.updated_at, y.version from funding_year y";
 
 /// Inserts a year; false when the partnership already has that year.
 #[allow(clippy::too_many_arguments)]
@@ -246,6 +248,22 @@ pub struct SpendRow {
     pub created_by: Uuid,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// The year it belongs to.
+    pub funding_year_id: Uuid,
+    /// Optimistic concurrency version (1 when added, bumped by every change).
+    pub version: i64,
+    /// Who last corrected it.
+    pub updated_by: Option<Uuid>,
+    /// When.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Who removed it (a removed line stays, out of the totals).
+    pub removed_by: Option<Uuid>,
+    /// Their name.
+    pub removed_by_name: Option<String>,
+    /// When.
+    pub removed_at: Option<DateTime<Utc>>,
+    /// Why.
+    pub removed_reason: Option<String>,
 }
 
 /// What to insert.
@@ -300,12 +318,155 @@ pub async fn spend(
     partnership: PartnershipId,
     year: FundingYearId,
 ) -> Result<Vec<SpendRow>> {
-    let sql = "select funding_spend_id, spent_on, category, description, amount_pence, supplier, created_by, created_at \
-               from funding_spend where partnership_id = $1 and funding_year_id = $2 \
-               order by spent_on, created_at, funding_spend_id";
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, SpendRow>(sql)
+    let sql = format!(
+        "{SPEND} where s.partnership_id = $1 and s.funding_year_id = $2 and s.removed_at is null \
+         order by s.spent_on, s.created_at, s.funding_spend_id"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, SpendRow>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(year.0)
+    .fetch_all(e)
+    .await)?)
+}
+
+const SPEND: &str = "select s.funding_spend_id, s.spent_on, s.category, s.description, s.amount_pence, s.supplier, \
+                     s.created_by, s.created_at, s.funding_year_id, s.version, s.updated_by, s.updated_at, \
+                     s.removed_by, r.name as removed_by_name, s.removed_at, s.removed_reason \
+                     from funding_spend s left join person r on r.person_id = s.removed_by";
+
+/// The year's removed spend lines, most recently removed first (kept, out of the totals).
+pub async fn removed_spend(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    year: FundingYearId,
+) -> Result<Vec<SpendRow>> {
+    let sql = format!(
+        "{SPEND} where s.partnership_id = $1 and s.funding_year_id = $2 and s.removed_at is not null \
+         order by s.removed_at desc, s.funding_spend_id"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, SpendRow>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(year.0)
+    .fetch_all(e)
+    .await)?)
+}
+
+/// One spend line of the partnership (removed or not).
+pub async fn find_spend(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+) -> Result<Option<SpendRow>> {
+    let sql = format!("{SPEND} where s.partnership_id = $1 and s.funding_spend_id = $2");
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, SpendRow>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(id)
+    .fetch_optional(e)
+    .await)?)
+}
+
+/// New values for a spend line.
+#[derive(Debug, Clone)]
+pub struct SpendFields<'a> {
+    /// Date.
+    pub spent_on: NaiveDate,
+    /// Category slug.
+    pub category: &'a str,
+    /// What it was for.
+    pub description: &'a str,
+    /// Pence.
+    pub amount_pence: i64,
+    /// Supplier.
+    pub supplier: &'a str,
+}
+
+/// Corrects a spend line if it is not removed and its version is still `expected`; false when stale,
+/// removed or missing. The version goes up by one.
+pub async fn update_spend(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+    f: &SpendFields<'_>,
+    expected: i64,
+    by: PersonId,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update funding_spend set spent_on = $3, category = $4, description = $5, amount_pence = $6, \
+               supplier = $7, updated_by = $8, updated_at = $9, version = version + 1 \
+               where partnership_id = $1 and funding_spend_id = $2 and version = $10 and removed_at is null";
+    let n = on_conn!(c, |e| sqlx::query(sql)
         .bind(partnership.0)
-        .bind(year.0)
-        .fetch_all(e)
-        .await)?)
+        .bind(id)
+        .bind(f.spent_on)
+        .bind(f.category)
+        .bind(f.description)
+        .bind(f.amount_pence)
+        .bind(f.supplier)
+        .bind(by.0)
+        .bind(now)
+        .bind(expected)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Marks a spend line removed (the row stays) if it is not removed yet and its version is still
+/// `expected`; false otherwise. The version goes up by one.
+#[allow(clippy::too_many_arguments)]
+pub async fn remove_spend(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+    expected: i64,
+    reason: &str,
+    by: PersonId,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update funding_spend set removed_by = $3, removed_at = $4, removed_reason = $5, version = version + 1 \
+               where partnership_id = $1 and funding_spend_id = $2 and version = $6 and removed_at is null";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id)
+        .bind(by.0)
+        .bind(now)
+        .bind(reason)
+        .bind(expected)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Changes a year's budget and notes if its version is still `expected`; false when stale (or
+/// missing). The version goes up by one.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_year(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: FundingYearId,
+    budget_pence: i64,
+    notes: &str,
+    expected: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update funding_year set budget_pence = $3, notes = $4, updated_at = $5, version = version + 1 \
+               where partnership_id = $1 and funding_year_id = $2 and version = $6";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id.0)
+        .bind(budget_pence)
+        .bind(notes)
+        .bind(now)
+        .bind(expected)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }

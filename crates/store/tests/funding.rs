@@ -286,3 +286,186 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    spend_lines_are_corrected_by_version_and_removed_softly,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let mut pc = db.acquire().await.unwrap();
+        let mut c = pc.conn();
+        let north = partnerships::upsert_by_slug(&mut c, "north", "North", at(0))
+            .await
+            .unwrap()
+            .id();
+        let south = partnerships::upsert_by_slug(&mut c, "south", "South", at(0))
+            .await
+            .unwrap()
+            .id();
+        let council = OrganisationId(
+            organisations::upsert_by_name(&mut c, "A Council", "local_authority", None, at(0))
+                .await
+                .unwrap()
+                .organisation_id,
+        );
+        let ann = PersonId(Uuid::new_v4());
+        people::insert(&mut c, ann, council, "ann@example.org", "Ann", None, at(0))
+            .await
+            .unwrap();
+        let y = FundingYearId::new();
+        funding::insert_year(&mut pc.conn(), north, y, 2022, 100_000, "", ann, at(0))
+            .await
+            .unwrap();
+        // The year's budget and notes change against its version; another partnership or a stale
+        // version changes nothing.
+        assert!(
+            funding::update_year(&mut pc.conn(), north, y, 200_000, "Agreed in May", 1, at(1))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !funding::update_year(&mut pc.conn(), south, y, 1, "x", 2, at(1))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !funding::update_year(&mut pc.conn(), north, y, 1, "stale", 1, at(1))
+                .await
+                .unwrap()
+        );
+        let year = funding::find_year(&mut pc.conn(), north, y)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(year.budget_pence, 200_000);
+        assert_eq!(year.notes, "Agreed in May");
+        assert_eq!(year.version, 2);
+
+        let mut ids = Vec::new();
+        for (d, amount) in [("2022-05-01", 100), ("2022-06-01", 250)] {
+            let id = Uuid::new_v4();
+            funding::insert_spend(
+                &mut pc.conn(),
+                &NewSpendRow {
+                    id,
+                    partnership: north,
+                    year: y,
+                    spent_on: day(d),
+                    category: "training",
+                    description: "Course",
+                    amount_pence: amount,
+                    supplier: "",
+                    created_by: ann,
+                },
+                at(2),
+            )
+            .await
+            .unwrap();
+            ids.push(id);
+        }
+        let line = funding::find_spend(&mut pc.conn(), north, ids[0])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(line.version, 1);
+        assert!(line.removed_at.is_none());
+        assert!(
+            funding::find_spend(&mut pc.conn(), south, ids[0])
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let fields = funding::SpendFields {
+            spent_on: day("2022-05-02"),
+            category: "other",
+            description: "Course (corrected)",
+            amount_pence: 150,
+            supplier: "Trainer Ltd",
+        };
+        // Another partnership, then a stale version: nothing changes.
+        assert!(
+            !funding::update_spend(&mut pc.conn(), south, ids[0], &fields, 1, ann, at(3))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !funding::update_spend(&mut pc.conn(), north, ids[0], &fields, 7, ann, at(3))
+                .await
+                .unwrap()
+        );
+        assert!(
+            funding::update_spend(&mut pc.conn(), north, ids[0], &fields, 1, ann, at(3))
+                .await
+                .unwrap()
+        );
+        let line = funding::find_spend(&mut pc.conn(), north, ids[0])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(line.version, 2);
+        assert_eq!(line.description, "Course (corrected)");
+        assert_eq!(line.amount_pence, 150);
+        assert_eq!(line.spent_on, day("2022-05-02"));
+        assert_eq!(line.updated_by, Some(ann.0));
+        // The old version cannot be used again.
+        assert!(
+            !funding::update_spend(&mut pc.conn(), north, ids[0], &fields, 1, ann, at(4))
+                .await
+                .unwrap()
+        );
+
+        // Removal: stale version or another partnership refused; then kept, out of the list.
+        assert!(
+            !funding::remove_spend(&mut pc.conn(), north, ids[1], 2, "Twice", ann, at(5))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !funding::remove_spend(&mut pc.conn(), south, ids[1], 1, "Twice", ann, at(5))
+                .await
+                .unwrap()
+        );
+        assert!(
+            funding::remove_spend(
+                &mut pc.conn(),
+                north,
+                ids[1],
+                1,
+                "Entered twice",
+                ann,
+                at(5)
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            !funding::remove_spend(&mut pc.conn(), north, ids[1], 2, "Again", ann, at(6))
+                .await
+                .unwrap()
+        );
+        let live = funding::spend(&mut pc.conn(), north, y).await.unwrap();
+        assert_eq!(live.len(), 1);
+        assert_eq!(live[0].funding_spend_id, ids[0]);
+        let removed = funding::removed_spend(&mut pc.conn(), north, y)
+            .await
+            .unwrap();
+        assert_eq!(removed.len(), 1);
+        assert_eq!(removed[0].funding_spend_id, ids[1]);
+        assert_eq!(removed[0].removed_reason.as_deref(), Some("Entered twice"));
+        assert_eq!(removed[0].removed_by, Some(ann.0));
+        assert_eq!(removed[0].removed_by_name.as_deref(), Some("Ann"));
+        assert_eq!(removed[0].removed_at, Some(at(5)));
+        assert_eq!(removed[0].version, 2);
+        assert!(
+            funding::removed_spend(&mut pc.conn(), south, y)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // A removed line cannot be corrected.
+        assert!(
+            !funding::update_spend(&mut pc.conn(), north, ids[1], &fields, 2, ann, at(7))
+                .await
+                .unwrap()
+        );
+    }
+);

@@ -507,6 +507,43 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             Perm(P::ManageFunding),
             pages::funding::add_spend
         ),
+        // funding edits and the CSV download
+        r!(
+            GET,
+            "/funding/{id}/edit",
+            Perm(P::ManageFunding),
+            pages::funding::edit_year_form
+        ),
+        r!(
+            POST,
+            "/funding/{id}/edit",
+            Perm(P::ManageFunding),
+            pages::funding::update_year
+        ),
+        r!(
+            GET,
+            "/funding/{id}/export.csv",
+            Perm(P::ViewFunding),
+            pages::funding::export_csv
+        ),
+        r!(
+            GET,
+            "/funding-spend/{id}/edit",
+            Perm(P::ManageFunding),
+            pages::funding::edit_spend_form
+        ),
+        r!(
+            POST,
+            "/funding-spend/{id}/edit",
+            Perm(P::ManageFunding),
+            pages::funding::update_spend
+        ),
+        r!(
+            POST,
+            "/funding-spend/{id}/remove",
+            Perm(P::ManageFunding),
+            pages::funding::remove_spend
+        ),
         // the person's own account
         r!(GET, "/account", Account, pages::account::index),
         r!(GET, "/account/sessions", Account, pages::account::sessions),
@@ -872,6 +909,30 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/api/v1/funding-years/{id}/spend",
             Perm(P::ManageFunding),
             api::funding::add_funding_spend
+        ),
+        r!(
+            PUT,
+            "/api/v1/funding-years/{id}",
+            Perm(P::ManageFunding),
+            api::funding::update_funding_year
+        ),
+        r!(
+            GET,
+            "/api/v1/funding-spend/{id}",
+            Perm(P::ViewFunding),
+            api::funding::get_funding_spend
+        ),
+        r!(
+            PUT,
+            "/api/v1/funding-spend/{id}",
+            Perm(P::ManageFunding),
+            api::funding::update_funding_spend
+        ),
+        r!(
+            POST,
+            "/api/v1/funding-spend/{id}/remove",
+            Perm(P::ManageFunding),
+            api::funding::remove_funding_spend
         ),
         r!(
             GET,

@@ -13,11 +13,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use safeguard_domain::FundingYearId;
 use safeguard_domain::funding::{
-    ContributionInput, FinancialYear, NewFundingYearInput, SpendInput,
+    ContributionInput, FinancialYear, FundingYearEditInput, NewFundingYearInput, RemoveSpendInput,
+    SpendInput,
 };
 use safeguard_service::funding::YearView;
 use safeguard_service::{Actor, ServiceError};
-use safeguard_store::funding::FundingYear;
+use safeguard_store::funding::{FundingYear, SpendRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
@@ -39,6 +40,8 @@ pub struct FundingYearOut {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// Version of the budget and notes: send it back with a change (a stale one answers 409).
+    pub version: i64,
 }
 
 fn out(y: FundingYear) -> FundingYearOut {
@@ -50,6 +53,7 @@ fn out(y: FundingYear) -> FundingYearOut {
         notes: y.notes,
         created_at: y.created_at,
         updated_at: y.updated_at,
+        version: y.version,
     }
 }
 
@@ -81,6 +85,29 @@ pub struct SpendOut {
     pub amount_pence: i64,
     /// Supplier (may be empty).
     pub supplier: String,
+    /// The financial year it belongs to.
+    pub funding_year_id: Uuid,
+    /// Version: send it back with a correction or removal (a stale one answers 409).
+    pub version: i64,
+    /// When it was removed (a removed line is kept and left out of the totals), else null.
+    pub removed_at: Option<DateTime<Utc>>,
+    /// Why it was removed, else null.
+    pub removed_reason: Option<String>,
+}
+
+fn spend_out(l: SpendRow) -> SpendOut {
+    SpendOut {
+        id: l.funding_spend_id,
+        spent_on: l.spent_on,
+        category: l.category,
+        description: l.description,
+        amount_pence: l.amount_pence,
+        supplier: l.supplier,
+        funding_year_id: l.funding_year_id,
+        version: l.version,
+        removed_at: l.removed_at,
+        removed_reason: l.removed_reason,
+    }
 }
 
 /// Spending in one category.
@@ -116,8 +143,10 @@ pub struct FundingYearDetail {
     pub year: FundingYearOut,
     /// Contributions.
     pub contributions: Vec<ContributionOut>,
-    /// Spend lines by date.
+    /// Spend lines by date (removed lines left out).
     pub spend: Vec<SpendOut>,
+    /// Removed spend lines, most recently removed first (not in the totals).
+    pub removed_spend: Vec<SpendOut>,
     /// Summary.
     pub summary: FundingSummaryOut,
 }
@@ -135,18 +164,8 @@ fn detail(v: YearView) -> FundingYearDetail {
                 share: s.percent.clone(),
             })
             .collect(),
-        spend: v
-            .spend
-            .into_iter()
-            .map(|l| SpendOut {
-                id: l.funding_spend_id,
-                spent_on: l.spent_on,
-                category: l.category,
-                description: l.description,
-                amount_pence: l.amount_pence,
-                supplier: l.supplier,
-            })
-            .collect(),
+        spend: v.spend.into_iter().map(spend_out).collect(),
+        removed_spend: v.removed.into_iter().map(spend_out).collect(),
         summary: FundingSummaryOut {
             budget_pence: v.summary.budget_pence,
             contributions_pence: v.summary.contributions_pence,
@@ -317,6 +336,141 @@ pub async fn add_funding_spend(
     Ok((StatusCode::CREATED, Json(detail(v))).into_response())
 }
 
+/// A change to a year's budget and notes.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FundingYearUpdateIn {
+    /// The total budget, such as "£150,000.00".
+    pub budget: String,
+    /// Notes (up to 2,000 characters; absent or empty clears them).
+    #[schema(max_length = 2000)]
+    pub notes: Option<String>,
+    /// The version read (from `GET`); a stale version answers 409.
+    pub version: i64,
+}
+
+/// A correction of a spend line: every field, and the version read.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpendUpdateIn {
+    /// Date within the line's financial year, YYYY-MM-DD.
+    pub spent_on: String,
+    /// staffing, independent_scrutiny, training, case_reviews or other.
+    pub category: String,
+    /// What it was for (up to 200 characters).
+    #[schema(max_length = 200)]
+    pub description: String,
+    /// The amount, more than £0, such as "£1,250.00".
+    pub amount: String,
+    /// Supplier (up to 200 characters).
+    #[schema(max_length = 200)]
+    pub supplier: Option<String>,
+    /// The version read (from `GET`); a stale version answers 409.
+    pub version: i64,
+}
+
+/// Removing a spend line entered by mistake.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpendRemoveIn {
+    /// Why it is removed (up to 500 characters).
+    #[schema(max_length = 500)]
+    pub reason: String,
+    /// The version read (from `GET`); a stale version answers 409.
+    pub version: i64,
+}
+
+fn spend_id(p: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
+    let Path(s) = p.map_err(bad)?;
+    s.parse()
+        .map_err(|_| ApiError(AppError::Service(ServiceError::NotFound)))
+}
+
+/// Changes a year's budget and notes (contributions are not changed), against the version read; 409
+/// when someone else changed them since (nothing is changed).
+#[utoipa::path(put, path = "/api/v1/funding-years/{id}", tag = "funding", params(("id" = String, Path, description = "Financial year id")), request_body = FundingYearUpdateIn, security(("bearer" = [])),
+    responses((status = 200, body = FundingYearDetail), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_funding_year(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    p: Result<Path<String>, PathRejection>,
+    body: Result<Json<FundingYearUpdateIn>, JsonRejection>,
+) -> Result<Json<FundingYearDetail>, ApiError> {
+    let id = year_id(p)?;
+    safeguard_service::funding::get(&s.svc, &actor, id).await?;
+    let Json(b) = body.map_err(bad)?;
+    let input = FundingYearEditInput {
+        budget: b.budget,
+        notes: b.notes.unwrap_or_default(),
+        version: b.version.to_string(),
+    };
+    safeguard_service::funding::update_year(&s.svc, &actor, id, &input).await?;
+    let v = safeguard_service::funding::get(&s.svc, &actor, id).await?;
+    Ok(Json(detail(v)))
+}
+
+/// One spend line (removed or not).
+#[utoipa::path(get, path = "/api/v1/funding-spend/{id}", tag = "funding", params(("id" = String, Path, description = "Spend line id")), security(("bearer" = [])),
+    responses((status = 200, body = SpendOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_funding_spend(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    p: Result<Path<String>, PathRejection>,
+) -> Result<Json<SpendOut>, ApiError> {
+    let id = spend_id(p)?;
+    let v = safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
+    Ok(Json(spend_out(v.line)))
+}
+
+/// Corrects a spend line against the version read; 409 when someone else changed or removed it since
+/// (nothing is changed: read it again and reapply).
+#[utoipa::path(put, path = "/api/v1/funding-spend/{id}", tag = "funding", params(("id" = String, Path, description = "Spend line id")), request_body = SpendUpdateIn, security(("bearer" = [])),
+    responses((status = 200, body = SpendOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_funding_spend(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    p: Result<Path<String>, PathRejection>,
+    body: Result<Json<SpendUpdateIn>, JsonRejection>,
+) -> Result<Json<SpendOut>, ApiError> {
+    let id = spend_id(p)?;
+    // Access first: someone who may not see the line learns nothing about the body.
+    safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
+    let Json(b) = body.map_err(bad)?;
+    let input = SpendInput {
+        spent_on: b.spent_on,
+        category: b.category,
+        description: b.description,
+        amount: b.amount,
+        supplier: b.supplier.unwrap_or_default(),
+    };
+    safeguard_service::funding::update_spend(&s.svc, &actor, id, &input, &b.version.to_string())
+        .await?;
+    let v = safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
+    Ok(Json(spend_out(v.line)))
+}
+
+/// Removes a spend line entered by mistake: it is kept, marked removed with who, when and why, and
+/// left out of the totals. 409 when the version is stale or the line is already removed.
+#[utoipa::path(post, path = "/api/v1/funding-spend/{id}/remove", tag = "funding", params(("id" = String, Path, description = "Spend line id")), request_body = SpendRemoveIn, security(("bearer" = [])),
+    responses((status = 200, body = SpendOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn remove_funding_spend(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    p: Result<Path<String>, PathRejection>,
+    body: Result<Json<SpendRemoveIn>, JsonRejection>,
+) -> Result<Json<SpendOut>, ApiError> {
+    let id = spend_id(p)?;
+    safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
+    let Json(b) = body.map_err(bad)?;
+    let input = RemoveSpendInput {
+        reason: b.reason,
+        version: b.version.to_string(),
+    };
+    safeguard_service::funding::remove_spend(&s.svc, &actor, id, &input).await?;
+    let v = safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
+    Ok(Json(spend_out(v.line)))
+}
+
 /// The funding part of the API document (merged into [`super::ApiDoc`]).
 #[derive(OpenApi)]
 #[openapi(
@@ -326,7 +480,11 @@ pub async fn add_funding_spend(
         get_funding_year,
         set_funding_contribution,
         set_funding_equal_shares,
-        add_funding_spend
+        add_funding_spend,
+        update_funding_year,
+        get_funding_spend,
+        update_funding_spend,
+        remove_funding_spend
     ),
     components(schemas(
         FundingYearOut,
@@ -337,7 +495,10 @@ pub async fn add_funding_spend(
         FundingYearDetail,
         NewFundingYearIn,
         ContributionIn,
-        SpendIn
+        SpendIn,
+        FundingYearUpdateIn,
+        SpendUpdateIn,
+        SpendRemoveIn
     ))
 )]
 pub struct FundingApi;

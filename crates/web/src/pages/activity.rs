@@ -270,7 +270,7 @@ pub async fn year(
     })
 }
 
-fn download(e: Export) -> Response {
+pub(crate) fn download(e: Export) -> Response {
     let disposition = safeguard_domain::files::content_disposition(&e.file_name);
     let mut res = (StatusCode::OK, e.bytes).into_response();
     let h = res.headers_mut();

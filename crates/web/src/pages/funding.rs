@@ -10,22 +10,60 @@ use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use safeguard_domain::funding::{
-    ContributionInput, FinancialYear, NewFundingYearInput, SpendCategory, SpendInput, format_pence,
+    ContributionInput, FinancialYear, FundingYearEditInput, NewFundingYearInput, RemoveSpendInput,
+    SpendCategory, SpendInput, format_pence, plain_pence,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::{FundingYearId, ValidationErrors};
 use safeguard_service::auth::Identity;
-use safeguard_service::funding::YearView;
+use safeguard_service::funding::{SpendView, YearView};
 use safeguard_service::{Actor, ServiceError};
+use safeguard_store::funding::SpendRow;
 use safeguard_ui::components::{
     Button, Select, SelectItem, SummaryList, SummaryRow, Table, TableCell, TextInput, Textarea,
     WarningText,
 };
 use serde::Deserialize;
+use uuid::Uuid;
 
 fn parse_id(id: &str) -> Result<FundingYearId, AppError> {
     id.parse()
         .map_err(|_| AppError::Service(ServiceError::NotFound))
+}
+
+fn spend_head(can_manage: bool) -> Vec<&'static str> {
+    let mut h = vec!["Date", "Category", "What it was for", "Supplier", "Amount"];
+    if can_manage {
+        h.push("Correct or remove");
+    }
+    h
+}
+
+/// The removed spend lines: kept, out of the totals, with who removed them, when and why.
+fn removed_table(lines: &[SpendRow]) -> Table {
+    let mut t = Table::new()
+        .caption(format!(
+            "{} removed spend {}",
+            lines.len(),
+            if lines.len() == 1 { "line" } else { "lines" }
+        ))
+        .head(["Date", "What it was for", "Amount", "Removed", "Reason"]);
+    for l in lines {
+        t = t.row([
+            TableCell::new(l.spent_on.format("%-d %B %Y").to_string()),
+            TableCell::new(l.description.clone()),
+            TableCell::numeric(format_pence(l.amount_pence)),
+            TableCell::new(format!(
+                "{} by {}",
+                l.removed_at
+                    .map(|d| d.format("%-d %B %Y").to_string())
+                    .unwrap_or_default(),
+                l.removed_by_name.clone().unwrap_or_default()
+            )),
+            TableCell::new(l.removed_reason.clone().unwrap_or_default()),
+        ]);
+    }
+    t
 }
 
 fn category_label(slug: &str) -> &'static str {
@@ -201,6 +239,7 @@ struct ShowPage {
     by_category: Table,
     contributions: Table,
     spend: Table,
+    removed: Option<Table>,
     manage: Option<ManageForms>,
 }
 
@@ -266,9 +305,9 @@ async fn show_page(
             v.spend.len(),
             if v.spend.len() == 1 { "line" } else { "lines" }
         ))
-        .head(["Date", "Category", "What it was for", "Supplier", "Amount"]);
+        .head(spend_head(v.can_manage));
     for l in &v.spend {
-        spend_table = spend_table.row([
+        let mut cells = vec![
             TableCell::new(l.spent_on.format("%-d %B %Y").to_string()),
             TableCell::new(category_label(&l.category)),
             TableCell::new(l.description.clone()),
@@ -278,8 +317,17 @@ async fn show_page(
                 l.supplier.clone()
             }),
             TableCell::numeric(format_pence(l.amount_pence)),
-        ]);
+        ];
+        if v.can_manage {
+            cells.push(TableCell::html(format!(
+                "<a class=\"govuk-link\" href=\"/funding-spend/{}/edit\">Change<span class=\"govuk-visually-hidden\"> {}</span></a>",
+                l.funding_spend_id,
+                esc(&l.description)
+            )));
+        }
+        spend_table = spend_table.row(cells);
     }
+    let removed = (!v.removed.is_empty()).then(|| removed_table(&v.removed));
     let manage = if v.can_manage {
         let orgs = safeguard_service::partnerships::organisations(&s.svc, actor).await?;
         let mut org_items = vec![SelectItem::new("", "Choose an organisation")];
@@ -347,6 +395,7 @@ async fn show_page(
         by_category,
         contributions,
         spend: spend_table,
+        removed,
         manage,
     })
 }
@@ -475,4 +524,326 @@ pub async fn add_spend(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "funding/edit.html")]
+struct EditYearPage {
+    l: Layout,
+    csrf: String,
+    id: String,
+    label: String,
+    version: String,
+    budget: TextInput,
+    notes: Textarea,
+    button: Button,
+}
+
+fn edit_year_page(
+    identity: &Identity,
+    id: FundingYearId,
+    start_year: i32,
+    input: &FundingYearEditInput,
+    errors: &ValidationErrors,
+) -> EditYearPage {
+    let label = FinancialYear(start_year).label();
+    EditYearPage {
+        l: Layout::new(
+            format!("Change the budget for {label}"),
+            Some(identity),
+            "/funding",
+        )
+        .with_errors(errors),
+        csrf: identity.csrf_token.clone(),
+        id: id.to_string(),
+        label,
+        version: input.version.clone(),
+        budget: TextInput::new("budget", "Total budget")
+            .hint("In pounds and pence, for example £150,000.00. Contributions are not changed")
+            .value(input.budget.clone())
+            .error_opt(errors.get("budget").or(errors.get("version"))),
+        notes: Textarea::new("notes", "Notes (optional)")
+            .value(input.notes.clone())
+            .error_opt(errors.get("notes")),
+        button: Button::new("Save budget and notes").prevent_double_click(),
+    }
+}
+
+/// `GET /funding/{id}/edit`: the form to change a year's budget and notes.
+pub async fn edit_year_form(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    actor.require(Permission::ManageFunding)?;
+    let v = safeguard_service::funding::get(&s.svc, &actor, id).await?;
+    let input = FundingYearEditInput {
+        budget: plain_pence(v.year.budget_pence),
+        notes: v.year.notes.clone(),
+        version: v.year.version.to_string(),
+    };
+    html(&edit_year_page(
+        &identity,
+        id,
+        v.year.start_year,
+        &input,
+        &ValidationErrors::new(),
+    ))
+}
+
+/// `POST /funding/{id}/edit`: saves a year's budget and notes. A stale version re-shows the person's
+/// values with the conflict message (409); the form then carries the current version.
+pub async fn update_year(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    form: Result<Form<FundingYearEditInput>, axum::extract::rejection::FormRejection>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let Form(mut input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let (status, errors) =
+        match safeguard_service::funding::update_year(&s.svc, &actor, id, &input).await {
+            Ok(()) => return see_other(&format!("/funding/{id}?notice=funding-year-updated")),
+            Err(ServiceError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+            Err(ServiceError::Conflict(message)) => (
+                StatusCode::CONFLICT,
+                ValidationErrors::single("budget", message),
+            ),
+            Err(e) => return Err(e.into()),
+        };
+    let v = safeguard_service::funding::get(&s.svc, &actor, id).await?;
+    if status == StatusCode::CONFLICT || input.version.trim().parse::<i64>().is_err() {
+        input.version = v.year.version.to_string();
+    }
+    html_status(
+        status,
+        &edit_year_page(&identity, id, v.year.start_year, &input, &errors),
+    )
+}
+
+/// `GET /funding/{id}/export.csv`: the year's contributions and spend lines as CSV.
+pub async fn export_csv(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    let e = safeguard_service::funding::export_csv(&s.svc, &actor, id).await?;
+    Ok(crate::pages::activity::download(e))
+}
+
+/// The spend correction form's fields, with the version it was built from.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct SpendEditForm {
+    #[serde(default)]
+    spent_on: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    supplier: String,
+    #[serde(default)]
+    version: String,
+}
+
+#[derive(Template)]
+#[template(path = "funding/spend_edit.html")]
+struct SpendEditPage {
+    l: Layout,
+    csrf: String,
+    id: String,
+    year_id: String,
+    label: String,
+    version: String,
+    spent_on: TextInput,
+    category: Select,
+    description: TextInput,
+    amount: TextInput,
+    supplier: TextInput,
+    button: Button,
+    reason: Textarea,
+    remove_button: Button,
+}
+
+fn spend_edit_page(
+    identity: &Identity,
+    v: &SpendView,
+    f: &SpendEditForm,
+    reason: &str,
+    errors: &ValidationErrors,
+) -> SpendEditPage {
+    let label = FinancialYear(v.year.start_year).label();
+    let mut cats = vec![SelectItem::new("", "Choose a category")];
+    cats.extend(
+        SpendCategory::ALL
+            .iter()
+            .map(|c| SelectItem::new(c.slug(), c.label())),
+    );
+    SpendEditPage {
+        l: Layout::new(
+            format!("Correct a spend line, {label}"),
+            Some(identity),
+            "/funding",
+        )
+        .with_errors(errors),
+        csrf: identity.csrf_token.clone(),
+        id: v.line.funding_spend_id.to_string(),
+        year_id: v.year.funding_year_id.to_string(),
+        label: label.clone(),
+        version: f.version.clone(),
+        spent_on: TextInput::new("spent_on", "Date")
+            .hint(format!(
+                "Year-month-day, between {}-04-01 and {}-03-31",
+                v.year.start_year,
+                v.year.start_year + 1
+            ))
+            .value(f.spent_on.clone())
+            .autocomplete("off")
+            .error_opt(errors.get("spent_on").or(errors.get("version"))),
+        category: Select::new("category", "Category", cats)
+            .value(f.category.clone())
+            .error_opt(errors.get("category")),
+        description: TextInput::new("description", "What it was for")
+            .value(f.description.clone())
+            .error_opt(errors.get("description")),
+        amount: TextInput::new("amount", "Amount")
+            .hint("In pounds and pence, for example £1,250.00")
+            .value(f.amount.clone())
+            .error_opt(errors.get("amount")),
+        supplier: TextInput::new("supplier", "Supplier (optional)")
+            .value(f.supplier.clone())
+            .error_opt(errors.get("supplier")),
+        button: Button::new("Save correction").prevent_double_click(),
+        reason: Textarea::new("reason", "Why is this spend line being removed?")
+            .hint("For example, entered twice by mistake. The line is kept in a list of removed lines")
+            .value(reason.to_owned())
+            .error_opt(errors.get("reason")),
+        remove_button: Button::new("Remove spend line")
+            .warning()
+            .prevent_double_click(),
+    }
+}
+
+fn spend_form_of(line: &SpendRow) -> SpendEditForm {
+    SpendEditForm {
+        spent_on: line.spent_on.format("%Y-%m-%d").to_string(),
+        category: line.category.clone(),
+        description: line.description.clone(),
+        amount: plain_pence(line.amount_pence),
+        supplier: line.supplier.clone(),
+        version: line.version.to_string(),
+    }
+}
+
+fn parse_spend_id(id: &str) -> Result<Uuid, AppError> {
+    id.parse()
+        .map_err(|_| AppError::Service(ServiceError::NotFound))
+}
+
+/// Refuses a removed line's correction page (404: it is only in the list of removed lines).
+fn live(v: SpendView) -> Result<SpendView, AppError> {
+    if v.line.removed_at.is_some() {
+        Err(AppError::Service(ServiceError::NotFound))
+    } else {
+        Ok(v)
+    }
+}
+
+/// `GET /funding-spend/{id}/edit`: the form to correct a spend line, and to remove it.
+pub async fn edit_spend_form(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = parse_spend_id(&id)?;
+    actor.require(Permission::ManageFunding)?;
+    let v = live(safeguard_service::funding::get_spend(&s.svc, &actor, id).await?)?;
+    let f = spend_form_of(&v.line);
+    html(&spend_edit_page(
+        &identity,
+        &v,
+        &f,
+        "",
+        &ValidationErrors::new(),
+    ))
+}
+
+/// `POST /funding-spend/{id}/edit`: saves a correction. A stale version re-shows the person's values
+/// with the conflict message (409); the form then carries the current version.
+pub async fn update_spend(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    form: Result<Form<SpendEditForm>, axum::extract::rejection::FormRejection>,
+) -> PageResult {
+    let id = parse_spend_id(&id)?;
+    let Form(mut f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let input = SpendInput {
+        spent_on: f.spent_on.clone(),
+        category: f.category.clone(),
+        description: f.description.clone(),
+        amount: f.amount.clone(),
+        supplier: f.supplier.clone(),
+    };
+    let (status, errors) = match safeguard_service::funding::update_spend(
+        &s.svc, &actor, id, &input, &f.version,
+    )
+    .await
+    {
+        Ok(()) => {
+            let v = safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
+            return see_other(&format!(
+                "/funding/{}?notice=spend-updated",
+                v.year.funding_year_id
+            ));
+        }
+        Err(ServiceError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(ServiceError::Conflict(message)) => (
+            StatusCode::CONFLICT,
+            ValidationErrors::single("spent_on", message),
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let v = safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
+    if status == StatusCode::CONFLICT || f.version.trim().parse::<i64>().is_err() {
+        f.version = v.line.version.to_string();
+    }
+    html_status(status, &spend_edit_page(&identity, &v, &f, "", &errors))
+}
+
+/// `POST /funding-spend/{id}/remove`: removes a spend line entered by mistake (kept, out of the
+/// totals), with a reason.
+pub async fn remove_spend(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    form: Result<Form<RemoveSpendInput>, axum::extract::rejection::FormRejection>,
+) -> PageResult {
+    let id = parse_spend_id(&id)?;
+    let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let (status, errors) =
+        match safeguard_service::funding::remove_spend(&s.svc, &actor, id, &input).await {
+            Ok(year) => return see_other(&format!("/funding/{year}?notice=spend-removed")),
+            Err(ServiceError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+            Err(ServiceError::Conflict(message)) => (
+                StatusCode::CONFLICT,
+                ValidationErrors::single("reason", message),
+            ),
+            Err(e) => return Err(e.into()),
+        };
+    let v = safeguard_service::funding::get_spend(&s.svc, &actor, id).await?;
+    let f = spend_form_of(&v.line);
+    html_status(
+        status,
+        &spend_edit_page(&identity, &v, &f, &input.reason, &errors),
+    )
 }

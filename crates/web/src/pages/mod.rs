@@ -104,6 +104,9 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "contribution-saved" => "Contribution saved.",
         "equal-shares" => "The budget is now split equally between the three partners.",
         "spend-added" => "Spending added.",
+        "funding-year-updated" => "Budget and notes saved.",
+        "spend-updated" => "Spend line corrected.",
+        "spend-removed" => "Spend line removed. It is kept in the list of removed lines.",
         _ => return None,
     })
 }

@@ -24,6 +24,7 @@ mod people;
 mod security;
 // sign-offs and funding
 mod funding;
+mod funding_edits;
 mod signoffs;
 
 use helpers::*;

@@ -79,6 +79,8 @@ struct Fixtures {
     sign_off: String,
     /// A financial year of the demo partnership (2022/23).
     funding_year: String,
+    /// A spend line of that year.
+    funding_spend: String,
     /// An activity-log entry of the demo partnership, and an evidence link of it.
     activity: String,
     activity_link: String,
@@ -108,6 +110,7 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.contains("/sign-offs/{id}")
         || spec.path.contains("/funding/{id}")
         || spec.path.contains("/funding-years/{id}")
+        || spec.path.contains("/funding-spend/{id}")
         || spec.path.contains("/activity/{id}")
         || spec.path.starts_with("/api/v1/body-members/")
         || spec.path.starts_with("/api/v1/agenda-items/")
@@ -189,6 +192,8 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.sign_off
     } else if path.contains("/funding/{id}") || path.contains("/funding-years/{id}") {
         &fx.funding_year
+    } else if path.contains("/funding-spend/{id}") {
+        &fx.funding_spend
     } else {
         &fx.target
     };
@@ -503,7 +508,7 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             item.to_string(),
         )
     };
-    let (sign_off, funding_year) = {
+    let (sign_off, funding_year, funding_spend) = {
         let mut pc = app.db.acquire().await.expect("acquire");
         let demo = app.partnership_id(DEMO).await;
         let items = safeguard_store::signoffs::list(&mut pc.conn(), demo)
@@ -516,9 +521,13 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         let years = safeguard_store::funding::list_years(&mut pc.conn(), demo)
             .await
             .expect("demo funding years");
+        let spend = safeguard_store::funding::spend(&mut pc.conn(), demo, years[0].id())
+            .await
+            .expect("demo spend lines");
         (
             item.sign_off_id.to_string(),
             years[0].funding_year_id.to_string(),
+            spend[0].funding_spend_id.to_string(),
         )
     };
     let (activity, activity_link) = {
@@ -556,6 +565,7 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         agenda_item,
         sign_off,
         funding_year,
+        funding_spend,
         activity,
         activity_link,
         action,
