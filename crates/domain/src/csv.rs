@@ -17,6 +17,9 @@ pub fn csv_cell(value: &str) -> String {
     }
 }
 
+/// The UTF-8 byte-order mark that starts every CSV download.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// One CSV record with CRLF line ending.
 pub fn csv_line<S: AsRef<str>>(cells: &[S]) -> String {
     let mut line = cells
@@ -45,15 +48,32 @@ impl CsvWriter {
     pub fn record<S: AsRef<str>>(&mut self, cells: &[S]) {
         self.out.push_str(&csv_line(cells));
     }
-    /// The document's bytes.
+    /// The document's bytes, starting with the UTF-8 byte-order mark: without it Excel (what most
+    /// business units open a CSV with) reads the file as Windows-1252 and garbles "£" and curly quotes.
+    /// RFC 4180 readers and spreadsheets other than Excel skip it.
     pub fn into_bytes(self) -> Vec<u8> {
-        self.out.into_bytes()
+        let mut bytes = Vec::with_capacity(UTF8_BOM.len() + self.out.len());
+        bytes.extend_from_slice(UTF8_BOM);
+        bytes.extend_from_slice(self.out.as_bytes());
+        bytes
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_start_with_the_byte_order_mark_then_crlf_records() {
+        let mut w = CsvWriter::new(&["Amount (£)", "Note"]);
+        w.record(&["1.00", "=SUM(A1)"]);
+        let bytes = w.into_bytes();
+        assert!(bytes.starts_with(UTF8_BOM));
+        assert_eq!(
+            std::str::from_utf8(&bytes[UTF8_BOM.len()..]).unwrap(),
+            "Amount (£),Note\r\n1.00,'=SUM(A1)\r\n"
+        );
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_guarded() {
@@ -74,6 +94,6 @@ mod tests {
     fn a_document_has_headings_then_records() {
         let mut w = CsvWriter::new(&["A", "B"]);
         w.record(&["=1", "x"]);
-        assert_eq!(w.into_bytes(), b"A,B\r\n'=1,x\r\n".to_vec());
+        assert_eq!(w.into_bytes(), b"\xEF\xBB\xBFA,B\r\n'=1,x\r\n".to_vec());
     }
 }

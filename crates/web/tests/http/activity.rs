@@ -593,8 +593,13 @@ safeguard_testkit::both_backends!(
         assert_eq!(r.status().as_u16(), 200);
         assert_eq!(header(&r, "content-type"), "text/csv; charset=utf-8");
         assert!(header(&r, "content-disposition").contains("filename=\"activity-2022-23.csv\""));
-        let text = r.text().await.unwrap();
-        let rows = parse_csv(&text);
+        let bytes = r.bytes().await.unwrap();
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "a byte-order mark, so Excel reads UTF-8"
+        );
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let rows = parse_csv(text);
         assert_eq!(rows.len(), 14);
         assert_eq!(
             rows[0],

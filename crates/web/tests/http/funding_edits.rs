@@ -647,7 +647,12 @@ safeguard_testkit::both_backends!(
         assert_eq!(r.status().as_u16(), 200);
         assert!(header(&r, "content-type").starts_with("text/csv"));
         assert!(header(&r, "content-disposition").contains("funding-2024-25.csv"));
-        let body = r.text().await.unwrap();
+        let bytes = r.bytes().await.unwrap();
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "a byte-order mark for Excel"
+        );
+        let body = std::str::from_utf8(&bytes[3..]).unwrap();
         let lines: Vec<&str> = body.split("\r\n").collect();
         assert_eq!(
             lines[0],
