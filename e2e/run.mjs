@@ -276,6 +276,10 @@ await step('governance: a meeting with an agenda item and a paper; a decision cr
   assert(await admin.locator('.govuk-notification-banner--success').isVisible(), 'paper uploaded');
   assert((await admin.locator('main').innerText()).includes('Audit findings.pdf'), 'paper listed');
 
+  await visit(admin, meetingPath + '/edit', 'change meeting details');
+  await visit(admin, meetingPath, 'meeting page with an item');
+  await Promise.all([admin.waitForNavigation(), admin.click('a:has-text("Withdraw")')]);
+  await checkA11y(admin, 'withdraw an agenda item');
   await visit(admin, meetingPath, 'meeting page with an item');
   await admin.fill('#decision', 'The board accepted the findings and asked the police to report back.');
   await admin.fill('#action_title', actionTitle);
@@ -335,6 +339,11 @@ await step('funding: the 2022/23 year, its summary and a refused amount', async 
   await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add spending")')]);
   assert(await admin.locator('.govuk-error-summary').isVisible(), 'negative amount refused');
   await checkA11y(admin, 'funding year with errors');
+  const yearPath = new URL(admin.url()).pathname.replace(/\/spend$/, '');
+  await visit(admin, yearPath + '/edit', 'change the budget and notes');
+  await visit(admin, yearPath, 'funding year again');
+  await Promise.all([admin.waitForNavigation(), admin.click('table a:has-text("Change")')]);
+  await checkA11y(admin, 'correct a spend line');
   await visit(admin, '/funding/new', 'add a financial year');
 });
 
