@@ -82,6 +82,8 @@ create table rapid_review (
     panel_response_on date,
     panel_outcome text check (panel_outcome in ('agrees', 'disagrees', 'national_review')),
     panel_response_note text not null,
+    -- the lead partners' sign-off of the rapid review (the sign-off module, kind 'rapid_review')
+    sign_off_id uuid references sign_off (sign_off_id),
     updated_at timestamptz not null
 );
 
@@ -110,3 +112,7 @@ create table deadline (
     primary key (partnership_id, subject_type, subject_id, rule)
 );
 create index deadline_open_by_due on deadline (partnership_id, met_on, due_on);
+
+-- the lead partners sign rapid reviews off through the sign-off module: one more kind
+alter table sign_off drop constraint sign_off_kind_check;
+alter table sign_off add constraint sign_off_kind_check check (kind in ('published_arrangements', 'annual_budget', 'yearly_report', 'threshold_document', 'rapid_review'));

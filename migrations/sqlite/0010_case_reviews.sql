@@ -82,6 +82,8 @@ create table rapid_review (
     panel_response_on text,
     panel_outcome text check (panel_outcome in ('agrees', 'disagrees', 'national_review')),
     panel_response_note text not null,
+    -- the lead partners' sign-off of the rapid review (the sign-off module, kind 'rapid_review')
+    sign_off_id blob references sign_off (sign_off_id),
     updated_at text not null
 );
 
@@ -110,3 +112,35 @@ create table deadline (
     primary key (partnership_id, subject_type, subject_id, rule)
 );
 create index deadline_open_by_due on deadline (partnership_id, met_on, due_on);
+
+-- The lead partners sign rapid reviews off through the sign-off module: one more kind. SQLite cannot
+-- change a check constraint, so `sign_off` is rebuilt. Foreign keys stay on during migrations, and a
+-- dropped parent's orphaned children would count as violations even once the new table takes its
+-- name, so the two child tables' rows are set aside, the parent swapped, and the rows put back.
+create table sign_off_new (
+    sign_off_id blob primary key not null,
+    partnership_id blob not null references partnership (partnership_id),
+    kind text not null check (kind in ('published_arrangements', 'annual_budget', 'yearly_report', 'threshold_document', 'rapid_review')),
+    title text not null,
+    description text not null,
+    funding_year_id blob references funding_year (funding_year_id),
+    status text not null check (status in ('awaiting', 'returned', 'complete', 'withdrawn')),
+    round integer not null check (round >= 1),
+    requested_by blob not null references person (person_id),
+    created_at text not null,
+    updated_at text not null,
+    version integer not null
+);
+insert into sign_off_new select sign_off_id, partnership_id, kind, title, description, funding_year_id, status, round,
+    requested_by, created_at, updated_at, version from sign_off;
+create temp table sign_off_round_keep as select * from sign_off_round;
+create temp table sign_off_step_keep as select * from sign_off_step;
+delete from sign_off_step;
+delete from sign_off_round;
+drop table sign_off;
+alter table sign_off_new rename to sign_off;
+create index sign_off_by_partnership on sign_off (partnership_id, status, created_at);
+insert into sign_off_round select * from sign_off_round_keep;
+insert into sign_off_step select * from sign_off_step_keep;
+drop table sign_off_round_keep;
+drop table sign_off_step_keep;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod calendar;
+pub mod case_reviews;
 pub mod demo;
 pub mod demo_activity;
 mod demo_governance;
