@@ -327,7 +327,7 @@ fn notification_json(n: &Notification) -> serde_json::Value {
 }
 
 /// Rewrites a notification's clocks and its closed flag from its stored dates.
-async fn sync(tx: &mut Tx, cal: &Calendar, p: PartnershipId, id: Uuid, now: DateTime<Utc>) -> ServiceResult<()> {
+pub(crate) async fn sync(tx: &mut Tx, cal: &Calendar, p: PartnershipId, id: Uuid, now: DateTime<Utc>) -> ServiceResult<()> {
     let n = store::find_notification(&mut tx.conn(), p, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -443,6 +443,7 @@ pub async fn add_child(svc: &Services, actor: &Actor, id: Uuid, input: &ChildInp
     Ok(letter)
 }
 
+/// Adds a valid child inside the caller's transaction (the demo uses it too).
 pub(crate) async fn add_child_in_tx(
     tx: &mut Tx,
     actor: &Actor,
@@ -524,7 +525,8 @@ async fn for_rapid_review(tx: &mut Tx, actor: &Actor, id: Uuid, today: NaiveDate
     Ok((n, rr))
 }
 
-async fn save(tx: &mut Tx, actor: &Actor, rr: &RapidReviewRow, action: &str, after: serde_json::Value, now: DateTime<Utc>) -> ServiceResult<()> {
+/// Writes the rapid review row with its audit entry.
+pub(crate) async fn save_in_tx(tx: &mut Tx, actor: &Actor, rr: &RapidReviewRow, action: &str, after: serde_json::Value, now: DateTime<Utc>) -> ServiceResult<()> {
     store::save_rapid_review(&mut tx.conn(), actor.partnership_id, rr, now).await?;
     let mut e = actor.entry(action, "rapid_review", Some(rr.notification_id.to_string()));
     e.after = Some(after.to_string());
@@ -550,7 +552,7 @@ pub async fn save_content(svc: &Services, actor: &Actor, id: Uuid, input: &Rapid
     (rr.reg11_d, rr.reg11_d_rationale) = d;
     rr.panel_meeting_on = c.panel_meeting_on;
     let after = json!({"reg11": [&rr.reg11_a, &rr.reg11_b, &rr.reg11_c, &rr.reg11_d], "panel_meeting_on": rr.panel_meeting_on});
-    save(&mut tx, actor, &rr, "case_review.rapid_review.content", after, now).await?;
+    save_in_tx(&mut tx, actor, &rr, "case_review.rapid_review.content", after, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -573,7 +575,7 @@ pub async fn decide(svc: &Services, actor: &Actor, id: Uuid, input: &DecisionInp
     rr.decision_rationale = d.rationale;
     rr.decided_on = Some(d.decided_on);
     let after = json!({"decision": rr.decision, "decided_on": rr.decided_on, "other_learning_route": rr.other_learning_route});
-    save(&mut tx, actor, &rr, "case_review.rapid_review.decision", after, now).await?;
+    save_in_tx(&mut tx, actor, &rr, "case_review.rapid_review.decision", after, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -598,7 +600,7 @@ pub async fn record_panel(svc: &Services, actor: &Actor, id: Uuid, input: &Panel
     rr.panel_outcome = x.panel_outcome.map(|o| o.slug().to_owned());
     rr.panel_response_note = x.panel_response_note;
     let after = json!({"sent_to_panel_on": rr.sent_to_panel_on, "panel_response_on": rr.panel_response_on, "panel_outcome": rr.panel_outcome});
-    save(&mut tx, actor, &rr, "case_review.rapid_review.panel", after, now).await?;
+    save_in_tx(&mut tx, actor, &rr, "case_review.rapid_review.panel", after, now).await?;
     sync(&mut tx, &cal, actor.partnership_id, id, now).await?;
     tx.commit().await?;
     Ok(())

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod case_reviews;
 pub mod demo;
 pub mod demo_activity;
+mod demo_case_reviews;
 mod demo_governance;
 pub mod error;
 pub mod files;

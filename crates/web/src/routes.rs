@@ -834,6 +834,13 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r!(GET, "/case-reviews/{id}/extend", Perm(P::ManageCaseReviews), pages::case_reviews::extension_form),
         r!(POST, "/case-reviews/{id}/extend", Perm(P::ManageCaseReviews), pages::case_reviews::extend),
         r!(POST, "/case-reviews/{id}/sign-off", Perm(P::RequestSignOffs), pages::case_reviews::request_sign_off),
+        r!(GET, "/api/v1/case-reviews", Perm(P::ViewCaseReviews), api::case_reviews::list_case_reviews),
+        r!(POST, "/api/v1/case-reviews", Perm(P::ManageCaseReviews), api::case_reviews::create_notification),
+        r!(GET, "/api/v1/case-reviews/{id}", Perm(P::ViewCaseReviews), api::case_reviews::get_notification),
+        r!(PUT, "/api/v1/case-reviews/{id}", Perm(P::ManageCaseReviews), api::case_reviews::update_notification),
+        r!(PUT, "/api/v1/case-reviews/{id}/rapid-review", Perm(P::ManageCaseReviews), api::case_reviews::save_rapid_review),
+        r!(PUT, "/api/v1/case-reviews/{id}/decision", Perm(P::ManageCaseReviews), api::case_reviews::decide_rapid_review),
+        r!(PUT, "/api/v1/case-reviews/{id}/panel", Perm(P::ManageCaseReviews), api::case_reviews::record_panel),
         r!(GET, "/api/v1/tokens", Account, api::list_tokens),
         r!(DELETE, "/api/v1/tokens/{id}", Account, api::revoke_token),
     ]
