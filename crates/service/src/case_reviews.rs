@@ -195,6 +195,14 @@ async fn require_view(c: &mut Conn<'_>, actor: &Actor, today: NaiveDate) -> Serv
     }
 }
 
+/// `Ok` when the actor may see the notification, `NotFound` otherwise; no audit entry (for handlers
+/// that check access before reading a request body).
+pub async fn check_visible(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+    let mut pc = svc.db.acquire().await?;
+    load_notification(&mut pc.conn(), actor, id, uk_date(svc.now())).await?;
+    Ok(())
+}
+
 /// True when the actor may see the dashboard (for navigation).
 pub async fn can_view(svc: &Services, actor: &Actor) -> ServiceResult<bool> {
     let mut pc = svc.db.acquire().await?;
@@ -435,9 +443,9 @@ pub async fn update(svc: &Services, actor: &Actor, id: Uuid, input: &Notificatio
 pub async fn add_child(svc: &Services, actor: &Actor, id: Uuid, input: &ChildInput) -> ServiceResult<&'static str> {
     actor.require(Permission::ManageCaseReviews)?;
     let now = svc.now();
-    let child = Child::parse(input, uk_date(now))?;
     let mut tx = svc.db.begin().await?;
     load_notification(&mut tx.conn(), actor, id, uk_date(now)).await?;
+    let child = Child::parse(input, uk_date(now))?;
     let letter = add_child_in_tx(&mut tx, actor, id, &child, now).await?;
     tx.commit().await?;
     Ok(letter)
@@ -537,9 +545,9 @@ pub(crate) async fn save_in_tx(tx: &mut Tx, actor: &Actor, rr: &RapidReviewRow, 
 /// Records the rapid review's content (`ManageCaseReviews`).
 pub async fn save_content(svc: &Services, actor: &Actor, id: Uuid, input: &RapidReviewInput) -> ServiceResult<()> {
     let now = svc.now();
-    let c = RapidReviewContent::parse(input, uk_date(now))?;
     let mut tx = svc.db.begin().await?;
     let (_, mut rr) = for_rapid_review(&mut tx, actor, id, uk_date(now)).await?;
+    let c = RapidReviewContent::parse(input, uk_date(now))?;
     rr.facts = c.facts;
     rr.key_practice_episodes = c.key_practice_episodes;
     rr.immediate_actions = c.immediate_actions;
@@ -560,9 +568,9 @@ pub async fn save_content(svc: &Services, actor: &Actor, id: Uuid, input: &Rapid
 /// Records the partners' decision (`ManageCaseReviews`); the rationale is required.
 pub async fn decide(svc: &Services, actor: &Actor, id: Uuid, input: &DecisionInput) -> ServiceResult<()> {
     let now = svc.now();
-    let d = Decision::parse(input, uk_date(now))?;
     let mut tx = svc.db.begin().await?;
     let (n, mut rr) = for_rapid_review(&mut tx, actor, id, uk_date(now)).await?;
+    let d = Decision::parse(input, uk_date(now))?;
     if n.notified_on.is_some_and(|x| d.decided_on < x) {
         return Err(ValidationErrors::single(
             "decided_on",

@@ -443,6 +443,8 @@ pub async fn update_notification(
     body: Result<Json<NotificationIn>, JsonRejection>,
 ) -> Result<Json<NotificationDetail>, ApiError> {
     let id = notification_id(p)?;
+    // Access first: someone who may not see the notification learns nothing from the body's errors.
+    safeguard_service::case_reviews::check_visible(&s.svc, &actor, id).await?;
     let Json(b) = body.map_err(bad)?;
     safeguard_service::case_reviews::update(&s.svc, &actor, id, &notification_input(b)).await?;
     Ok(Json(detail(
@@ -460,6 +462,8 @@ pub async fn save_rapid_review(
     body: Result<Json<RapidReviewIn>, JsonRejection>,
 ) -> Result<Json<NotificationDetail>, ApiError> {
     let id = notification_id(p)?;
+    // Access first: someone who may not see the notification learns nothing from the body's errors.
+    safeguard_service::case_reviews::check_visible(&s.svc, &actor, id).await?;
     let Json(b) = body.map_err(bad)?;
     let input = RapidReviewInput {
         facts: b.facts.unwrap_or_default(),
@@ -493,6 +497,8 @@ pub async fn decide_rapid_review(
     body: Result<Json<DecisionIn>, JsonRejection>,
 ) -> Result<Json<NotificationDetail>, ApiError> {
     let id = notification_id(p)?;
+    // Access first: someone who may not see the notification learns nothing from the body's errors.
+    safeguard_service::case_reviews::check_visible(&s.svc, &actor, id).await?;
     let Json(b) = body.map_err(bad)?;
     let input = DecisionInput {
         decision: b.decision,
@@ -516,6 +522,8 @@ pub async fn record_panel(
     body: Result<Json<PanelIn>, JsonRejection>,
 ) -> Result<Json<NotificationDetail>, ApiError> {
     let id = notification_id(p)?;
+    // Access first: someone who may not see the notification learns nothing from the body's errors.
+    safeguard_service::case_reviews::check_visible(&s.svc, &actor, id).await?;
     let Json(b) = body.map_err(bad)?;
     let input = PanelInput {
         sent_to_panel_on: b.sent_to_panel_on.unwrap_or_default(),

@@ -25,6 +25,8 @@ mod security;
 // sign-offs and funding
 mod funding;
 mod signoffs;
+// case reviews
+mod case_reviews;
 
 use helpers::*;
 
