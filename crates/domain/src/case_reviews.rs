@@ -244,7 +244,9 @@ pub fn optional_date(
         None => {
             errors.add(
                 field,
-                format!("{label} must be a real date in the form YYYY-MM-DD, for example 2022-09-15"),
+                format!(
+                    "{label} must be a real date in the form YYYY-MM-DD, for example 2022-09-15"
+                ),
             );
             None
         }
@@ -265,7 +267,13 @@ fn required_date(
     optional_date(errors, field, value, label, today)
 }
 
-fn optional_text(errors: &mut ValidationErrors, field: &str, value: &str, label: &str, max: usize) -> String {
+fn optional_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    label: &str,
+    max: usize,
+) -> String {
     if value.trim().is_empty() {
         String::new()
     } else {
@@ -510,7 +518,8 @@ impl Notification {
                 "A looked-after child's or care leaver's death can only be recorded when the child died",
             );
         }
-        if abuse == Some(AbuseOrNeglect::NotSuspected) && !looked_after_death && !care_leaver_death {
+        if abuse == Some(AbuseOrNeglect::NotSuspected) && !looked_after_death && !care_leaver_death
+        {
             e.add(
                 "abuse_or_neglect",
                 "The National Panel is notified only when abuse or neglect is known or suspected, unless a looked-after child or a care leaver died",
@@ -1111,17 +1120,32 @@ mod tests {
     fn states_on_time_due_soon_overdue_met_and_late() {
         let c = cal();
         let mut dl = Deadline::start(&c, DeadlineRule::NotifyPanel, d("2022-05-26")).unwrap();
-        assert_eq!(dl.state(&c, d("2022-05-26")).unwrap(), DeadlineState::OnTime);
+        assert_eq!(
+            dl.state(&c, d("2022-05-26")).unwrap(),
+            DeadlineState::OnTime
+        );
         // Wed 1 June: 1 working day left (Mon 6 June)
         assert_eq!(dl.working_days_remaining(&c, d("2022-06-01")).unwrap(), 1);
-        assert_eq!(dl.state(&c, d("2022-06-01")).unwrap(), DeadlineState::DueSoon);
-        assert_eq!(dl.state(&c, d("2022-06-06")).unwrap(), DeadlineState::DueSoon);
-        assert_eq!(dl.state(&c, d("2022-06-07")).unwrap(), DeadlineState::Overdue);
+        assert_eq!(
+            dl.state(&c, d("2022-06-01")).unwrap(),
+            DeadlineState::DueSoon
+        );
+        assert_eq!(
+            dl.state(&c, d("2022-06-06")).unwrap(),
+            DeadlineState::DueSoon
+        );
+        assert_eq!(
+            dl.state(&c, d("2022-06-07")).unwrap(),
+            DeadlineState::Overdue
+        );
         assert_eq!(dl.working_days_remaining(&c, d("2022-06-08")).unwrap(), -2);
         dl.met_on = Some(d("2022-06-06"));
         assert_eq!(dl.state(&c, d("2022-07-01")).unwrap(), DeadlineState::Met);
         dl.met_on = Some(d("2022-06-07"));
-        assert_eq!(dl.state(&c, d("2022-07-01")).unwrap(), DeadlineState::MetLate);
+        assert_eq!(
+            dl.state(&c, d("2022-07-01")).unwrap(),
+            DeadlineState::MetLate
+        );
         assert!(!DeadlineState::MetLate.is_open());
     }
 
@@ -1134,10 +1158,13 @@ mod tests {
             e.get("extension_reason"),
             Some("Enter the reason for the extension")
         );
-        let e = dl.extend(d("2022-10-07"), "Awaiting police summary").unwrap_err();
+        let e = dl
+            .extend(d("2022-10-07"), "Awaiting police summary")
+            .unwrap_err();
         assert!(e.get("extended_to").is_some());
         assert!(dl.extension.is_none());
-        dl.extend(d("2022-10-14"), "Awaiting police summary").unwrap();
+        dl.extend(d("2022-10-14"), "Awaiting police summary")
+            .unwrap();
         assert_eq!(dl.effective_due(), d("2022-10-14"));
         // met after the rule's date but within the extension: met, not late
         dl.met_on = Some(d("2022-10-12"));
@@ -1172,7 +1199,12 @@ mod tests {
         assert!(e.get("aware_on").unwrap().contains("real date"));
         let mut i = input();
         i.aware_on = "2023-05-01".into();
-        assert!(Notification::parse(&i, today).unwrap_err().get("aware_on").is_some());
+        assert!(
+            Notification::parse(&i, today)
+                .unwrap_err()
+                .get("aware_on")
+                .is_some()
+        );
     }
 
     #[test]
@@ -1186,10 +1218,19 @@ mod tests {
         let n = Notification::parse(&i, today).unwrap();
         assert!(!n.rapid_review_required());
         i.rapid_review_chosen = "yes".into();
-        assert!(Notification::parse(&i, today).unwrap().rapid_review_required());
+        assert!(
+            Notification::parse(&i, today)
+                .unwrap()
+                .rapid_review_required()
+        );
         let mut i = input();
         i.looked_after_death = "yes".into();
-        assert!(Notification::parse(&i, today).unwrap_err().get("looked_after_death").is_some());
+        assert!(
+            Notification::parse(&i, today)
+                .unwrap_err()
+                .get("looked_after_death")
+                .is_some()
+        );
     }
 
     #[test]
@@ -1197,8 +1238,8 @@ mod tests {
         let c = cal();
         let v = notification_deadlines(&c, d("2022-09-12"), None, true, None).unwrap();
         assert_eq!(v.len(), 1);
-        let v = notification_deadlines(&c, d("2022-09-12"), Some(d("2022-09-15")), true, None)
-            .unwrap();
+        let v =
+            notification_deadlines(&c, d("2022-09-12"), Some(d("2022-09-15")), true, None).unwrap();
         // aware Mon 12 Sep: 13-16 Sep are days 1-4, Mon 19 Sep the state funeral, day 5 Tue 20 Sep
         assert_eq!(v[0].due, d("2022-09-20"));
         assert_eq!(v[0].met_on, Some(d("2022-09-15")));

@@ -452,7 +452,10 @@ mod tests {
             Role::IndependentScrutineer,
             Role::LivedExperienceConsultant,
         ] {
-            assert!(!decide(&[r], Permission::ViewCaseReviews).is_allowed(), "{r:?}");
+            assert!(
+                !decide(&[r], Permission::ViewCaseReviews).is_allowed(),
+                "{r:?}"
+            );
         }
     }
 

@@ -25,7 +25,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use safeguard_domain::actions::uk_date;
 use safeguard_domain::calendar::Calendar;
 use safeguard_domain::case_reviews::{
-    ChildInput, Child, Deadline, DeadlineRule, DeadlineState, Decision, DecisionInput,
+    Child, ChildInput, Deadline, DeadlineRule, DeadlineState, Decision, DecisionInput,
     MAX_CHILDREN, Notification, NotificationInput, PanelExchange, PanelInput, RapidReviewContent,
     RapidReviewInput, next_letter, notification_deadlines, optional_date, rapid_review_required,
 };
@@ -73,9 +73,7 @@ fn deadline_of(row: &DeadlineRow) -> Option<Deadline> {
         rule: DeadlineRule::parse(&row.rule)?,
         basis: row.basis_on,
         due: row.due_on,
-        extension: row
-            .extended_to
-            .map(|d| (d, row.extension_reason.clone())),
+        extension: row.extended_to.map(|d| (d, row.extension_reason.clone())),
         met_on: row.met_on,
     })
 }
@@ -191,7 +189,9 @@ async fn require_view(c: &mut Conn<'_>, actor: &Actor, today: NaiveDate) -> Serv
         Ok(())
     } else {
         tracing::warn!(target: "security.denied", person = %actor.person_id, partnership = %actor.partnership_id, "not a member of the case review panel");
-        Err(ServiceError::Forbidden("not a member of the case review panel"))
+        Err(ServiceError::Forbidden(
+            "not a member of the case review panel",
+        ))
     }
 }
 
@@ -223,7 +223,13 @@ async fn load_notification(
         .ok_or(ServiceError::NotFound)
 }
 
-async fn view_entry(tx: &mut Tx, actor: &Actor, target_type: &str, id: Option<Uuid>, now: DateTime<Utc>) -> ServiceResult<()> {
+async fn view_entry(
+    tx: &mut Tx,
+    actor: &Actor,
+    target_type: &str,
+    id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
     let e = actor.entry("case_review.view", target_type, id.map(|i| i.to_string()));
     audit_log::append(&mut tx.conn(), &e, now).await?;
     Ok(())
@@ -236,11 +242,15 @@ pub async fn dashboard(svc: &Services, actor: &Actor) -> ServiceResult<Dashboard
     let cal = crate::calendar::load(svc).await?;
     let mut tx = svc.db.begin().await?;
     require_view(&mut tx.conn(), actor, today).await?;
-    let open = store::list_notifications(&mut tx.conn(), actor.partnership_id, true, DASHBOARD_LIMIT).await?;
-    let clocks = store::open_deadlines(&mut tx.conn(), actor.partnership_id, DASHBOARD_LIMIT * 2).await?;
+    let open =
+        store::list_notifications(&mut tx.conn(), actor.partnership_id, true, DASHBOARD_LIMIT)
+            .await?;
+    let clocks =
+        store::open_deadlines(&mut tx.conn(), actor.partnership_id, DASHBOARD_LIMIT * 2).await?;
     let mut rows = Vec::with_capacity(open.len());
     for n in open {
-        let rr = store::rapid_review(&mut tx.conn(), actor.partnership_id, n.notification_id).await?;
+        let rr =
+            store::rapid_review(&mut tx.conn(), actor.partnership_id, n.notification_id).await?;
         let open_deadlines: Vec<DeadlineView> = clocks
             .iter()
             .filter(|d| d.subject_type == SUBJECT_NOTIFICATION && d.subject_id == n.notification_id)
@@ -252,7 +262,13 @@ pub async fn dashboard(svc: &Services, actor: &Actor) -> ServiceResult<Dashboard
             open_deadlines,
         });
     }
-    rows.sort_by_key(|r| (r.next_due().is_none(), r.next_due(), r.notification.reference.clone()));
+    rows.sort_by_key(|r| {
+        (
+            r.next_due().is_none(),
+            r.next_due(),
+            r.notification.reference.clone(),
+        )
+    });
     view_entry(&mut tx, actor, "case_review_dashboard", None, now).await?;
     tx.commit().await?;
     Ok(Dashboard { rows, today })
@@ -335,19 +351,26 @@ fn notification_json(n: &Notification) -> serde_json::Value {
 }
 
 /// Rewrites a notification's clocks and its closed flag from its stored dates.
-pub(crate) async fn sync(tx: &mut Tx, cal: &Calendar, p: PartnershipId, id: Uuid, now: DateTime<Utc>) -> ServiceResult<()> {
+pub(crate) async fn sync(
+    tx: &mut Tx,
+    cal: &Calendar,
+    p: PartnershipId,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
     let n = store::find_notification(&mut tx.conn(), p, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let rr = store::rapid_review(&mut tx.conn(), p, id).await?;
     let required = rapid_review_required(n.care_leaver_death, n.rapid_review_chosen);
     let sent = rr.as_ref().and_then(|r| r.sent_to_panel_on);
-    let clocks = notification_deadlines(cal, n.aware_on, n.notified_on, required, sent).map_err(|_| {
-        ValidationErrors::single(
-            "aware_on",
-            "The deadlines fall outside the working-day calendar (2000 to 2040)",
-        )
-    })?;
+    let clocks =
+        notification_deadlines(cal, n.aware_on, n.notified_on, required, sent).map_err(|_| {
+            ValidationErrors::single(
+                "aware_on",
+                "The deadlines fall outside the working-day calendar (2000 to 2040)",
+            )
+        })?;
     let rows: Vec<DeadlineWrite<'_>> = clocks
         .iter()
         .map(|d| DeadlineWrite {
@@ -364,7 +387,12 @@ pub(crate) async fn sync(tx: &mut Tx, cal: &Calendar, p: PartnershipId, id: Uuid
     Ok(())
 }
 
-async fn check_reference(c: &mut Conn<'_>, p: PartnershipId, n: &Notification, except: Option<Uuid>) -> ServiceResult<()> {
+async fn check_reference(
+    c: &mut Conn<'_>,
+    p: PartnershipId,
+    n: &Notification,
+    except: Option<Uuid>,
+) -> ServiceResult<()> {
     if store::reference_taken(c, p, &n.reference, except).await? {
         return Err(ValidationErrors::single(
             "reference",
@@ -376,7 +404,11 @@ async fn check_reference(c: &mut Conn<'_>, p: PartnershipId, n: &Notification, e
 }
 
 /// Records a notification (`ManageCaseReviews`) and starts its clocks.
-pub async fn create(svc: &Services, actor: &Actor, input: &NotificationInput) -> ServiceResult<Uuid> {
+pub async fn create(
+    svc: &Services,
+    actor: &Actor,
+    input: &NotificationInput,
+) -> ServiceResult<Uuid> {
     actor.require(Permission::ManageCaseReviews)?;
     let now = svc.now();
     let n = Notification::parse(input, uk_date(now))?;
@@ -400,14 +432,23 @@ pub(crate) async fn create_in_tx(
     let id = Uuid::new_v4();
     store::insert_notification(&mut tx.conn(), p, id, &write_of(n), actor.person_id, now).await?;
     sync(tx, cal, p, id, now).await?;
-    let mut e = actor.entry("case_review.notification.create", "case_notification", Some(id.to_string()));
+    let mut e = actor.entry(
+        "case_review.notification.create",
+        "case_notification",
+        Some(id.to_string()),
+    );
     e.after = Some(notification_json(n).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     Ok(id)
 }
 
 /// Changes a notification (`ManageCaseReviews`) and rewrites its clocks.
-pub async fn update(svc: &Services, actor: &Actor, id: Uuid, input: &NotificationInput) -> ServiceResult<()> {
+pub async fn update(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &NotificationInput,
+) -> ServiceResult<()> {
     actor.require(Permission::ManageCaseReviews)?;
     let now = svc.now();
     let cal = crate::calendar::load(svc).await?;
@@ -416,7 +457,9 @@ pub async fn update(svc: &Services, actor: &Actor, id: Uuid, input: &Notificatio
     let n = Notification::parse(input, uk_date(now))?;
     let p = actor.partnership_id;
     check_reference(&mut tx.conn(), p, &n, Some(id)).await?;
-    if let Some(sent) = store::rapid_review(&mut tx.conn(), p, id).await?.and_then(|r| r.sent_to_panel_on)
+    if let Some(sent) = store::rapid_review(&mut tx.conn(), p, id)
+        .await?
+        .and_then(|r| r.sent_to_panel_on)
         && n.notified_on.is_none_or(|d| d > sent)
     {
         return Err(ValidationErrors::single(
@@ -427,7 +470,11 @@ pub async fn update(svc: &Services, actor: &Actor, id: Uuid, input: &Notificatio
     }
     store::update_notification(&mut tx.conn(), p, id, &write_of(&n), now).await?;
     sync(&mut tx, &cal, p, id, now).await?;
-    let mut e = actor.entry("case_review.notification.update", "case_notification", Some(id.to_string()));
+    let mut e = actor.entry(
+        "case_review.notification.update",
+        "case_notification",
+        Some(id.to_string()),
+    );
     e.before = Some(
         json!({"reference": before.reference, "aware_on": before.aware_on, "notified_on": before.notified_on})
             .to_string(),
@@ -440,7 +487,12 @@ pub async fn update(svc: &Services, actor: &Actor, id: Uuid, input: &Notificatio
 
 /// Adds a child to a notification (`ManageCaseReviews`): the next letter, at most four; the
 /// identifiers go to the restricted table and never into the audit entry. Returns the letter.
-pub async fn add_child(svc: &Services, actor: &Actor, id: Uuid, input: &ChildInput) -> ServiceResult<&'static str> {
+pub async fn add_child(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &ChildInput,
+) -> ServiceResult<&'static str> {
     actor.require(Permission::ManageCaseReviews)?;
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
@@ -488,7 +540,11 @@ pub(crate) async fn add_child_in_tx(
         now,
     )
     .await?;
-    let mut e = actor.entry("case_review.child.add", "case_notification", Some(id.to_string()));
+    let mut e = actor.entry(
+        "case_review.child.add",
+        "case_notification",
+        Some(id.to_string()),
+    );
     e.after = Some(json!({"case_child_id": child_id, "letter": letter, "age_description": child.age_description}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     Ok(letter)
@@ -496,14 +552,24 @@ pub(crate) async fn add_child_in_tx(
 
 /// The real identities of a notification's children (`ViewChildIdentities`, and the view rule);
 /// writes `case_review.identities.reveal`.
-pub async fn reveal(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<(NotificationRow, Vec<IdentityRow>)> {
+pub async fn reveal(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+) -> ServiceResult<(NotificationRow, Vec<IdentityRow>)> {
     actor.require(Permission::ViewChildIdentities)?;
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
     let n = load_notification(&mut tx.conn(), actor, id, uk_date(now)).await?;
     let rows = store::identities(&mut tx.conn(), actor.partnership_id, id).await?;
-    let mut e = actor.entry("case_review.identities.reveal", "case_notification", Some(id.to_string()));
-    e.after = Some(json!({"letters": rows.iter().map(|r| r.letter.clone()).collect::<Vec<_>>()}).to_string());
+    let mut e = actor.entry(
+        "case_review.identities.reveal",
+        "case_notification",
+        Some(id.to_string()),
+    );
+    e.after = Some(
+        json!({"letters": rows.iter().map(|r| r.letter.clone()).collect::<Vec<_>>()}).to_string(),
+    );
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok((n, rows))
@@ -511,12 +577,18 @@ pub async fn reveal(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<(N
 
 /// Loads a notification for a rapid review change: it must need a rapid review and have been
 /// notified (no rapid review without a notification).
-async fn for_rapid_review(tx: &mut Tx, actor: &Actor, id: Uuid, today: NaiveDate) -> ServiceResult<(NotificationRow, RapidReviewRow)> {
+async fn for_rapid_review(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: Uuid,
+    today: NaiveDate,
+) -> ServiceResult<(NotificationRow, RapidReviewRow)> {
     actor.require(Permission::ManageCaseReviews)?;
     let n = load_notification(&mut tx.conn(), actor, id, today).await?;
     if !rapid_review_required(n.care_leaver_death, n.rapid_review_chosen) {
         return Err(ServiceError::Conflict(
-            "No rapid review is required for a care leaver's death unless the partners choose one".into(),
+            "No rapid review is required for a care leaver's death unless the partners choose one"
+                .into(),
         ));
     }
     if n.notified_on.is_none() {
@@ -534,7 +606,14 @@ async fn for_rapid_review(tx: &mut Tx, actor: &Actor, id: Uuid, today: NaiveDate
 }
 
 /// Writes the rapid review row with its audit entry.
-pub(crate) async fn save_in_tx(tx: &mut Tx, actor: &Actor, rr: &RapidReviewRow, action: &str, after: serde_json::Value, now: DateTime<Utc>) -> ServiceResult<()> {
+pub(crate) async fn save_in_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    rr: &RapidReviewRow,
+    action: &str,
+    after: serde_json::Value,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
     store::save_rapid_review(&mut tx.conn(), actor.partnership_id, rr, now).await?;
     let mut e = actor.entry(action, "rapid_review", Some(rr.notification_id.to_string()));
     e.after = Some(after.to_string());
@@ -543,7 +622,12 @@ pub(crate) async fn save_in_tx(tx: &mut Tx, actor: &Actor, rr: &RapidReviewRow, 
 }
 
 /// Records the rapid review's content (`ManageCaseReviews`).
-pub async fn save_content(svc: &Services, actor: &Actor, id: Uuid, input: &RapidReviewInput) -> ServiceResult<()> {
+pub async fn save_content(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &RapidReviewInput,
+) -> ServiceResult<()> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
     let (_, mut rr) = for_rapid_review(&mut tx, actor, id, uk_date(now)).await?;
@@ -560,13 +644,26 @@ pub async fn save_content(svc: &Services, actor: &Actor, id: Uuid, input: &Rapid
     (rr.reg11_d, rr.reg11_d_rationale) = d;
     rr.panel_meeting_on = c.panel_meeting_on;
     let after = json!({"reg11": [&rr.reg11_a, &rr.reg11_b, &rr.reg11_c, &rr.reg11_d], "panel_meeting_on": rr.panel_meeting_on});
-    save_in_tx(&mut tx, actor, &rr, "case_review.rapid_review.content", after, now).await?;
+    save_in_tx(
+        &mut tx,
+        actor,
+        &rr,
+        "case_review.rapid_review.content",
+        after,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Records the partners' decision (`ManageCaseReviews`); the rationale is required.
-pub async fn decide(svc: &Services, actor: &Actor, id: Uuid, input: &DecisionInput) -> ServiceResult<()> {
+pub async fn decide(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &DecisionInput,
+) -> ServiceResult<()> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
     let (n, mut rr) = for_rapid_review(&mut tx, actor, id, uk_date(now)).await?;
@@ -583,14 +680,27 @@ pub async fn decide(svc: &Services, actor: &Actor, id: Uuid, input: &DecisionInp
     rr.decision_rationale = d.rationale;
     rr.decided_on = Some(d.decided_on);
     let after = json!({"decision": rr.decision, "decided_on": rr.decided_on, "other_learning_route": rr.other_learning_route});
-    save_in_tx(&mut tx, actor, &rr, "case_review.rapid_review.decision", after, now).await?;
+    save_in_tx(
+        &mut tx,
+        actor,
+        &rr,
+        "case_review.rapid_review.decision",
+        after,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Records the date sent to the National Panel and its response (`ManageCaseReviews`); meets the
 /// rapid review clock. Sending late is recorded, never refused.
-pub async fn record_panel(svc: &Services, actor: &Actor, id: Uuid, input: &PanelInput) -> ServiceResult<()> {
+pub async fn record_panel(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &PanelInput,
+) -> ServiceResult<()> {
     let now = svc.now();
     let cal = crate::calendar::load(svc).await?;
     let mut tx = svc.db.begin().await?;
@@ -608,7 +718,15 @@ pub async fn record_panel(svc: &Services, actor: &Actor, id: Uuid, input: &Panel
     rr.panel_outcome = x.panel_outcome.map(|o| o.slug().to_owned());
     rr.panel_response_note = x.panel_response_note;
     let after = json!({"sent_to_panel_on": rr.sent_to_panel_on, "panel_response_on": rr.panel_response_on, "panel_outcome": rr.panel_outcome});
-    save_in_tx(&mut tx, actor, &rr, "case_review.rapid_review.panel", after, now).await?;
+    save_in_tx(
+        &mut tx,
+        actor,
+        &rr,
+        "case_review.rapid_review.panel",
+        after,
+        now,
+    )
+    .await?;
     sync(&mut tx, &cal, actor.partnership_id, id, now).await?;
     tx.commit().await?;
     Ok(())
@@ -629,7 +747,12 @@ pub struct AgencyInput {
 }
 
 /// Records an agency summary request or its receipt (`ManageCaseReviews`).
-pub async fn record_agency(svc: &Services, actor: &Actor, id: Uuid, input: &AgencyInput) -> ServiceResult<()> {
+pub async fn record_agency(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &AgencyInput,
+) -> ServiceResult<()> {
     let now = svc.now();
     let today = uk_date(now);
     let mut e = ValidationErrors::new();
@@ -637,22 +760,41 @@ pub async fn record_agency(svc: &Services, actor: &Actor, id: Uuid, input: &Agen
     if org.is_none() {
         e.add("organisation_id", "Select the agency");
     }
-    let requested = optional_date(&mut e, "requested_on", &input.requested_on, "The date the summary was requested", today);
+    let requested = optional_date(
+        &mut e,
+        "requested_on",
+        &input.requested_on,
+        "The date the summary was requested",
+        today,
+    );
     if input.requested_on.trim().is_empty() {
         e.add("requested_on", "Enter the date the summary was requested");
     }
-    let received = optional_date(&mut e, "received_on", &input.received_on, "The date the summary was received", today);
+    let received = optional_date(
+        &mut e,
+        "received_on",
+        &input.received_on,
+        "The date the summary was received",
+        today,
+    );
     if let (Some(a), Some(b)) = (requested, received)
         && b < a
     {
-        e.add("received_on", "The date received must be the same as or after the date requested");
+        e.add(
+            "received_on",
+            "The date received must be the same as or after the date requested",
+        );
     }
     let mut tx = svc.db.begin().await?;
     let (_, rr) = for_rapid_review(&mut tx, actor, id, today).await?;
     if let Some(o) = org
-        && organisations::find_in_partnership(&mut tx.conn(), actor.partnership_id, safeguard_domain::OrganisationId(o))
-            .await?
-            .is_none()
+        && organisations::find_in_partnership(
+            &mut tx.conn(),
+            actor.partnership_id,
+            safeguard_domain::OrganisationId(o),
+        )
+        .await?
+        .is_none()
     {
         e.add("organisation_id", "Select an agency of this partnership");
     }
@@ -661,9 +803,24 @@ pub async fn record_agency(svc: &Services, actor: &Actor, id: Uuid, input: &Agen
     };
     // the row the summaries hang on
     store::save_rapid_review(&mut tx.conn(), actor.partnership_id, &rr, now).await?;
-    store::save_agency(&mut tx.conn(), actor.partnership_id, id, org, requested, received).await?;
-    let mut en = actor.entry("case_review.rapid_review.agency", "rapid_review", Some(id.to_string()));
-    en.after = Some(json!({"organisation_id": org, "requested_on": requested, "received_on": received}).to_string());
+    store::save_agency(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        org,
+        requested,
+        received,
+    )
+    .await?;
+    let mut en = actor.entry(
+        "case_review.rapid_review.agency",
+        "rapid_review",
+        Some(id.to_string()),
+    );
+    en.after = Some(
+        json!({"organisation_id": org, "requested_on": requested, "received_on": received})
+            .to_string(),
+    );
     audit_log::append(&mut tx.conn(), &en, now).await?;
     tx.commit().await?;
     Ok(())
@@ -684,7 +841,12 @@ pub struct ExtensionInput {
 }
 
 /// Extends a clock of a notification to a later date with a reason (`ManageCaseReviews`).
-pub async fn extend(svc: &Services, actor: &Actor, id: Uuid, input: &ExtensionInput) -> ServiceResult<()> {
+pub async fn extend(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &ExtensionInput,
+) -> ServiceResult<()> {
     actor.require(Permission::ManageCaseReviews)?;
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
@@ -696,18 +858,43 @@ pub async fn extend(svc: &Services, actor: &Actor, id: Uuid, input: &ExtensionIn
         .find(|r| r.rule == input.rule.trim())
         .and_then(deadline_of)
     else {
-        return Err(ValidationErrors::single("rule", "Select a deadline of this notification").into());
+        return Err(
+            ValidationErrors::single("rule", "Select a deadline of this notification").into(),
+        );
     };
     let mut e = ValidationErrors::new();
-    let to = crate::calendar::parse_field_date(&mut e, "extended_to", &input.extended_to, "the new due date");
+    let to = crate::calendar::parse_field_date(
+        &mut e,
+        "extended_to",
+        &input.extended_to,
+        "the new due date",
+    );
     let Some(to) = to else {
         return Err(e.into());
     };
     d.extend(to, &input.extension_reason)?;
-    let reason = d.extension.as_ref().map(|(_, r)| r.clone()).unwrap_or_default();
-    store::extend_deadline(&mut tx.conn(), p, SUBJECT_NOTIFICATION, id, d.rule.slug(), to, &reason, now).await?;
-    let mut en = actor.entry("case_review.deadline.extend", "case_notification", Some(id.to_string()));
-    en.after = Some(json!({"rule": d.rule.slug(), "extended_to": to, "reason": reason}).to_string());
+    let reason = d
+        .extension
+        .as_ref()
+        .map(|(_, r)| r.clone())
+        .unwrap_or_default();
+    store::extend_deadline(
+        &mut tx.conn(),
+        p,
+        SUBJECT_NOTIFICATION,
+        id,
+        d.rule.slug(),
+        (to, &reason),
+        now,
+    )
+    .await?;
+    let mut en = actor.entry(
+        "case_review.deadline.extend",
+        "case_notification",
+        Some(id.to_string()),
+    );
+    en.after =
+        Some(json!({"rule": d.rule.slug(), "extended_to": to, "reason": reason}).to_string());
     audit_log::append(&mut tx.conn(), &en, now).await?;
     tx.commit().await?;
     Ok(())
@@ -722,10 +909,14 @@ pub async fn request_sign_off(svc: &Services, actor: &Actor, id: Uuid) -> Servic
     let mut tx = svc.db.begin().await?;
     let (n, rr) = for_rapid_review(&mut tx, actor, id, uk_date(now)).await?;
     if rr.decision.is_none() {
-        return Err(ServiceError::Conflict("Record the partners' decision before asking them to sign the rapid review off".into()));
+        return Err(ServiceError::Conflict(
+            "Record the partners' decision before asking them to sign the rapid review off".into(),
+        ));
     }
     if rr.sign_off_id.is_some() {
-        return Err(ServiceError::Conflict("The lead partners have already been asked to sign this rapid review off".into()));
+        return Err(ServiceError::Conflict(
+            "The lead partners have already been asked to sign this rapid review off".into(),
+        ));
     }
     let new = NewSignOff {
         kind: SignOffKind::RapidReview,
@@ -737,7 +928,8 @@ pub async fn request_sign_off(svc: &Services, actor: &Actor, id: Uuid) -> Servic
         file_id: None,
         funding_year_id: None,
     };
-    let sid = crate::signoffs::request_in_tx(svc, &mut tx, actor, SignOffId::new(), &new, now).await?;
+    let sid =
+        crate::signoffs::request_in_tx(svc, &mut tx, actor, SignOffId::new(), &new, now).await?;
     store::save_rapid_review(&mut tx.conn(), actor.partnership_id, &rr, now).await?;
     store::set_sign_off(&mut tx.conn(), actor.partnership_id, id, sid.0).await?;
     tx.commit().await?;

@@ -59,9 +59,18 @@ const DEMOS: &[Demo] = &[
         facts: "Health visiting, GP and midwifery were involved; no referral to children's social care before the injury.",
         learning: "Bruising in non-mobile babies must always lead to a safeguarding referral.",
         reg11: [
-            ("no", "The learning on bruising in non-mobile babies is already known locally and nationally."),
-            ("yes", "Non-accidental injury in babies under two recurs in this year's reviews."),
-            ("no", "Agencies shared information well once the injury was found."),
+            (
+                "no",
+                "The learning on bruising in non-mobile babies is already known locally and nationally.",
+            ),
+            (
+                "yes",
+                "Non-accidental injury in babies under two recurs in this year's reviews.",
+            ),
+            (
+                "no",
+                "Agencies shared information well once the injury was found.",
+            ),
             ("no", "The National Panel has not considered the case."),
         ],
         meeting: "2022-05-26",
@@ -82,13 +91,23 @@ const DEMOS: &[Demo] = &[
         resident_elsewhere: true,
         children: &[
             ("Boy aged 3", "Fictional Child Bravo", "2019-04-11"),
-            ("Girl aged 6, sibling", "Fictional Child Charlie", "2016-02-20"),
+            (
+                "Girl aged 6, sibling",
+                "Fictional Child Charlie",
+                "2016-02-20",
+            ),
         ],
         facts: "The family was known to children's social care in the previous area; records did not transfer before the move.",
         learning: "Information about families moving between local authority areas is not reliably shared.",
         reg11: [
-            ("yes", "Transfer of information between areas needs to improve."),
-            ("yes", "Families moving between areas is a recurring theme in local reviews."),
+            (
+                "yes",
+                "Transfer of information between areas needs to improve.",
+            ),
+            (
+                "yes",
+                "Families moving between areas is a recurring theme in local reviews.",
+            ),
             ("yes", "Several agencies across two areas were involved."),
             ("no", "The National Panel has not considered the case."),
         ],
@@ -112,8 +131,14 @@ const DEMOS: &[Demo] = &[
         facts: "School, youth justice and police were involved; missing episodes were recorded but not linked together.",
         learning: "Professional curiosity about missing episodes and record keeping across agencies.",
         reg11: [
-            ("no", "The improvements are already in the exploitation sub-group's plan."),
-            ("yes", "Professional curiosity and record keeping recur as themes."),
+            (
+                "no",
+                "The improvements are already in the exploitation sub-group's plan.",
+            ),
+            (
+                "yes",
+                "Professional curiosity and record keeping recur as themes.",
+            ),
             ("no", "Agencies worked together once concerns were raised."),
             ("no", "The National Panel has not considered the case."),
         ],
@@ -193,7 +218,12 @@ pub async fn load(
     let orgs = organisations::list_for_partnership(&mut tx.conn(), p).await?;
     let agencies: Vec<_> = orgs
         .iter()
-        .filter(|o| matches!(o.kind.as_str(), "local_authority" | "police" | "integrated_care_board"))
+        .filter(|o| {
+            matches!(
+                o.kind.as_str(),
+                "local_authority" | "police" | "integrated_care_board"
+            )
+        })
         .collect();
     for d in DEMOS {
         let notified = day(d.notified)?;

@@ -643,15 +643,14 @@ pub async fn replace_deadlines(
     Ok(())
 }
 
-/// Records an extension of a clock; false when there is no such clock.
+/// Records an extension of a clock (new due date, reason); false when there is no such clock.
 pub async fn extend_deadline(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
     subject_type: &str,
     subject: Uuid,
     rule: &str,
-    to: NaiveDate,
-    reason: &str,
+    (to, reason): (NaiveDate, &str),
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let sql = "update deadline set extended_to = $5, extension_reason = $6, updated_at = $7 \
@@ -719,7 +718,8 @@ pub async fn set_handles_case_reviews(
     body: Uuid,
     handles: bool,
 ) -> Result<bool> {
-    let sql = "update body set handles_case_reviews = $3 where partnership_id = $1 and body_id = $2";
+    let sql =
+        "update body set handles_case_reviews = $3 where partnership_id = $1 and body_id = $2";
     let n = on_conn!(c, |e| sqlx::query(sql)
         .bind(partnership.0)
         .bind(body)

@@ -112,23 +112,56 @@ both_backends!(notifications_are_scoped_and_changed, |backend| async move {
     let b = add(&db, &w, "SIN 2022-02", "2022-09-05").await;
     let mut pc = db.acquire().await.unwrap();
     let c = &mut pc.conn();
-    let found = store::find_notification(c, w.north, a).await.unwrap().unwrap();
+    let found = store::find_notification(c, w.north, a)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.aware_on, day("2022-05-10"));
     assert!(found.serious_harm && !found.death && !found.closed);
-    assert!(store::find_notification(c, w.south, a).await.unwrap().is_none());
-    assert!(store::reference_taken(c, w.north, "SIN 2022-01", None).await.unwrap());
-    assert!(!store::reference_taken(c, w.north, "SIN 2022-01", Some(a)).await.unwrap());
-    assert!(!store::reference_taken(c, w.south, "SIN 2022-01", None).await.unwrap());
-    let list = store::list_notifications(c, w.north, true, 10).await.unwrap();
+    assert!(
+        store::find_notification(c, w.south, a)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store::reference_taken(c, w.north, "SIN 2022-01", None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store::reference_taken(c, w.north, "SIN 2022-01", Some(a))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store::reference_taken(c, w.south, "SIN 2022-01", None)
+            .await
+            .unwrap()
+    );
+    let list = store::list_notifications(c, w.north, true, 10)
+        .await
+        .unwrap();
     assert_eq!(
         list.iter().map(|n| n.notification_id).collect::<Vec<_>>(),
         vec![b, a]
     );
-    assert!(store::list_notifications(c, w.south, false, 10).await.unwrap().is_empty());
     assert!(
-        store::update_notification(c, w.north, a, &write("SIN 2022-01", "2022-05-10", Some("2022-05-13")), at(5))
+        store::list_notifications(c, w.south, false, 10)
             .await
             .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store::update_notification(
+            c,
+            w.north,
+            a,
+            &write("SIN 2022-01", "2022-05-10", Some("2022-05-13")),
+            at(5)
+        )
+        .await
+        .unwrap()
     );
     assert!(
         !store::update_notification(c, w.south, a, &write("X", "2022-05-10", None), at(5))
@@ -136,9 +169,13 @@ both_backends!(notifications_are_scoped_and_changed, |backend| async move {
             .unwrap()
     );
     store::set_closed(c, w.north, a, true).await.unwrap();
-    let open = store::list_notifications(c, w.north, true, 10).await.unwrap();
+    let open = store::list_notifications(c, w.north, true, 10)
+        .await
+        .unwrap();
     assert_eq!(open.len(), 1);
-    let all = store::list_notifications(c, w.north, false, 10).await.unwrap();
+    let all = store::list_notifications(c, w.north, false, 10)
+        .await
+        .unwrap();
     let a_row = all.iter().find(|n| n.notification_id == a).unwrap();
     assert_eq!(a_row.notified_on, Some(day("2022-05-13")));
     assert!(a_row.closed);
@@ -170,7 +207,10 @@ both_backends!(children_apart_from_their_identities, |backend| async move {
     }
     let children = store::children(c, w.north, a).await.unwrap();
     assert_eq!(
-        children.iter().map(|c| c.letter.as_str()).collect::<Vec<_>>(),
+        children
+            .iter()
+            .map(|c| c.letter.as_str())
+            .collect::<Vec<_>>(),
         vec!["A", "B"]
     );
     // the pseudonymised row has no identifying field at all
@@ -214,11 +254,15 @@ both_backends!(rapid_review_agencies_and_sign_off, |backend| async move {
         reg11_a_rationale: "Because".into(),
         ..Default::default()
     };
-    store::save_rapid_review(c, w.north, &rr, at(1)).await.unwrap();
+    store::save_rapid_review(c, w.north, &rr, at(1))
+        .await
+        .unwrap();
     rr.decision = Some("local_cspr".into());
     rr.decision_rationale = "Criteria met".into();
     rr.decided_on = Some(day("2022-09-27"));
-    store::save_rapid_review(c, w.north, &rr, at(2)).await.unwrap();
+    store::save_rapid_review(c, w.north, &rr, at(2))
+        .await
+        .unwrap();
     let got = store::rapid_review(c, w.north, a).await.unwrap().unwrap();
     assert_eq!(got.facts, "Facts");
     assert_eq!(got.decision.as_deref(), Some("local_cspr"));
@@ -227,17 +271,30 @@ both_backends!(rapid_review_agencies_and_sign_off, |backend| async move {
     // another partnership cannot overwrite it through the upsert
     let mut evil = rr.clone();
     evil.facts = "Overwritten".into();
-    store::save_rapid_review(c, w.south, &evil, at(3)).await.unwrap();
+    store::save_rapid_review(c, w.south, &evil, at(3))
+        .await
+        .unwrap();
     assert_eq!(
-        store::rapid_review(c, w.north, a).await.unwrap().unwrap().facts,
+        store::rapid_review(c, w.north, a)
+            .await
+            .unwrap()
+            .unwrap()
+            .facts,
         "Facts"
     );
     store::save_agency(c, w.north, a, w.org.0, day("2022-09-09"), None)
         .await
         .unwrap();
-    store::save_agency(c, w.north, a, w.org.0, day("2022-09-09"), Some(day("2022-09-16")))
-        .await
-        .unwrap();
+    store::save_agency(
+        c,
+        w.north,
+        a,
+        w.org.0,
+        day("2022-09-09"),
+        Some(day("2022-09-16")),
+    )
+    .await
+    .unwrap();
     let ag = store::agencies(c, w.north, a).await.unwrap();
     assert_eq!(ag.len(), 1);
     assert_eq!(ag[0].organisation_name, "A Council");
@@ -261,7 +318,11 @@ both_backends!(rapid_review_agencies_and_sign_off, |backend| async move {
     .unwrap();
     store::set_sign_off(c, w.north, a, sid.0).await.unwrap();
     assert_eq!(
-        store::rapid_review(c, w.north, a).await.unwrap().unwrap().sign_off_id,
+        store::rapid_review(c, w.north, a)
+            .await
+            .unwrap()
+            .unwrap()
+            .sign_off_id,
         Some(sid.0)
     );
     let bad = signoffs::insert(
@@ -281,127 +342,219 @@ both_backends!(rapid_review_agencies_and_sign_off, |backend| async move {
     assert!(bad.is_err(), "the kind check still refuses unknown kinds");
 });
 
-both_backends!(deadlines_keep_extensions_while_the_basis_stands, |backend| async move {
-    let db = fresh_db(backend).await;
-    let w = world(&db).await;
-    let a = add(&db, &w, "SIN 1", "2022-05-26").await;
-    let b = add(&db, &w, "SIN 2", "2022-09-12").await;
-    let mut pc = db.acquire().await.unwrap();
-    let c = &mut pc.conn();
-    let notify = |basis: &str, due: &str, met: Option<&str>| DeadlineWrite {
-        rule: "notify_panel",
-        basis_on: day(basis),
-        due_on: day(due),
-        met_on: met.map(day),
-    };
-    store::replace_deadlines(c, w.north, "notification", a, &[notify("2022-05-26", "2022-06-06", None)], at(1))
+both_backends!(
+    deadlines_keep_extensions_while_the_basis_stands,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let w = world(&db).await;
+        let a = add(&db, &w, "SIN 1", "2022-05-26").await;
+        let b = add(&db, &w, "SIN 2", "2022-09-12").await;
+        let mut pc = db.acquire().await.unwrap();
+        let c = &mut pc.conn();
+        let notify = |basis: &str, due: &str, met: Option<&str>| DeadlineWrite {
+            rule: "notify_panel",
+            basis_on: day(basis),
+            due_on: day(due),
+            met_on: met.map(day),
+        };
+        store::replace_deadlines(
+            c,
+            w.north,
+            "notification",
+            a,
+            &[notify("2022-05-26", "2022-06-06", None)],
+            at(1),
+        )
         .await
         .unwrap();
-    store::replace_deadlines(c, w.north, "notification", b, &[notify("2022-09-12", "2022-09-20", None)], at(1))
+        store::replace_deadlines(
+            c,
+            w.north,
+            "notification",
+            b,
+            &[notify("2022-09-12", "2022-09-20", None)],
+            at(1),
+        )
         .await
         .unwrap();
-    assert!(
-        store::extend_deadline(c, w.north, "notification", a, "notify_panel", day("2022-06-10"), "Reason", at(2))
+        assert!(
+            store::extend_deadline(
+                c,
+                w.north,
+                "notification",
+                a,
+                "notify_panel",
+                (day("2022-06-10"), "Reason"),
+                at(2)
+            )
             .await
             .unwrap()
-    );
-    assert!(
-        !store::extend_deadline(c, w.south, "notification", a, "notify_panel", day("2022-06-10"), "Reason", at(2))
+        );
+        assert!(
+            !store::extend_deadline(
+                c,
+                w.south,
+                "notification",
+                a,
+                "notify_panel",
+                (day("2022-06-10"), "Reason"),
+                at(2)
+            )
             .await
             .unwrap()
-    );
-    // same basis, a rapid review clock added: the extension stays
-    let rr = DeadlineWrite {
-        rule: "rapid_review",
-        basis_on: day("2022-06-06"),
-        due_on: day("2022-06-27"),
-        met_on: None,
-    };
-    store::replace_deadlines(
-        c,
-        w.north,
-        "notification",
-        a,
-        &[notify("2022-05-26", "2022-06-06", Some("2022-06-06")), rr.clone()],
-        at(3),
-    )
-    .await
-    .unwrap();
-    let rows = store::deadlines(c, w.north, "notification", a).await.unwrap();
-    assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].rule, "notify_panel");
-    assert_eq!(rows[0].extended_to, Some(day("2022-06-10")));
-    assert_eq!(rows[0].extension_reason, "Reason");
-    assert_eq!(rows[0].met_on, Some(day("2022-06-06")));
-    // open clocks of the partnership, soonest first (the met one is not open)
-    let open = store::open_deadlines(c, w.north, 10).await.unwrap();
-    assert_eq!(
-        open.iter().map(|d| (d.subject_id, d.rule.as_str())).collect::<Vec<_>>(),
-        vec![(a, "rapid_review"), (b, "notify_panel")]
-    );
-    assert!(store::open_deadlines(c, w.south, 10).await.unwrap().is_empty());
-    // the basis moved: the extension goes; the rapid review clock is dropped when not given
-    store::replace_deadlines(c, w.north, "notification", a, &[notify("2022-05-27", "2022-06-07", None)], at(4))
+        );
+        // same basis, a rapid review clock added: the extension stays
+        let rr = DeadlineWrite {
+            rule: "rapid_review",
+            basis_on: day("2022-06-06"),
+            due_on: day("2022-06-27"),
+            met_on: None,
+        };
+        store::replace_deadlines(
+            c,
+            w.north,
+            "notification",
+            a,
+            &[
+                notify("2022-05-26", "2022-06-06", Some("2022-06-06")),
+                rr.clone(),
+            ],
+            at(3),
+        )
         .await
         .unwrap();
-    let rows = store::deadlines(c, w.north, "notification", a).await.unwrap();
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].extended_to, None);
-    assert_eq!(rows[0].extension_reason, "");
-    assert_eq!(rows[0].due_on, day("2022-06-07"));
-});
+        let rows = store::deadlines(c, w.north, "notification", a)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].rule, "notify_panel");
+        assert_eq!(rows[0].extended_to, Some(day("2022-06-10")));
+        assert_eq!(rows[0].extension_reason, "Reason");
+        assert_eq!(rows[0].met_on, Some(day("2022-06-06")));
+        // open clocks of the partnership, soonest first (the met one is not open)
+        let open = store::open_deadlines(c, w.north, 10).await.unwrap();
+        assert_eq!(
+            open.iter()
+                .map(|d| (d.subject_id, d.rule.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(a, "rapid_review"), (b, "notify_panel")]
+        );
+        assert!(
+            store::open_deadlines(c, w.south, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // the basis moved: the extension goes; the rapid review clock is dropped when not given
+        store::replace_deadlines(
+            c,
+            w.north,
+            "notification",
+            a,
+            &[notify("2022-05-27", "2022-06-07", None)],
+            at(4),
+        )
+        .await
+        .unwrap();
+        let rows = store::deadlines(c, w.north, "notification", a)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].extended_to, None);
+        assert_eq!(rows[0].extension_reason, "");
+        assert_eq!(rows[0].due_on, day("2022-06-07"));
+    }
+);
 
-both_backends!(panel_membership_is_current_membership_of_a_marked_body, |backend| async move {
-    let db = fresh_db(backend).await;
-    let w = world(&db).await;
-    let mut pc = db.acquire().await.unwrap();
-    let c = &mut pc.conn();
-    let body = Uuid::new_v4();
-    governance::insert_body(
-        c,
-        w.north,
-        body,
-        &BodyWrite {
-            name: "Case Review Panel",
-            kind: "sub_group",
-            meeting_frequency: None,
-            terms_of_reference: "",
-            chair_person_id: None,
-            parent_body_id: None,
-            start_date: None,
-            end_date: None,
-        },
-        at(0),
-    )
-    .await
-    .unwrap();
-    let member = Uuid::new_v4();
-    governance::insert_member(
-        c,
-        w.north,
-        &MemberWrite {
-            id: member,
-            body_id: body,
-            person_id: w.ann.0,
-            organisation_id: w.org.0,
-            role: "member",
-            joined_on: day("2022-04-01"),
-        },
-        at(0),
-    )
-    .await
-    .unwrap();
-    let today = day("2022-09-01");
-    assert!(!store::is_panel_member(c, w.north, w.ann, today).await.unwrap());
-    assert!(store::set_handles_case_reviews(c, w.north, body, true).await.unwrap());
-    assert!(!store::set_handles_case_reviews(c, w.south, body, true).await.unwrap());
-    assert!(store::is_panel_member(c, w.north, w.ann, today).await.unwrap());
-    assert!(!store::is_panel_member(c, w.north, w.ann, day("2022-03-01")).await.unwrap());
-    assert!(!store::is_panel_member(c, w.south, w.ann, today).await.unwrap());
-    assert_eq!(store::panel_members(c, w.north, today).await.unwrap(), vec![w.ann.0]);
-    governance::end_member(c, w.north, member, day("2022-10-01"))
+both_backends!(
+    panel_membership_is_current_membership_of_a_marked_body,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let w = world(&db).await;
+        let mut pc = db.acquire().await.unwrap();
+        let c = &mut pc.conn();
+        let body = Uuid::new_v4();
+        governance::insert_body(
+            c,
+            w.north,
+            body,
+            &BodyWrite {
+                name: "Case Review Panel",
+                kind: "sub_group",
+                meeting_frequency: None,
+                terms_of_reference: "",
+                chair_person_id: None,
+                parent_body_id: None,
+                start_date: None,
+                end_date: None,
+            },
+            at(0),
+        )
         .await
         .unwrap();
-    assert!(store::is_panel_member(c, w.north, w.ann, today).await.unwrap());
-    assert!(!store::is_panel_member(c, w.north, w.ann, day("2022-10-01")).await.unwrap());
-});
+        let member = Uuid::new_v4();
+        governance::insert_member(
+            c,
+            w.north,
+            &MemberWrite {
+                id: member,
+                body_id: body,
+                person_id: w.ann.0,
+                organisation_id: w.org.0,
+                role: "member",
+                joined_on: day("2022-04-01"),
+            },
+            at(0),
+        )
+        .await
+        .unwrap();
+        let today = day("2022-09-01");
+        assert!(
+            !store::is_panel_member(c, w.north, w.ann, today)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store::set_handles_case_reviews(c, w.north, body, true)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store::set_handles_case_reviews(c, w.south, body, true)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store::is_panel_member(c, w.north, w.ann, today)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store::is_panel_member(c, w.north, w.ann, day("2022-03-01"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store::is_panel_member(c, w.south, w.ann, today)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store::panel_members(c, w.north, today).await.unwrap(),
+            vec![w.ann.0]
+        );
+        governance::end_member(c, w.north, member, day("2022-10-01"))
+            .await
+            .unwrap();
+        assert!(
+            store::is_panel_member(c, w.north, w.ann, today)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store::is_panel_member(c, w.north, w.ann, day("2022-10-01"))
+                .await
+                .unwrap()
+        );
+    }
+);

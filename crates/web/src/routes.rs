@@ -814,33 +814,168 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             api::activity::add_activity_link
         ),
         // case reviews: notifications and rapid reviews (the service adds the panel membership rule)
-        r!(GET, "/case-reviews", Perm(P::ViewCaseReviews), pages::case_reviews::dashboard),
-        r!(GET, "/case-reviews/new", Perm(P::ManageCaseReviews), pages::case_reviews::new_form),
-        r!(POST, "/case-reviews", Perm(P::ManageCaseReviews), pages::case_reviews::create),
-        r!(GET, "/case-reviews/{id}", Perm(P::ViewCaseReviews), pages::case_reviews::show),
-        r!(GET, "/case-reviews/{id}/edit", Perm(P::ManageCaseReviews), pages::case_reviews::edit_form),
-        r!(POST, "/case-reviews/{id}/edit", Perm(P::ManageCaseReviews), pages::case_reviews::update),
-        r!(GET, "/case-reviews/{id}/children/new", Perm(P::ManageCaseReviews), pages::case_reviews::child_form),
-        r!(POST, "/case-reviews/{id}/children", Perm(P::ManageCaseReviews), pages::case_reviews::add_child),
-        r!(POST, "/case-reviews/{id}/identities", Perm(P::ViewChildIdentities), pages::case_reviews::reveal),
-        r!(GET, "/case-reviews/{id}/rapid-review", Perm(P::ManageCaseReviews), pages::case_reviews::review_form),
-        r!(POST, "/case-reviews/{id}/rapid-review", Perm(P::ManageCaseReviews), pages::case_reviews::save_review),
-        r!(GET, "/case-reviews/{id}/agencies/new", Perm(P::ManageCaseReviews), pages::case_reviews::agency_form),
-        r!(POST, "/case-reviews/{id}/agencies", Perm(P::ManageCaseReviews), pages::case_reviews::save_agency),
-        r!(GET, "/case-reviews/{id}/decision", Perm(P::ManageCaseReviews), pages::case_reviews::decision_form),
-        r!(POST, "/case-reviews/{id}/decision", Perm(P::ManageCaseReviews), pages::case_reviews::decide),
-        r!(GET, "/case-reviews/{id}/panel", Perm(P::ManageCaseReviews), pages::case_reviews::panel_form),
-        r!(POST, "/case-reviews/{id}/panel", Perm(P::ManageCaseReviews), pages::case_reviews::save_panel),
-        r!(GET, "/case-reviews/{id}/extend", Perm(P::ManageCaseReviews), pages::case_reviews::extension_form),
-        r!(POST, "/case-reviews/{id}/extend", Perm(P::ManageCaseReviews), pages::case_reviews::extend),
-        r!(POST, "/case-reviews/{id}/sign-off", Perm(P::RequestSignOffs), pages::case_reviews::request_sign_off),
-        r!(GET, "/api/v1/case-reviews", Perm(P::ViewCaseReviews), api::case_reviews::list_case_reviews),
-        r!(POST, "/api/v1/case-reviews", Perm(P::ManageCaseReviews), api::case_reviews::create_notification),
-        r!(GET, "/api/v1/case-reviews/{id}", Perm(P::ViewCaseReviews), api::case_reviews::get_notification),
-        r!(PUT, "/api/v1/case-reviews/{id}", Perm(P::ManageCaseReviews), api::case_reviews::update_notification),
-        r!(PUT, "/api/v1/case-reviews/{id}/rapid-review", Perm(P::ManageCaseReviews), api::case_reviews::save_rapid_review),
-        r!(PUT, "/api/v1/case-reviews/{id}/decision", Perm(P::ManageCaseReviews), api::case_reviews::decide_rapid_review),
-        r!(PUT, "/api/v1/case-reviews/{id}/panel", Perm(P::ManageCaseReviews), api::case_reviews::record_panel),
+        r!(
+            GET,
+            "/case-reviews",
+            Perm(P::ViewCaseReviews),
+            pages::case_reviews::dashboard
+        ),
+        r!(
+            GET,
+            "/case-reviews/new",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::new_form
+        ),
+        r!(
+            POST,
+            "/case-reviews",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::create
+        ),
+        r!(
+            GET,
+            "/case-reviews/{id}",
+            Perm(P::ViewCaseReviews),
+            pages::case_reviews::show
+        ),
+        r!(
+            GET,
+            "/case-reviews/{id}/edit",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::edit_form
+        ),
+        r!(
+            POST,
+            "/case-reviews/{id}/edit",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::update
+        ),
+        r!(
+            GET,
+            "/case-reviews/{id}/children/new",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::child_form
+        ),
+        r!(
+            POST,
+            "/case-reviews/{id}/children",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::add_child
+        ),
+        r!(
+            POST,
+            "/case-reviews/{id}/identities",
+            Perm(P::ViewChildIdentities),
+            pages::case_reviews::reveal
+        ),
+        r!(
+            GET,
+            "/case-reviews/{id}/rapid-review",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::review_form
+        ),
+        r!(
+            POST,
+            "/case-reviews/{id}/rapid-review",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::save_review
+        ),
+        r!(
+            GET,
+            "/case-reviews/{id}/agencies/new",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::agency_form
+        ),
+        r!(
+            POST,
+            "/case-reviews/{id}/agencies",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::save_agency
+        ),
+        r!(
+            GET,
+            "/case-reviews/{id}/decision",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::decision_form
+        ),
+        r!(
+            POST,
+            "/case-reviews/{id}/decision",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::decide
+        ),
+        r!(
+            GET,
+            "/case-reviews/{id}/panel",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::panel_form
+        ),
+        r!(
+            POST,
+            "/case-reviews/{id}/panel",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::save_panel
+        ),
+        r!(
+            GET,
+            "/case-reviews/{id}/extend",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::extension_form
+        ),
+        r!(
+            POST,
+            "/case-reviews/{id}/extend",
+            Perm(P::ManageCaseReviews),
+            pages::case_reviews::extend
+        ),
+        r!(
+            POST,
+            "/case-reviews/{id}/sign-off",
+            Perm(P::RequestSignOffs),
+            pages::case_reviews::request_sign_off
+        ),
+        r!(
+            GET,
+            "/api/v1/case-reviews",
+            Perm(P::ViewCaseReviews),
+            api::case_reviews::list_case_reviews
+        ),
+        r!(
+            POST,
+            "/api/v1/case-reviews",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::create_notification
+        ),
+        r!(
+            GET,
+            "/api/v1/case-reviews/{id}",
+            Perm(P::ViewCaseReviews),
+            api::case_reviews::get_notification
+        ),
+        r!(
+            PUT,
+            "/api/v1/case-reviews/{id}",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::update_notification
+        ),
+        r!(
+            PUT,
+            "/api/v1/case-reviews/{id}/rapid-review",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::save_rapid_review
+        ),
+        r!(
+            PUT,
+            "/api/v1/case-reviews/{id}/decision",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::decide_rapid_review
+        ),
+        r!(
+            PUT,
+            "/api/v1/case-reviews/{id}/panel",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::record_panel
+        ),
         r!(GET, "/api/v1/tokens", Account, api::list_tokens),
         r!(DELETE, "/api/v1/tokens/{id}", Account, api::revoke_token),
     ]

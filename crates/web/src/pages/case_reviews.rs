@@ -36,7 +36,10 @@ fn parse_id(id: &str) -> Result<Uuid, AppError> {
 }
 
 fn date_text(d: Option<NaiveDate>) -> String {
-    d.map_or_else(|| "Not yet".to_owned(), |d| d.format("%-d %B %Y").to_string())
+    d.map_or_else(
+        || "Not yet".to_owned(),
+        |d| d.format("%-d %B %Y").to_string(),
+    )
 }
 
 fn iso(d: Option<NaiveDate>) -> String {
@@ -236,7 +239,9 @@ fn flag_boxes(i: &NotificationInput, errors: &ValidationErrors) -> String {
             esc(e)
         ));
     }
-    out.push_str("<div class=\"govuk-checkboxes govuk-checkboxes--small\" data-module=\"govuk-checkboxes\">");
+    out.push_str(
+        "<div class=\"govuk-checkboxes govuk-checkboxes--small\" data-module=\"govuk-checkboxes\">",
+    );
     for (name, label, value) in boxes {
         out.push_str(&format!(
             "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"{name}\" name=\"{name}\" type=\"checkbox\" value=\"yes\"{}><label class=\"govuk-label govuk-checkboxes__label\" for=\"{name}\">{label}</label></div>",
@@ -410,7 +415,12 @@ fn input_of(n: &NotificationRow) -> NotificationInput {
     }
 }
 
-fn edit_page(identity: &Identity, id: Uuid, i: &NotificationInput, e: &ValidationErrors) -> FormPage {
+fn edit_page(
+    identity: &Identity,
+    id: Uuid,
+    i: &NotificationInput,
+    e: &ValidationErrors,
+) -> FormPage {
     form_page(
         identity,
         "Change the notification",
@@ -435,7 +445,10 @@ pub async fn edit_form(
     let id = parse_id(&id)?;
     let v = safeguard_service::case_reviews::get(&s.svc, &actor, id).await?;
     let e = ValidationErrors::new();
-    respond(&edit_page(&identity, id, &input_of(&v.notification), &e), &e)
+    respond(
+        &edit_page(&identity, id, &input_of(&v.notification), &e),
+        &e,
+    )
 }
 
 /// Changes a notification.
@@ -489,7 +502,12 @@ fn text_or_none(s: &str) -> String {
     }
 }
 
-fn show_page(identity: &Identity, actor: &Actor, v: &NotificationView, notice: Option<&str>) -> ShowPage {
+fn show_page(
+    identity: &Identity,
+    actor: &Actor,
+    v: &NotificationView,
+    notice: Option<&str>,
+) -> ShowPage {
     let n = &v.notification;
     let criteria = format!(
         "{}; {}; {}",
@@ -532,9 +550,13 @@ fn show_page(identity: &Identity, actor: &Actor, v: &NotificationView, notice: O
         SummaryRow::new("Rapid review required", yes_no(v.rapid_review_required)),
         SummaryRow::new("Decided by", n.decided_by.clone()),
     ]);
-    let mut deadlines = Table::new()
-        .caption("Deadlines")
-        .head(["Deadline", "From", "Due", "Working days left", "State"]);
+    let mut deadlines = Table::new().caption("Deadlines").head([
+        "Deadline",
+        "From",
+        "Due",
+        "Working days left",
+        "State",
+    ]);
     for d in &v.deadlines {
         let mut what = esc(d.rule.label());
         if !d.rule.statutory() {
@@ -567,8 +589,14 @@ fn show_page(identity: &Identity, actor: &Actor, v: &NotificationView, notice: O
     let review = rr.map(|x| {
         let mut rows = vec![
             SummaryRow::new("Facts and agency involvement", text_or_none(&x.facts)),
-            SummaryRow::new("Key practice episodes", text_or_none(&x.key_practice_episodes)),
-            SummaryRow::new("Immediate safety actions", text_or_none(&x.immediate_actions)),
+            SummaryRow::new(
+                "Key practice episodes",
+                text_or_none(&x.key_practice_episodes),
+            ),
+            SummaryRow::new(
+                "Immediate safety actions",
+                text_or_none(&x.immediate_actions),
+            ),
             SummaryRow::new("Learning so far", text_or_none(&x.learning)),
             SummaryRow::new("Context", text_or_none(&x.context)),
         ];
@@ -587,7 +615,10 @@ fn show_page(identity: &Identity, actor: &Actor, v: &NotificationView, notice: O
                 },
             ));
         }
-        rows.push(SummaryRow::new("Panel meeting", date_text(x.panel_meeting_on)));
+        rows.push(SummaryRow::new(
+            "Panel meeting",
+            date_text(x.panel_meeting_on),
+        ));
         rows.push(SummaryRow::new(
             "Decision",
             x.decision
@@ -596,16 +627,25 @@ fn show_page(identity: &Identity, actor: &Actor, v: &NotificationView, notice: O
                 .map_or_else(|| "Not yet".to_owned(), |d| d.label().to_owned()),
         ));
         if !x.other_learning_route.is_empty() {
-            rows.push(SummaryRow::new("Other learning route", x.other_learning_route.clone()));
+            rows.push(SummaryRow::new(
+                "Other learning route",
+                x.other_learning_route.clone(),
+            ));
         }
         if !x.decision_rationale.is_empty() {
             rows.push(SummaryRow::new("Rationale", x.decision_rationale.clone()));
         }
         rows.push(SummaryRow::new("Decided on", date_text(x.decided_on)));
-        rows.push(SummaryRow::new("Sent to the National Panel", date_text(x.sent_to_panel_on)));
+        rows.push(SummaryRow::new(
+            "Sent to the National Panel",
+            date_text(x.sent_to_panel_on),
+        ));
         rows.push(SummaryRow::new(
             "National Panel's response",
-            match (x.panel_response_on, x.panel_outcome.as_deref().and_then(PanelOutcome::parse)) {
+            match (
+                x.panel_response_on,
+                x.panel_outcome.as_deref().and_then(PanelOutcome::parse),
+            ) {
                 (Some(d), Some(o)) => format!("{} ({})", o.label(), date_text(Some(d))),
                 _ => "Not yet".to_owned(),
             },
@@ -613,9 +653,10 @@ fn show_page(identity: &Identity, actor: &Actor, v: &NotificationView, notice: O
         SummaryList::new(rows)
     });
     let agencies = (!v.agencies.is_empty()).then(|| {
-        let mut t = Table::new()
-            .caption("Agency summaries")
-            .head(["Agency", "Requested", "Received"]);
+        let mut t =
+            Table::new()
+                .caption("Agency summaries")
+                .head(["Agency", "Requested", "Received"]);
         for a in &v.agencies {
             t = t.row([
                 TableCell::new(a.organisation_name.clone()),
@@ -638,15 +679,20 @@ fn show_page(identity: &Identity, actor: &Actor, v: &NotificationView, notice: O
     });
     let rapid_review_open = v.rapid_review_required && n.notified_on.is_some();
     ShowPage {
-        l: Layout::new(format!("Notification {}", n.reference), Some(identity), "/case-reviews")
-            .with_notice(notice_text(notice)),
+        l: Layout::new(
+            format!("Notification {}", n.reference),
+            Some(identity),
+            "/case-reviews",
+        )
+        .with_notice(notice_text(notice)),
         csrf: identity.csrf_token.clone(),
         id: n.notification_id.to_string(),
         reference: n.reference.clone(),
         summary,
         deadlines,
         children,
-        can_add_child: v.can_manage && v.children.len() < safeguard_domain::case_reviews::MAX_CHILDREN,
+        can_add_child: v.can_manage
+            && v.children.len() < safeguard_domain::case_reviews::MAX_CHILDREN,
         other_children: n.other_children_note.clone(),
         can_manage: v.can_manage,
         can_reveal: v.can_reveal && !v.children.is_empty(),
@@ -692,14 +738,20 @@ pub async fn reveal(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let (n, rows) = safeguard_service::case_reviews::reveal(&s.svc, &actor, id).await?;
-    let mut table = Table::new()
-        .caption("Identities (restricted)")
-        .head(["Child", "Name", "Date of birth", "Case reference"]);
+    let mut table = Table::new().caption("Identities (restricted)").head([
+        "Child",
+        "Name",
+        "Date of birth",
+        "Case reference",
+    ]);
     for i in &rows {
         table = table.row([
             TableCell::new(format!("Child {}", i.letter)),
             TableCell::new(i.full_name.clone()),
-            TableCell::new(i.date_of_birth.map_or_else(|| "Not recorded".to_owned(), |d| d.format("%-d %B %Y").to_string())),
+            TableCell::new(i.date_of_birth.map_or_else(
+                || "Not recorded".to_owned(),
+                |d| d.format("%-d %B %Y").to_string(),
+            )),
             TableCell::new(text_or_none(&i.case_reference)),
         ]);
     }
@@ -777,7 +829,12 @@ pub async fn add_child(
     }
 }
 
-fn review_page(identity: &Identity, id: Uuid, i: &RapidReviewInput, e: &ValidationErrors) -> FormPage {
+fn review_page(
+    identity: &Identity,
+    id: Uuid,
+    i: &RapidReviewInput,
+    e: &ValidationErrors,
+) -> FormPage {
     let area = |name: &str, label: &str, value: &str| {
         r(Textarea::new(name, label)
             .value(value.to_owned())
@@ -785,10 +842,22 @@ fn review_page(identity: &Identity, id: Uuid, i: &RapidReviewInput, e: &Validati
     };
     let mut fields = vec![
         area("facts", "Facts and the agencies' involvement", &i.facts),
-        area("key_practice_episodes", "Key practice episodes", &i.key_practice_episodes),
-        area("immediate_actions", "Immediate actions to keep children safe", &i.immediate_actions),
+        area(
+            "key_practice_episodes",
+            "Key practice episodes",
+            &i.key_practice_episodes,
+        ),
+        area(
+            "immediate_actions",
+            "Immediate actions to keep children safe",
+            &i.immediate_actions,
+        ),
         area("learning", "Learning so far", &i.learning),
-        area("context", "Context, including racism, other inequalities and disability", &i.context),
+        area(
+            "context",
+            "Context, including racism, other inequalities and disability",
+            &i.context,
+        ),
     ];
     let answers = [
         (&i.reg11_a, &i.reg11_a_rationale),
@@ -806,11 +875,19 @@ fn review_page(identity: &Identity, id: Uuid, i: &RapidReviewInput, e: &Validati
             e,
         ));
         let rname = format!("reg11_{letter}_rationale");
-        fields.push(r(Textarea::new(rname.clone(), format!("Rationale for ({letter})"))
-            .value(why.clone())
-            .error_opt(e.get(&rname))));
+        fields.push(r(Textarea::new(
+            rname.clone(),
+            format!("Rationale for ({letter})"),
+        )
+        .value(why.clone())
+        .error_opt(e.get(&rname))));
     }
-    fields.push(date_input("panel_meeting_on", "Date of the panel meeting (optional)", &i.panel_meeting_on, e));
+    fields.push(date_input(
+        "panel_meeting_on",
+        "Date of the panel meeting (optional)",
+        &i.panel_meeting_on,
+        e,
+    ));
     form_page(
         identity,
         "Record the rapid review",
@@ -872,7 +949,12 @@ pub async fn save_review(
     }
 }
 
-fn decision_page(identity: &Identity, id: Uuid, i: &DecisionInput, e: &ValidationErrors) -> FormPage {
+fn decision_page(
+    identity: &Identity,
+    id: Uuid,
+    i: &DecisionInput,
+    e: &ValidationErrors,
+) -> FormPage {
     form_page(
         identity,
         "Record the decision",
@@ -1045,7 +1127,10 @@ pub async fn agency_form(
     let id = parse_id(&id)?;
     safeguard_service::case_reviews::get(&s.svc, &actor, id).await?;
     let e = ValidationErrors::new();
-    respond(&agency_page(&s, &identity, &actor, id, &AgencyInput::default(), &e).await?, &e)
+    respond(
+        &agency_page(&s, &identity, &actor, id, &AgencyInput::default(), &e).await?,
+        &e,
+    )
 }
 
 /// Saves an agency summary.
@@ -1060,12 +1145,20 @@ pub async fn save_agency(
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
     match safeguard_service::case_reviews::record_agency(&s.svc, &actor, id, &input).await {
         Ok(()) => see_other(&format!("/case-reviews/{id}?notice=agency-saved")),
-        Err(ServiceError::Invalid(e)) => respond(&agency_page(&s, &identity, &actor, id, &input, &e).await?, &e),
+        Err(ServiceError::Invalid(e)) => respond(
+            &agency_page(&s, &identity, &actor, id, &input, &e).await?,
+            &e,
+        ),
         Err(e) => Err(e.into()),
     }
 }
 
-fn extension_page(identity: &Identity, id: Uuid, i: &ExtensionInput, e: &ValidationErrors) -> FormPage {
+fn extension_page(
+    identity: &Identity,
+    id: Uuid,
+    i: &ExtensionInput,
+    e: &ValidationErrors,
+) -> FormPage {
     form_page(
         identity,
         "Extend a deadline",
@@ -1082,9 +1175,11 @@ fn extension_page(identity: &Identity, id: Uuid, i: &ExtensionInput, e: &Validat
                 e,
             ),
             date_input("extended_to", "New due date", &i.extended_to, e),
-            r(Textarea::new("extension_reason", "Reason for the extension")
-                .value(i.extension_reason.clone())
-                .error_opt(e.get("extension_reason"))),
+            r(
+                Textarea::new("extension_reason", "Reason for the extension")
+                    .value(i.extension_reason.clone())
+                    .error_opt(e.get("extension_reason")),
+            ),
         ],
         "Extend deadline",
         e,
@@ -1102,7 +1197,10 @@ pub async fn extension_form(
     let id = parse_id(&id)?;
     safeguard_service::case_reviews::get(&s.svc, &actor, id).await?;
     let e = ValidationErrors::new();
-    respond(&extension_page(&identity, id, &ExtensionInput::default(), &e), &e)
+    respond(
+        &extension_page(&identity, id, &ExtensionInput::default(), &e),
+        &e,
+    )
 }
 
 /// Extends a deadline.
@@ -1130,5 +1228,7 @@ pub async fn request_sign_off(
 ) -> PageResult {
     let id = parse_id(&id)?;
     safeguard_service::case_reviews::request_sign_off(&s.svc, &actor, id).await?;
-    see_other(&format!("/case-reviews/{id}?notice=case-sign-off-requested"))
+    see_other(&format!(
+        "/case-reviews/{id}?notice=case-sign-off-requested"
+    ))
 }

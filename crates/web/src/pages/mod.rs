@@ -71,7 +71,9 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "panel-saved" => "Saved.",
         "agency-saved" => "Agency summary saved.",
         "deadline-extended" => "Deadline extended.",
-        "case-sign-off-requested" => "The lead partners have been asked to sign the rapid review off.",
+        "case-sign-off-requested" => {
+            "The lead partners have been asked to sign the rapid review off."
+        }
         "file-uploaded" => "File uploaded.",
         "file-deleted" => "File deleted.",
         "action-created" => "Action added.",
