@@ -25,9 +25,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use safeguard_domain::actions::uk_date;
 use safeguard_domain::calendar::Calendar;
 use safeguard_domain::case_reviews::{
-    Child, ChildInput, Deadline, DeadlineRule, DeadlineState, Decision, DecisionInput,
-    MAX_CHILDREN, Notification, NotificationInput, PanelExchange, PanelInput, RapidReviewContent,
-    RapidReviewInput, next_letter, notification_deadlines, optional_date, rapid_review_required,
+    Child, ChildInput, DUE_SOON_WORKING_DAYS, Deadline, DeadlineRule, DeadlineState, Decision,
+    DecisionInput, MAX_CHILDREN, Notification, NotificationInput, PanelExchange, PanelInput,
+    RapidReviewContent, RapidReviewInput, next_letter, notification_deadlines, optional_date,
+    rapid_review_required,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::signoffs::{NewSignOff, SignOffKind};
@@ -934,4 +935,62 @@ pub async fn request_sign_off(svc: &Services, actor: &Actor, id: Uuid) -> Servic
     store::set_sign_off(&mut tx.conn(), actor.partnership_id, id, sid.0).await?;
     tx.commit().await?;
     Ok(sid)
+}
+
+/// The weekly case review digest: to each current member of a partnership's case review panel, the
+/// notification and rapid review deadlines due within [`DUE_SOON_WORKING_DAYS`] working days or
+/// overdue (references and dates only, never a child). Queued through the outbox; returns the number
+/// of emails. Run with the weekly action digest.
+pub async fn weekly_digest(svc: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
+    let today = uk_date(now);
+    let cal = crate::calendar::load(svc).await?;
+    let Ok(until) = cal.add_working_days(today, DUE_SOON_WORKING_DAYS.unsigned_abs() as u32) else {
+        return Ok(0);
+    };
+    let lines = {
+        let mut pc = svc.db.acquire().await?;
+        store::digest_deadlines(&mut pc.conn(), until).await?
+    };
+    let base = svc.config.public_url.trim_end_matches('/').to_owned();
+    let mut tx = svc.db.begin().await?;
+    let mut sent = 0;
+    for chunk in lines.chunk_by(|a, b| a.partnership_id == b.partnership_id) {
+        let Some(first) = chunk.first() else { continue };
+        let p = PartnershipId(first.partnership_id);
+        let mut body = String::new();
+        for l in chunk {
+            let due = l.extended_to.unwrap_or(l.due_on);
+            let rule = DeadlineRule::parse(&l.rule).map_or("Deadline", DeadlineRule::label);
+            body.push_str(&format!(
+                "- {}{}: {}\n  Due {}\n  {base}/case-reviews/{}\n\n",
+                if due < today { "OVERDUE: " } else { "" },
+                l.reference,
+                rule,
+                due.format("%-d %B %Y"),
+                l.subject_id
+            ));
+        }
+        for r in store::panel_recipients(&mut tx.conn(), p, today).await? {
+            let text = format!(
+                "Dear {},\n\nThese case review deadlines of {} are overdue or due in the next {} working days:\n\n{body}See the panel dashboard at {base}/case-reviews\n",
+                r.name, first.partnership_name, DUE_SOON_WORKING_DAYS
+            );
+            safeguard_store::outbox::enqueue(
+                &mut tx.conn(),
+                Some(p),
+                &r.email,
+                &format!(
+                    "{}: case review deadlines this week ({})",
+                    svc.config.service_name,
+                    chunk.len()
+                ),
+                &text,
+                now,
+            )
+            .await?;
+            sent += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(sent)
 }

@@ -768,3 +768,68 @@ pub async fn panel_members(
         .fetch_all(e)
         .await)?)
 }
+
+/// A clock due soon or overdue, for the weekly digest (any partnership).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DigestDeadline {
+    /// Partnership.
+    pub partnership_id: Uuid,
+    /// Its name.
+    pub partnership_name: String,
+    /// Notification.
+    pub subject_id: Uuid,
+    /// Its reference.
+    pub reference: String,
+    /// Rule slug.
+    pub rule: String,
+    /// Due by the rule.
+    pub due_on: NaiveDate,
+    /// Extended to.
+    pub extended_to: Option<NaiveDate>,
+}
+
+/// Every partnership's notification clocks not yet met whose due date in force is on or before
+/// `until`, by partnership and due date.
+pub async fn digest_deadlines(c: &mut Conn<'_>, until: NaiveDate) -> Result<Vec<DigestDeadline>> {
+    let sql = "select d.partnership_id, p.name as partnership_name, d.subject_id, n.reference, d.rule, d.due_on, \
+               d.extended_to from deadline d join case_notification n on n.notification_id = d.subject_id \
+               and n.partnership_id = d.partnership_id join partnership p on p.partnership_id = d.partnership_id \
+               where d.subject_type = 'notification' and d.met_on is null and coalesce(d.extended_to, d.due_on) <= $1 \
+               order by d.partnership_id, coalesce(d.extended_to, d.due_on), n.reference, d.rule";
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, DigestDeadline>(sql)
+        .bind(until)
+        .fetch_all(e)
+        .await)?)
+}
+
+/// Someone to tell about the panel's deadlines.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PanelRecipient {
+    /// Person.
+    pub person_id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+}
+
+/// The current members of the partnership's case review panel who can sign in there (not disabled,
+/// holding a role in the partnership), by email.
+pub async fn panel_recipients(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    today: NaiveDate,
+) -> Result<Vec<PanelRecipient>> {
+    let sql = "select distinct p.person_id, p.name, p.email from body_member m join body b on b.body_id = m.body_id \
+               join person p on p.person_id = m.person_id \
+               where m.partnership_id = $1 and b.partnership_id = $1 and b.handles_case_reviews = $2 \
+               and m.joined_on <= $3 and (m.left_on is null or m.left_on > $3) and p.disabled_at is null \
+               and exists (select 1 from role_grant g where g.person_id = p.person_id and g.partnership_id = $1) \
+               order by p.email";
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, PanelRecipient>(sql)
+        .bind(partnership.0)
+        .bind(true)
+        .bind(today)
+        .fetch_all(e)
+        .await)?)
+}

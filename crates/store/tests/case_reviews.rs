@@ -445,6 +445,23 @@ both_backends!(
                 .unwrap()
                 .is_empty()
         );
+        // the digest: open clocks of every partnership due (in force) by a date, with their references
+        let digest = store::digest_deadlines(c, day("2022-06-30")).await.unwrap();
+        assert_eq!(
+            digest
+                .iter()
+                .map(|d| (d.reference.as_str(), d.rule.as_str()))
+                .collect::<Vec<_>>(),
+            vec![("SIN 1", "rapid_review")]
+        );
+        assert_eq!(digest[0].partnership_name, "North");
+        assert_eq!(
+            store::digest_deadlines(c, day("2022-12-31"))
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
         // the basis moved: the extension goes; the rapid review clock is dropped when not given
         store::replace_deadlines(
             c,

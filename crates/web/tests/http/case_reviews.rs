@@ -541,3 +541,29 @@ safeguard_testkit::both_backends!(
         assert_eq!(r.status().as_u16(), 403);
     }
 );
+
+safeguard_testkit::both_backends!(
+    the_weekly_digest_tells_the_panel_of_deadlines_due_soon,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let admin = app.signed_in(ADMIN).await;
+        // Today is Thursday 26 November 2026. Aware on Friday 20 November: due Friday 27 November,
+        // within the 2 working days of "due soon". Aware on Thursday 26 November: due 3 December, not yet.
+        create(&app, &admin, "SIN SOON-1", "2026-11-20", "").await;
+        create(&app, &admin, "SIN LATER-1", "2026-11-26", "").await;
+        let n = safeguard_service::case_reviews::weekly_digest(&app.svc, app.svc.now())
+            .await
+            .unwrap();
+        // the demo panel: administrator (chair), agency lead, board, sub-group and practitioner members
+        assert_eq!(n, 5);
+        let mail = app.outbox_to(SUBGROUP).await;
+        let m = mail
+            .iter()
+            .find(|m| m.subject.contains("case review deadlines"))
+            .expect("digest");
+        assert!(m.body_text.contains("SIN SOON-1"));
+        assert!(m.body_text.contains("27 November 2026"));
+        assert!(!m.body_text.contains("SIN LATER-1"));
+        assert!(app.outbox_to(OUTSIDER).await.is_empty());
+    }
+);
