@@ -567,3 +567,100 @@ safeguard_testkit::both_backends!(
         assert!(app.outbox_to(OUTSIDER).await.is_empty());
     }
 );
+
+safeguard_testkit::both_backends!(
+    a_deadline_is_extended_with_a_reason_and_agencies_recorded,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let admin = app.signed_in(ADMIN).await;
+        // aware Thursday 19 November 2026, notified the next day: the rapid review is due 11 December
+        let id = create(&app, &admin, "SIN EXT-1", "2026-11-19", "2026-11-20").await;
+        let (status, form) = app
+            .get_text(&admin, &format!("/case-reviews/{id}/extend"))
+            .await;
+        assert_eq!(status, 200);
+        let csrf = csrf_of(&form);
+        // no reason: refused, nothing changed
+        let r = app
+            .post_form(
+                &admin,
+                &format!("/case-reviews/{id}/extend"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("rule", "rapid_review"),
+                    ("extended_to", "2026-12-18"),
+                    ("extension_reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(error_summary_links_to(
+            &r.text().await.unwrap(),
+            "extension_reason"
+        ));
+        let r = app
+            .post_form(
+                &admin,
+                &format!("/case-reviews/{id}/extend"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("rule", "rapid_review"),
+                    ("extended_to", "2026-12-18"),
+                    ("extension_reason", "Awaiting the police summary"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let (_, page) = app.get_text(&admin, &format!("/case-reviews/{id}")).await;
+        let page = flat(&page);
+        assert!(
+            page.contains("18 December 2026 (extended from 11 December 2026)"),
+            "{page}"
+        );
+        assert!(page.contains("Awaiting the police summary"));
+        assert_eq!(
+            app.audit(DEMO, "case_review.deadline.extend").await.len(),
+            1
+        );
+        // an agency summary requested and received
+        let (status, form) = app
+            .get_text(&admin, &format!("/case-reviews/{id}/agencies/new"))
+            .await;
+        assert_eq!(status, 200);
+        let police = select_options(&form, "organisation_id")
+            .into_iter()
+            .find(|(_, label)| label == "West Mercia Police")
+            .unwrap()
+            .0;
+        let r = app
+            .post_form(
+                &admin,
+                &format!("/case-reviews/{id}/agencies"),
+                &[
+                    ("csrf_token", &csrf_of(&form)),
+                    ("organisation_id", &police),
+                    ("requested_on", "2026-11-23"),
+                    ("received_on", "2026-11-20"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let r = app
+            .post_form(
+                &admin,
+                &format!("/case-reviews/{id}/agencies"),
+                &[
+                    ("csrf_token", &csrf_of(&form)),
+                    ("organisation_id", &police),
+                    ("requested_on", "2026-11-23"),
+                    ("received_on", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let (_, page) = app.get_text(&admin, &format!("/case-reviews/{id}")).await;
+        assert!(page.contains("Agency summaries"));
+        assert!(page.contains("West Mercia Police"));
+        assert!(page.contains("23 November 2026"));
+    }
+);
