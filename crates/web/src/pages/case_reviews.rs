@@ -341,6 +341,21 @@ fn form_page(
     }
 }
 
+/// The end of a form POST: back to the notification with a notice, or the form again with its
+/// errors (422).
+fn finish<T>(
+    result: Result<T, ServiceError>,
+    id: Uuid,
+    notice: &str,
+    page: impl FnOnce(&ValidationErrors) -> FormPage,
+) -> PageResult {
+    match result {
+        Ok(_) => see_other(&format!("/case-reviews/{id}?notice={notice}")),
+        Err(ServiceError::Invalid(e)) => respond(&page(&e), &e),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn respond(page: &FormPage, errors: &ValidationErrors) -> PageResult {
     if errors.is_empty() {
         html(page)
@@ -461,11 +476,12 @@ pub async fn update(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::case_reviews::update(&s.svc, &actor, id, &input).await {
-        Ok(()) => see_other(&format!("/case-reviews/{id}?notice=notification-saved")),
-        Err(ServiceError::Invalid(e)) => respond(&edit_page(&identity, id, &input, &e), &e),
-        Err(e) => Err(e.into()),
-    }
+    finish(
+        safeguard_service::case_reviews::update(&s.svc, &actor, id, &input).await,
+        id,
+        "notification-saved",
+        |e| edit_page(&identity, id, &input, e),
+    )
 }
 
 #[derive(Template)]
@@ -822,11 +838,12 @@ pub async fn add_child(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::case_reviews::add_child(&s.svc, &actor, id, &input).await {
-        Ok(_) => see_other(&format!("/case-reviews/{id}?notice=child-added")),
-        Err(ServiceError::Invalid(e)) => respond(&child_page(&identity, id, &input, &e), &e),
-        Err(e) => Err(e.into()),
-    }
+    finish(
+        safeguard_service::case_reviews::add_child(&s.svc, &actor, id, &input).await,
+        id,
+        "child-added",
+        |e| child_page(&identity, id, &input, e),
+    )
 }
 
 fn review_page(
@@ -942,11 +959,12 @@ pub async fn save_review(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::case_reviews::save_content(&s.svc, &actor, id, &input).await {
-        Ok(()) => see_other(&format!("/case-reviews/{id}?notice=rapid-review-saved")),
-        Err(ServiceError::Invalid(e)) => respond(&review_page(&identity, id, &input, &e), &e),
-        Err(e) => Err(e.into()),
-    }
+    finish(
+        safeguard_service::case_reviews::save_content(&s.svc, &actor, id, &input).await,
+        id,
+        "rapid-review-saved",
+        |e| review_page(&identity, id, &input, e),
+    )
 }
 
 fn decision_page(
@@ -1015,11 +1033,12 @@ pub async fn decide(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::case_reviews::decide(&s.svc, &actor, id, &input).await {
-        Ok(()) => see_other(&format!("/case-reviews/{id}?notice=decision-saved")),
-        Err(ServiceError::Invalid(e)) => respond(&decision_page(&identity, id, &input, &e), &e),
-        Err(e) => Err(e.into()),
-    }
+    finish(
+        safeguard_service::case_reviews::decide(&s.svc, &actor, id, &input).await,
+        id,
+        "decision-saved",
+        |e| decision_page(&identity, id, &input, e),
+    )
 }
 
 fn panel_page(identity: &Identity, id: Uuid, i: &PanelInput, e: &ValidationErrors) -> FormPage {
@@ -1076,11 +1095,12 @@ pub async fn save_panel(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::case_reviews::record_panel(&s.svc, &actor, id, &input).await {
-        Ok(()) => see_other(&format!("/case-reviews/{id}?notice=panel-saved")),
-        Err(ServiceError::Invalid(e)) => respond(&panel_page(&identity, id, &input, &e), &e),
-        Err(e) => Err(e.into()),
-    }
+    finish(
+        safeguard_service::case_reviews::record_panel(&s.svc, &actor, id, &input).await,
+        id,
+        "panel-saved",
+        |e| panel_page(&identity, id, &input, e),
+    )
 }
 
 async fn agency_page(
@@ -1213,11 +1233,12 @@ pub async fn extend(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    match safeguard_service::case_reviews::extend(&s.svc, &actor, id, &input).await {
-        Ok(()) => see_other(&format!("/case-reviews/{id}?notice=deadline-extended")),
-        Err(ServiceError::Invalid(e)) => respond(&extension_page(&identity, id, &input, &e), &e),
-        Err(e) => Err(e.into()),
-    }
+    finish(
+        safeguard_service::case_reviews::extend(&s.svc, &actor, id, &input).await,
+        id,
+        "deadline-extended",
+        |e| extension_page(&identity, id, &input, e),
+    )
 }
 
 /// Asks the three lead partners to sign the rapid review off.
