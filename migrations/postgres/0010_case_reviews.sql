@@ -97,12 +97,15 @@ create table rapid_review_agency (
 );
 
 -- every statutory or expected clock of a case review subject, rewritten by the service whenever the
--- subject's basis dates change, so dashboards can query due dates through the index
+-- subject's basis dates change, so dashboards can query due dates through the index. subject_type
+-- ('notification'; CSPRs later) and rule ('notify_panel', 'rapid_review'; the CSPR clocks later) are
+-- checked by the domain's enums, not by a check constraint, so later slices add values without
+-- rebuilding the table on SQLite.
 create table deadline (
     partnership_id uuid not null references partnership (partnership_id),
-    subject_type text not null check (subject_type in ('notification')),
+    subject_type text not null,
     subject_id uuid not null,
-    rule text not null check (rule in ('notify_panel', 'rapid_review')),
+    rule text not null,
     basis_on date not null,
     due_on date not null,
     extended_to date,
