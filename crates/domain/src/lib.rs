@@ -7,6 +7,7 @@ pub mod actions;
 pub mod activity;
 pub mod audit;
 pub mod calendar;
+pub mod case_reviews;
 pub mod clock;
 pub mod csv;
 pub mod files;

@@ -136,11 +136,19 @@ pub enum Permission {
     ViewActivityLog,
     /// Add and change entries in the activity and impact log.
     ManageActivityLog,
+    /// See serious incident notifications and rapid reviews (pseudonymised). Object-level rule in the
+    /// case review module: anyone but an administrator must be a current member of a body that
+    /// handles case reviews (the case review panel); every view is audit-logged.
+    ViewCaseReviews,
+    /// Record and change notifications, children, rapid reviews, decisions and the Panel's response.
+    ManageCaseReviews,
+    /// Reveal the real identities of the children in a notification (each reveal audit-logged).
+    ViewChildIdentities,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 26] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -164,6 +172,9 @@ impl Permission {
         Permission::ManageFunding,
         Permission::ViewActivityLog,
         Permission::ManageActivityLog,
+        Permission::ViewCaseReviews,
+        Permission::ManageCaseReviews,
+        Permission::ViewChildIdentities,
     ];
 }
 
@@ -195,6 +206,9 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ManageFunding,
             P::ViewActivityLog,
             P::ManageActivityLog,
+            P::ViewCaseReviews,
+            P::ManageCaseReviews,
+            P::ViewChildIdentities,
         ],
     ),
     // Board members from the three statutory partners sign off for their organisation.
@@ -213,6 +227,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::SignOffForPartner,
             P::ViewFunding,
             P::ViewActivityLog,
+            P::ViewCaseReviews,
         ],
     ),
     (
@@ -226,6 +241,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::UploadFiles,
             P::ViewGovernance,
             P::ViewActivityLog,
+            P::ViewCaseReviews,
         ],
     ),
     // A statutory partner's safeguarding lead may be its delegated partner and sign off for it.
@@ -242,6 +258,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewSignOffs,
             P::SignOffForPartner,
             P::ViewActivityLog,
+            P::ViewCaseReviews,
         ],
     ),
     // Practitioners see the actions they own (an object-level rule in the action module), not all.
@@ -408,6 +425,38 @@ mod tests {
             .is_allowed()
         );
         assert!(!decide(&[Role::Practitioner], Permission::ViewGovernance).is_allowed());
+    }
+
+    #[test]
+    fn case_reviews_are_for_the_panel_and_identities_for_administrators() {
+        // Viewing also needs panel membership (object-level rule in the case review module).
+        assert_eq!(
+            roles_granting(Permission::ViewCaseReviews),
+            vec![
+                Role::PartnershipAdministrator,
+                Role::BoardMember,
+                Role::SubGroupMember,
+                Role::AgencyLead
+            ]
+        );
+        assert_eq!(
+            roles_granting(Permission::ManageCaseReviews),
+            vec![Role::PartnershipAdministrator]
+        );
+        assert_eq!(
+            roles_granting(Permission::ViewChildIdentities),
+            vec![Role::PartnershipAdministrator]
+        );
+        for r in [
+            Role::Practitioner,
+            Role::IndependentScrutineer,
+            Role::LivedExperienceConsultant,
+        ] {
+            assert!(
+                !decide(&[r], Permission::ViewCaseReviews).is_allowed(),
+                "{r:?}"
+            );
+        }
     }
 
     #[test]

@@ -29,10 +29,16 @@ pub enum SignOffKind {
     YearlyReport,
     /// The local threshold document.
     ThresholdDocument,
+    /// A rapid review and the partners' decision on a local CSPR, before it goes to the National
+    /// Panel. Requested from the case review module ([`SignOffKind::REQUESTED_ELSEWHERE`]), not by hand.
+    RapidReview,
 }
 
 impl SignOffKind {
-    /// Every kind, in display order.
+    /// The kinds requested from their own module, not from the sign-off form.
+    pub const REQUESTED_ELSEWHERE: [SignOffKind; 1] = [SignOffKind::RapidReview];
+
+    /// Every kind that may be requested by hand, in display order.
     pub const ALL: [SignOffKind; 4] = [
         SignOffKind::PublishedArrangements,
         SignOffKind::AnnualBudget,
@@ -46,6 +52,7 @@ impl SignOffKind {
             SignOffKind::AnnualBudget => "annual_budget",
             SignOffKind::YearlyReport => "yearly_report",
             SignOffKind::ThresholdDocument => "threshold_document",
+            SignOffKind::RapidReview => "rapid_review",
         }
     }
     /// Shown to people.
@@ -55,11 +62,15 @@ impl SignOffKind {
             SignOffKind::AnnualBudget => "Annual budget",
             SignOffKind::YearlyReport => "Yearly report",
             SignOffKind::ThresholdDocument => "Threshold document",
+            SignOffKind::RapidReview => "Rapid review",
         }
     }
-    /// Parses a slug.
+    /// Parses a slug (any kind, including those requested elsewhere).
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.slug() == s)
+        Self::ALL
+            .into_iter()
+            .chain(Self::REQUESTED_ELSEWHERE)
+            .find(|k| k.slug() == s)
     }
 }
 
@@ -214,7 +225,8 @@ impl NewSignOff {
     /// Validates raw input; every problem is reported against its field.
     pub fn parse(input: &NewSignOffInput) -> Result<NewSignOff, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let kind = SignOffKind::parse(input.kind.trim());
+        let kind = SignOffKind::parse(input.kind.trim())
+            .filter(|k| !SignOffKind::REQUESTED_ELSEWHERE.contains(k));
         if kind.is_none() {
             errors.add("kind", "Select what is to be signed off");
         }

@@ -48,6 +48,11 @@ pub async fn load(svc: &Services) -> ServiceResult<Calendar> {
     Ok(load_with(&mut pc.conn()).await?.0)
 }
 
+/// The calendar read on the caller's connection (inside a transaction, as the demo loads).
+pub(crate) async fn load_in(c: &mut Conn<'_>) -> ServiceResult<Calendar> {
+    Ok(load_with(c).await?.0)
+}
+
 /// Parses a required ISO 8601 date inside the calendar's range, adding a message for `field`.
 pub fn parse_field_date(
     errors: &mut ValidationErrors,

@@ -302,6 +302,9 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
     let budget_year = crate::funding::load_demo(&mut tx, p.id(), now).await?;
     crate::signoffs::load_demo(&mut tx, p.id(), budget_year, now).await?;
     crate::demo_activity::load(&mut tx, p.id(), now).await?;
+    // Serious incident notifications and rapid reviews of 2022-23.
+    let cal = crate::calendar::load_in(&mut tx.conn()).await?;
+    crate::demo_case_reviews::load(&mut tx, &cal, p.id(), now).await?;
     tx.commit().await?;
     Ok(created)
 }

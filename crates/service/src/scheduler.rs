@@ -100,7 +100,13 @@ pub async fn weekly_digest_job(svc: &Services, instance: &str) -> anyhow::Result
             let n = crate::actions::weekly_digest(svc, svc.now())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            Ok(format!("queued {n} action digests"))
+            // and the case review panel's deadlines
+            let m = crate::case_reviews::weekly_digest(svc, svc.now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(format!(
+                "queued {n} action digests and {m} case review digests"
+            ))
         },
     )
     .await

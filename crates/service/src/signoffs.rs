@@ -303,7 +303,10 @@ pub async fn request_with_upload(
     }
 }
 
-async fn request_in_tx(
+/// Requests a sign-off inside the caller's transaction (the item, round 1, the audit entry and the
+/// emails to the signers). For modules that ask for a sign-off as part of their own change, such as a
+/// rapid review ([`SignOffKind::RapidReview`]); the caller checks its own permissions first.
+pub(crate) async fn request_in_tx(
     svc: &Services,
     tx: &mut Tx,
     actor: &Actor,

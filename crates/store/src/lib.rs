@@ -12,6 +12,7 @@ pub mod activity;
 pub mod audit_log;
 pub mod bodies;
 pub mod calendar;
+pub mod case_reviews;
 pub mod files;
 pub mod funding;
 pub mod governance;

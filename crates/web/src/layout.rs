@@ -90,6 +90,9 @@ impl Layout {
                 if can(Permission::ViewActivityLog) {
                     items.push(NavigationItem::new("Activity log", "/activity"));
                 }
+                if can(Permission::ViewCaseReviews) {
+                    items.push(NavigationItem::new("Case reviews", "/case-reviews"));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

@@ -12,6 +12,8 @@ pub mod governance;
 
 pub mod activity;
 
+pub mod case_reviews;
+
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use axum::Json;
@@ -575,5 +577,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(signoffs::SignOffsApi::openapi());
     doc.merge(funding::FundingApi::openapi());
     doc.merge(activity::ActivityApi::openapi());
+    doc.merge(case_reviews::CaseReviewsApi::openapi());
     Json(doc).into_response()
 }

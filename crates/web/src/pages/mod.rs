@@ -6,6 +6,7 @@ pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod case_reviews;
 pub mod errors;
 pub mod files;
 pub mod funding;
@@ -62,6 +63,16 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "calendar-changed" => "Calendar changed.",
         "calendar-change-deleted" => {
             "Change deleted. The calendar as worked out from the rules applies to that day again."
+        }
+        "notification-saved" => "Notification saved. Its deadlines have been worked out again.",
+        "child-added" => "Child added.",
+        "rapid-review-saved" => "Rapid review saved.",
+        "decision-saved" => "Decision saved.",
+        "panel-saved" => "Saved.",
+        "agency-saved" => "Agency summary saved.",
+        "deadline-extended" => "Deadline extended.",
+        "case-sign-off-requested" => {
+            "The lead partners have been asked to sign the rapid review off."
         }
         "file-uploaded" => "File uploaded.",
         "file-deleted" => "File deleted.",

@@ -26,6 +26,8 @@ mod security;
 mod funding;
 mod funding_edits;
 mod signoffs;
+// case reviews
+mod case_reviews;
 
 use helpers::*;
 

@@ -59,6 +59,8 @@ struct Caller {
     /// Spare tokens of the caller (for the page and API revocations).
     page_token_id: String,
     api_token_id: String,
+    /// A current member of the demo's case review panel (the object-level rule of case reviews).
+    case_review_panel: bool,
 }
 
 struct Fixtures {
@@ -84,6 +86,8 @@ struct Fixtures {
     /// An activity-log entry of the demo partnership, and an evidence link of it.
     activity: String,
     activity_link: String,
+    /// A serious incident notification of the demo partnership (SIN 2023-01, with its rapid review).
+    case_review: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -114,6 +118,7 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.contains("/activity/{id}")
         || spec.path.starts_with("/api/v1/body-members/")
         || spec.path.starts_with("/api/v1/agenda-items/")
+        || spec.path.contains("/case-reviews/{id}")
 }
 
 /// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
@@ -129,8 +134,25 @@ fn action_object_expect(spec: &RouteSpec, c: &Caller) -> Option<Expect> {
     })
 }
 
+/// Case reviews: besides `ViewCaseReviews`, anyone but an administrator must be a current member of
+/// the case review panel; others are refused the dashboard (403) and told records do not exist (404).
+fn case_review_expect(spec: &RouteSpec, c: &Caller) -> Option<Expect> {
+    let case_route =
+        spec.path.starts_with("/case-reviews") || spec.path.starts_with("/api/v1/case-reviews");
+    (c.kind == Kind::Full
+        && c.in_demo
+        && case_route
+        && !c.case_review_panel
+        && !policy::decide(&c.roles, policy::Permission::ManageCaseReviews).is_allowed()
+        && matches!(spec.access, Access::Perm(p) if policy::decide(&c.roles, p).is_allowed()))
+    .then_some(Expect::Deny)
+}
+
 fn expect(spec: &RouteSpec, c: &Caller) -> Expect {
     if let Some(e) = action_object_expect(spec, c) {
+        return e;
+    }
+    if let Some(e) = case_review_expect(spec, c) {
         return e;
     }
     let api = spec.is_api();
@@ -194,6 +216,8 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.funding_year
     } else if path.contains("/funding-spend/{id}") {
         &fx.funding_spend
+    } else if path.contains("/case-reviews/{id}") {
+        &fx.case_review
     } else {
         &fx.target
     };
@@ -362,7 +386,19 @@ async fn full_caller(app: &TestApp, label: &str, email: &str, home: &str) -> Cal
         spare_ids.push(app.token_info(&t).await.0.to_string());
     }
     let person = app.person_id(email).await;
+    let case_review_panel = {
+        let mut pc = app.db.acquire().await.expect("acquire");
+        safeguard_store::case_reviews::is_panel_member(
+            &mut pc.conn(),
+            home_id,
+            person,
+            safeguard_domain::actions::uk_date(app.svc.now()),
+        )
+        .await
+        .expect("panel membership")
+    };
     Caller {
+        case_review_panel,
         label: label.to_owned(),
         kind: Kind::Full,
         pages,
@@ -558,7 +594,23 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         .expect("fixture link");
         (entry.to_string(), link.to_string())
     };
+    let case_review = {
+        let mut pc = app.db.acquire().await.expect("acquire");
+        safeguard_store::case_reviews::list_notifications(
+            &mut pc.conn(),
+            app.partnership_id(DEMO).await,
+            true,
+            10,
+        )
+        .await
+        .expect("demo notifications")
+        .first()
+        .expect("an open demo notification")
+        .notification_id
+        .to_string()
+    };
     let fx = Fixtures {
+        case_review,
         body,
         body_member,
         meeting,
@@ -614,6 +666,7 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             session_id: session_id.clone(),
             page_token_id: page_token_id.clone(),
             api_token_id: api_token_id.clone(),
+            case_review_panel: false,
         },
     );
     let enrolled = app.signed_in(PENDING).await;
@@ -633,6 +686,7 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         session_id,
         page_token_id,
         api_token_id,
+        case_review_panel: false,
     });
     (callers, fx)
 }

@@ -1,0 +1,1302 @@
+//! Case reviews, first slice: the statutory clocks, serious incident notifications (with their
+//! pseudonymised children) and rapid reviews (`../shared/docs/DOMAIN.md` 2.1–2.3, 12.1–12.2).
+//!
+//! # Clocks
+//!
+//! A [`Deadline`] is a basis date, a [`DeadlineRule`] and the due date the working-day
+//! [`Calendar`] gives for them (never a second calendar). Day 0 is the basis date itself, as in
+//! [`Calendar::add_working_days`]: a notification of an incident the local authority became aware of
+//! on Thursday 26 May 2022 is due on Monday 6 June 2022 (2 and 3 June 2022 were bank holidays).
+//! A deadline may be extended to a later date with a reason, and is met on a date (late or not).
+//! Its [`DeadlineState`] at a given day is on time, due soon (within [`DUE_SOON_WORKING_DAYS`]),
+//! overdue, met or met late. The rapid review clock is an expectation of the National Panel, not
+//! statute (DOMAIN.md rule 13): it warns, it never blocks. The Panel's response has no clock (rule 15).
+//!
+//! Later slices (CSPRs: 6 months from the decision; pre-publication notice) add rules here.
+
+use crate::ValidationErrors;
+use crate::calendar::{Calendar, CalendarResult, in_range, parse_date};
+use crate::validation::required_text;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A deadline is "due soon" when this many working days or fewer remain (a constant for now; a
+/// per-partnership setting later).
+pub const DUE_SOON_WORKING_DAYS: i64 = 2;
+
+/// Most children listed on one notification (the gov.uk notification form's limit); others go in a
+/// free-text note.
+pub const MAX_CHILDREN: usize = 4;
+
+/// The letters children are given, in order, within a notification.
+pub const CHILD_LETTERS: [&str; MAX_CHILDREN] = ["A", "B", "C", "D"];
+
+/// Which clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineRule {
+    /// Notify the National Panel: 5 working days from the day the local authority became aware
+    /// (statutory).
+    NotifyPanel,
+    /// Send the rapid review to the National Panel: 15 working days from the day the notification was
+    /// sent (the Panel's expectation; non-statutory).
+    RapidReview,
+}
+
+impl DeadlineRule {
+    /// Every rule.
+    pub const ALL: [DeadlineRule; 2] = [DeadlineRule::NotifyPanel, DeadlineRule::RapidReview];
+
+    /// Stored form.
+    pub fn slug(self) -> &'static str {
+        match self {
+            DeadlineRule::NotifyPanel => "notify_panel",
+            DeadlineRule::RapidReview => "rapid_review",
+        }
+    }
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.slug() == s)
+    }
+    /// What the clock is for.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineRule::NotifyPanel => "Notify the National Panel",
+            DeadlineRule::RapidReview => "Send the rapid review to the National Panel",
+        }
+    }
+    /// The rule as people say it.
+    pub fn description(self) -> &'static str {
+        match self {
+            DeadlineRule::NotifyPanel => {
+                "5 working days from the date the local authority became aware (statutory)"
+            }
+            DeadlineRule::RapidReview => {
+                "15 working days from the date the National Panel was notified (expected, not statutory)"
+            }
+        }
+    }
+    /// Working days after the basis date (day 0).
+    pub fn working_days(self) -> u32 {
+        match self {
+            DeadlineRule::NotifyPanel => 5,
+            DeadlineRule::RapidReview => 15,
+        }
+    }
+    /// True for a duty in law; false for an expectation that only warns.
+    pub fn statutory(self) -> bool {
+        matches!(self, DeadlineRule::NotifyPanel)
+    }
+}
+
+/// Where a deadline stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineState {
+    /// Not met, more than [`DUE_SOON_WORKING_DAYS`] working days left.
+    OnTime,
+    /// Not met, due within [`DUE_SOON_WORKING_DAYS`] working days (or today).
+    DueSoon,
+    /// Not met and the (possibly extended) due date has passed.
+    Overdue,
+    /// Met on or before the (possibly extended) due date.
+    Met,
+    /// Met after the (possibly extended) due date.
+    MetLate,
+}
+
+impl DeadlineState {
+    /// Stored and API form.
+    pub fn slug(self) -> &'static str {
+        match self {
+            DeadlineState::OnTime => "on_time",
+            DeadlineState::DueSoon => "due_soon",
+            DeadlineState::Overdue => "overdue",
+            DeadlineState::Met => "met",
+            DeadlineState::MetLate => "met_late",
+        }
+    }
+    /// Shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineState::OnTime => "On time",
+            DeadlineState::DueSoon => "Due soon",
+            DeadlineState::Overdue => "Overdue",
+            DeadlineState::Met => "Met",
+            DeadlineState::MetLate => "Met late",
+        }
+    }
+    /// True while the clock is running.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            DeadlineState::OnTime | DeadlineState::DueSoon | DeadlineState::Overdue
+        )
+    }
+}
+
+/// One clock of a subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    /// Which clock.
+    pub rule: DeadlineRule,
+    /// Day 0.
+    pub basis: NaiveDate,
+    /// The due date the rule gives.
+    pub due: NaiveDate,
+    /// A later due date agreed, with its reason.
+    pub extension: Option<(NaiveDate, String)>,
+    /// When it was met.
+    pub met_on: Option<NaiveDate>,
+}
+
+impl Deadline {
+    /// The clock for `rule` started on `basis`, due by the calendar.
+    pub fn start(cal: &Calendar, rule: DeadlineRule, basis: NaiveDate) -> CalendarResult<Self> {
+        Ok(Self {
+            rule,
+            basis,
+            due: cal.add_working_days(basis, rule.working_days())?,
+            extension: None,
+            met_on: None,
+        })
+    }
+
+    /// The due date in force: the extended one if any.
+    pub fn effective_due(&self) -> NaiveDate {
+        self.extension.as_ref().map_or(self.due, |(d, _)| *d)
+    }
+
+    /// Extends the deadline to a later date; a reason is required.
+    pub fn extend(&mut self, to: NaiveDate, reason: &str) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if to <= self.effective_due() {
+            errors.add(
+                "extended_to",
+                "The new due date must be after the current due date",
+            );
+        }
+        let reason = required_text(
+            &mut errors,
+            "extension_reason",
+            reason,
+            "the reason for the extension",
+            2000,
+        );
+        errors.into_result(())?;
+        self.extension = Some((to, reason));
+        Ok(())
+    }
+
+    /// Working days from `today` to the due date in force (negative once overdue).
+    pub fn working_days_remaining(&self, cal: &Calendar, today: NaiveDate) -> CalendarResult<i64> {
+        cal.working_days_between(today, self.effective_due())
+    }
+
+    /// Where the deadline stands on `today`.
+    pub fn state(&self, cal: &Calendar, today: NaiveDate) -> CalendarResult<DeadlineState> {
+        let due = self.effective_due();
+        if let Some(met) = self.met_on {
+            return Ok(if met <= due {
+                DeadlineState::Met
+            } else {
+                DeadlineState::MetLate
+            });
+        }
+        if today > due {
+            return Ok(DeadlineState::Overdue);
+        }
+        Ok(
+            if self.working_days_remaining(cal, today)? <= DUE_SOON_WORKING_DAYS {
+                DeadlineState::DueSoon
+            } else {
+                DeadlineState::OnTime
+            },
+        )
+    }
+}
+
+/// Parses an optional ISO date field within the calendar's range and not after `today`.
+pub fn optional_date(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    label: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match parse_date(v) {
+        Some(d) if in_range(d) && d <= today => Some(d),
+        Some(d) if in_range(d) => {
+            errors.add(field, format!("{label} must be today or in the past"));
+            None
+        }
+        Some(_) => {
+            errors.add(
+                field,
+                format!("{label} must be between 1 January 2000 and 31 December 2040"),
+            );
+            None
+        }
+        None => {
+            errors.add(
+                field,
+                format!(
+                    "{label} must be a real date in the form YYYY-MM-DD, for example 2022-09-15"
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn required_date(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    label: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    if value.trim().is_empty() {
+        errors.add(field, format!("Enter {}", label.to_lowercase()));
+        return None;
+    }
+    optional_date(errors, field, value, label, today)
+}
+
+fn optional_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    label: &str,
+    max: usize,
+) -> String {
+    if value.trim().is_empty() {
+        String::new()
+    } else {
+        required_text(errors, field, value, label, max)
+    }
+}
+
+fn checked(v: &str) -> bool {
+    matches!(v.trim(), "yes" | "true" | "on" | "1")
+}
+
+/// Whether abuse or neglect is known or suspected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbuseOrNeglect {
+    /// Known.
+    Known,
+    /// Suspected.
+    Suspected,
+    /// Neither (only a looked-after child's or care leaver's death is notified then).
+    NotSuspected,
+}
+
+impl AbuseOrNeglect {
+    /// Every value, in form order.
+    pub const ALL: [AbuseOrNeglect; 3] = [Self::Known, Self::Suspected, Self::NotSuspected];
+    /// Stored form.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Known => "known",
+            Self::Suspected => "suspected",
+            Self::NotSuspected => "not_suspected",
+        }
+    }
+    /// Shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Known => "Abuse or neglect is known",
+            Self::Suspected => "Abuse or neglect is suspected",
+            Self::NotSuspected => "Abuse or neglect is neither known nor suspected",
+        }
+    }
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.slug() == s)
+    }
+}
+
+/// Where the incident happened, for the duty to notify (Children Act 2004 s.16C(1)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentLocation {
+    /// In the local authority's area.
+    InArea,
+    /// Outside England, the child normally resident in the area.
+    OutsideEnglandResidentInArea,
+}
+
+impl IncidentLocation {
+    /// Every value, in form order.
+    pub const ALL: [IncidentLocation; 2] = [Self::InArea, Self::OutsideEnglandResidentInArea];
+    /// Stored form.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::InArea => "in_area",
+            Self::OutsideEnglandResidentInArea => "outside_england_resident_in_area",
+        }
+    }
+    /// Shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::InArea => "In the local authority's area",
+            Self::OutsideEnglandResidentInArea => {
+                "Outside England, the child normally resident in the area"
+            }
+        }
+    }
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.slug() == s)
+    }
+}
+
+/// A notification as typed into the form or the API (all text).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct NotificationInput {
+    /// Short reference, such as "SIN 2022-03".
+    #[serde(default)]
+    pub reference: String,
+    /// What happened, without names.
+    #[serde(default)]
+    pub summary: String,
+    /// Date the local authority became aware (YYYY-MM-DD).
+    #[serde(default)]
+    pub aware_on: String,
+    /// Date notified to the National Panel (YYYY-MM-DD), empty until sent.
+    #[serde(default)]
+    pub notified_on: String,
+    /// Date the local safeguarding partners were told (YYYY-MM-DD), empty until done.
+    #[serde(default)]
+    pub partners_informed_on: String,
+    /// "death" or "serious_harm".
+    #[serde(default)]
+    pub harm: String,
+    /// "known", "suspected" or "not_suspected".
+    #[serde(default)]
+    pub abuse_or_neglect: String,
+    /// "in_area" or "outside_england_resident_in_area".
+    #[serde(default)]
+    pub location: String,
+    /// "yes" for the death of a looked-after child.
+    #[serde(default)]
+    pub looked_after_death: String,
+    /// "yes" for the death of a care leaver aged up to 24.
+    #[serde(default)]
+    pub care_leaver_death: String,
+    /// "yes" when the child is normally resident in another area.
+    #[serde(default)]
+    pub resident_elsewhere: String,
+    /// "yes" when the partners choose a rapid review for a care leaver's death.
+    #[serde(default)]
+    pub rapid_review_chosen: String,
+    /// Who decided to notify.
+    #[serde(default)]
+    pub decided_by: String,
+    /// Children beyond the four listed (free text, no names).
+    #[serde(default)]
+    pub other_children_note: String,
+}
+
+/// A valid notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    /// Reference.
+    pub reference: String,
+    /// Summary.
+    pub summary: String,
+    /// Aware.
+    pub aware_on: NaiveDate,
+    /// Notified.
+    pub notified_on: Option<NaiveDate>,
+    /// Partners informed.
+    pub partners_informed_on: Option<NaiveDate>,
+    /// The child died.
+    pub death: bool,
+    /// The child was seriously harmed.
+    pub serious_harm: bool,
+    /// Abuse or neglect.
+    pub abuse_or_neglect: AbuseOrNeglect,
+    /// Where.
+    pub location: IncidentLocation,
+    /// Looked-after child's death.
+    pub looked_after_death: bool,
+    /// Care leaver's death (no rapid review required).
+    pub care_leaver_death: bool,
+    /// Normally resident elsewhere.
+    pub resident_elsewhere: bool,
+    /// A rapid review chosen for a care leaver's death.
+    pub rapid_review_chosen: bool,
+    /// Who decided.
+    pub decided_by: String,
+    /// Note on further children.
+    pub other_children_note: String,
+}
+
+impl Notification {
+    /// Validates the input; `today` is the date in England (no date may be in the future).
+    pub fn parse(i: &NotificationInput, today: NaiveDate) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let reference = required_text(&mut e, "reference", &i.reference, "a reference", 40);
+        let summary = required_text(
+            &mut e,
+            "summary",
+            &i.summary,
+            "a summary of the incident",
+            4000,
+        );
+        let aware_on = required_date(
+            &mut e,
+            "aware_on",
+            &i.aware_on,
+            "The date the local authority became aware",
+            today,
+        );
+        let notified_on = optional_date(
+            &mut e,
+            "notified_on",
+            &i.notified_on,
+            "The date notified to the National Panel",
+            today,
+        );
+        if let (Some(a), Some(n)) = (aware_on, notified_on)
+            && n < a
+        {
+            e.add(
+                "notified_on",
+                "The date notified to the National Panel must be the same as or after the date the local authority became aware",
+            );
+        }
+        let partners_informed_on = optional_date(
+            &mut e,
+            "partners_informed_on",
+            &i.partners_informed_on,
+            "The date local partners were informed",
+            today,
+        );
+        if let (Some(a), Some(p)) = (aware_on, partners_informed_on)
+            && p < a
+        {
+            e.add(
+                "partners_informed_on",
+                "The date local partners were informed must be the same as or after the date the local authority became aware",
+            );
+        }
+        let (death, serious_harm) = match i.harm.trim() {
+            "death" => (true, false),
+            "serious_harm" => (false, true),
+            _ => {
+                e.add(
+                    "harm",
+                    "Select whether the child died or was seriously harmed",
+                );
+                (false, false)
+            }
+        };
+        let abuse = AbuseOrNeglect::parse(i.abuse_or_neglect.trim());
+        if abuse.is_none() {
+            e.add(
+                "abuse_or_neglect",
+                "Select whether abuse or neglect is known or suspected",
+            );
+        }
+        let location = IncidentLocation::parse(i.location.trim());
+        if location.is_none() {
+            e.add("location", "Select where the incident happened");
+        }
+        let looked_after_death = checked(&i.looked_after_death);
+        let care_leaver_death = checked(&i.care_leaver_death);
+        if (looked_after_death || care_leaver_death) && serious_harm {
+            e.add(
+                "looked_after_death",
+                "A looked-after child's or care leaver's death can only be recorded when the child died",
+            );
+        }
+        if abuse == Some(AbuseOrNeglect::NotSuspected) && !looked_after_death && !care_leaver_death
+        {
+            e.add(
+                "abuse_or_neglect",
+                "The National Panel is notified only when abuse or neglect is known or suspected, unless a looked-after child or a care leaver died",
+            );
+        }
+        let rapid_review_chosen = checked(&i.rapid_review_chosen);
+        let decided_by = required_text(
+            &mut e,
+            "decided_by",
+            &i.decided_by,
+            "who decided to notify",
+            200,
+        );
+        let other_children_note = optional_text(
+            &mut e,
+            "other_children_note",
+            &i.other_children_note,
+            "the note on other children",
+            2000,
+        );
+        match (aware_on, abuse, location) {
+            (Some(aware_on), Some(abuse_or_neglect), Some(location)) if e.is_empty() => Ok(Self {
+                reference,
+                summary,
+                aware_on,
+                notified_on,
+                partners_informed_on,
+                death,
+                serious_harm,
+                abuse_or_neglect,
+                location,
+                looked_after_death,
+                care_leaver_death,
+                resident_elsewhere: checked(&i.resident_elsewhere),
+                rapid_review_chosen,
+                decided_by,
+                other_children_note,
+            }),
+            _ => Err(e),
+        }
+    }
+
+    /// True when a rapid review is required: always, except for a care leaver's death, when the
+    /// partners may choose one.
+    pub fn rapid_review_required(&self) -> bool {
+        rapid_review_required(self.care_leaver_death, self.rapid_review_chosen)
+    }
+}
+
+/// The rule on stored flags: a care leaver's death needs no rapid review unless one is chosen.
+pub fn rapid_review_required(care_leaver_death: bool, chosen: bool) -> bool {
+    !care_leaver_death || chosen
+}
+
+/// The clocks of a notification: notifying the Panel from the date aware, and the rapid review
+/// from the date notified (once known, when one is required), with their met dates.
+pub fn notification_deadlines(
+    cal: &Calendar,
+    aware_on: NaiveDate,
+    notified_on: Option<NaiveDate>,
+    rapid_review_required: bool,
+    sent_to_panel_on: Option<NaiveDate>,
+) -> CalendarResult<Vec<Deadline>> {
+    let mut out = Vec::new();
+    let mut notify = Deadline::start(cal, DeadlineRule::NotifyPanel, aware_on)?;
+    notify.met_on = notified_on;
+    out.push(notify);
+    if let Some(n) = notified_on
+        && rapid_review_required
+    {
+        let mut rr = Deadline::start(cal, DeadlineRule::RapidReview, n)?;
+        rr.met_on = sent_to_panel_on;
+        out.push(rr);
+    }
+    Ok(out)
+}
+
+/// A child as typed (the restricted identifiers with the pseudonymised description).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ChildInput {
+    /// Age and sex, without names, such as "boy aged 7 months".
+    #[serde(default)]
+    pub age_description: String,
+    /// Restricted: the child's name.
+    #[serde(default)]
+    pub full_name: String,
+    /// Restricted: date of birth (YYYY-MM-DD), optional.
+    #[serde(default)]
+    pub date_of_birth: String,
+    /// Restricted: the local authority's case reference, optional.
+    #[serde(default)]
+    pub case_reference: String,
+}
+
+/// A valid child.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child {
+    /// Description.
+    pub age_description: String,
+    /// Name (restricted).
+    pub full_name: String,
+    /// Date of birth (restricted).
+    pub date_of_birth: Option<NaiveDate>,
+    /// Case reference (restricted).
+    pub case_reference: String,
+}
+
+impl Child {
+    /// Validates the input.
+    pub fn parse(i: &ChildInput, today: NaiveDate) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let age_description = required_text(
+            &mut e,
+            "age_description",
+            &i.age_description,
+            "the child's age and sex, without their name",
+            200,
+        );
+        let full_name = required_text(&mut e, "full_name", &i.full_name, "the child's name", 200);
+        let date_of_birth = optional_date(
+            &mut e,
+            "date_of_birth",
+            &i.date_of_birth,
+            "The child's date of birth",
+            today,
+        );
+        let case_reference = optional_text(
+            &mut e,
+            "case_reference",
+            &i.case_reference,
+            "the case reference",
+            100,
+        );
+        e.into_result(Self {
+            age_description,
+            full_name,
+            date_of_birth,
+            case_reference,
+        })
+    }
+}
+
+/// The next letter for a child given the letters used, or `None` when four are listed.
+pub fn next_letter(used: &[String]) -> Option<&'static str> {
+    CHILD_LETTERS
+        .into_iter()
+        .find(|l| !used.iter().any(|u| u == l))
+}
+
+/// The content of a rapid review as typed (DOMAIN.md 12.2).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct RapidReviewInput {
+    /// The facts and the agencies' involvement.
+    #[serde(default)]
+    pub facts: String,
+    /// Key practice episodes.
+    #[serde(default)]
+    pub key_practice_episodes: String,
+    /// Immediate actions to keep children safe.
+    #[serde(default)]
+    pub immediate_actions: String,
+    /// Learning so far.
+    #[serde(default)]
+    pub learning: String,
+    /// Context, including racism, other inequalities and disability.
+    #[serde(default)]
+    pub context: String,
+    /// Reg. 11(a): "yes", "no" or empty.
+    #[serde(default)]
+    pub reg11_a: String,
+    /// Rationale for (a).
+    #[serde(default)]
+    pub reg11_a_rationale: String,
+    /// Reg. 11(b).
+    #[serde(default)]
+    pub reg11_b: String,
+    /// Rationale for (b).
+    #[serde(default)]
+    pub reg11_b_rationale: String,
+    /// Reg. 11(c).
+    #[serde(default)]
+    pub reg11_c: String,
+    /// Rationale for (c).
+    #[serde(default)]
+    pub reg11_c_rationale: String,
+    /// Reg. 11(d).
+    #[serde(default)]
+    pub reg11_d: String,
+    /// Rationale for (d).
+    #[serde(default)]
+    pub reg11_d_rationale: String,
+    /// The panel meeting that considered it (YYYY-MM-DD), optional.
+    #[serde(default)]
+    pub panel_meeting_on: String,
+}
+
+/// The four reg. 11 criteria (SI 2018/789), as (letter, question).
+pub const REG11: [(&str, &str); 4] = [
+    (
+        "a",
+        "(a) Does the case highlight, or may it highlight, improvements needed, including ones identified before?",
+    ),
+    ("b", "(b) Does it highlight recurrent themes?"),
+    (
+        "c",
+        "(c) Does it highlight concerns about two or more agencies working together effectively?",
+    ),
+    (
+        "d",
+        "(d) Has the National Panel considered it and concluded a local review is more appropriate?",
+    ),
+];
+
+/// Valid rapid review content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RapidReviewContent {
+    /// Facts.
+    pub facts: String,
+    /// Episodes.
+    pub key_practice_episodes: String,
+    /// Immediate actions.
+    pub immediate_actions: String,
+    /// Learning.
+    pub learning: String,
+    /// Context.
+    pub context: String,
+    /// Reg. 11 (a)-(d): ("", "yes" or "no", rationale).
+    pub reg11: [(String, String); 4],
+    /// Panel meeting.
+    pub panel_meeting_on: Option<NaiveDate>,
+}
+
+impl RapidReviewContent {
+    /// Validates the input. Each criterion answered needs its rationale.
+    pub fn parse(i: &RapidReviewInput, today: NaiveDate) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let facts = optional_text(&mut e, "facts", &i.facts, "the facts", 20_000);
+        let key_practice_episodes = optional_text(
+            &mut e,
+            "key_practice_episodes",
+            &i.key_practice_episodes,
+            "the key practice episodes",
+            20_000,
+        );
+        let immediate_actions = optional_text(
+            &mut e,
+            "immediate_actions",
+            &i.immediate_actions,
+            "the immediate safety actions",
+            20_000,
+        );
+        let learning = optional_text(&mut e, "learning", &i.learning, "the learning", 20_000);
+        let context = optional_text(&mut e, "context", &i.context, "the context", 20_000);
+        let pairs = [
+            (&i.reg11_a, &i.reg11_a_rationale),
+            (&i.reg11_b, &i.reg11_b_rationale),
+            (&i.reg11_c, &i.reg11_c_rationale),
+            (&i.reg11_d, &i.reg11_d_rationale),
+        ];
+        let mut reg11: [(String, String); 4] = Default::default();
+        for (k, ((answer, rationale), (letter, _))) in pairs.into_iter().zip(REG11).enumerate() {
+            let field = format!("reg11_{letter}");
+            let rfield = format!("reg11_{letter}_rationale");
+            let a = answer.trim();
+            if !matches!(a, "" | "yes" | "no") {
+                e.add(&field, format!("Select yes or no for criterion ({letter})"));
+            }
+            let r = optional_text(
+                &mut e,
+                &rfield,
+                rationale,
+                &format!("the rationale for criterion ({letter})"),
+                4000,
+            );
+            if !a.is_empty() && r.is_empty() {
+                e.add(
+                    &rfield,
+                    format!("Enter the rationale for criterion ({letter})"),
+                );
+            }
+            if let Some(slot) = reg11.get_mut(k) {
+                *slot = (a.to_owned(), r);
+            }
+        }
+        let panel_meeting_on = optional_date(
+            &mut e,
+            "panel_meeting_on",
+            &i.panel_meeting_on,
+            "The date of the panel meeting",
+            today,
+        );
+        e.into_result(Self {
+            facts,
+            key_practice_episodes,
+            immediate_actions,
+            learning,
+            context,
+            reg11,
+            panel_meeting_on,
+        })
+    }
+}
+
+/// The partners' decision after a rapid review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// A local child safeguarding practice review.
+    LocalCspr,
+    /// No CSPR; the learning goes another way (named).
+    NoCspr,
+    /// Referred to the National Panel for a national review.
+    NationalReview,
+}
+
+impl ReviewDecision {
+    /// Every decision, in form order.
+    pub const ALL: [ReviewDecision; 3] = [Self::LocalCspr, Self::NoCspr, Self::NationalReview];
+    /// Stored form.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::LocalCspr => "local_cspr",
+            Self::NoCspr => "no_cspr",
+            Self::NationalReview => "national_review",
+        }
+    }
+    /// Shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::LocalCspr => "Local child safeguarding practice review",
+            Self::NoCspr => "No CSPR: learning taken forward another way",
+            Self::NationalReview => "Referred to the National Panel for a national review",
+        }
+    }
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.slug() == s)
+    }
+}
+
+/// The decision as typed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DecisionInput {
+    /// "local_cspr", "no_cspr" or "national_review".
+    #[serde(default)]
+    pub decision: String,
+    /// For "no_cspr": the other learning route.
+    #[serde(default)]
+    pub other_learning_route: String,
+    /// Why (required).
+    #[serde(default)]
+    pub rationale: String,
+    /// The date decided (YYYY-MM-DD).
+    #[serde(default)]
+    pub decided_on: String,
+}
+
+/// A valid decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// What.
+    pub decision: ReviewDecision,
+    /// Other learning route (empty unless no CSPR).
+    pub other_learning_route: String,
+    /// Why.
+    pub rationale: String,
+    /// When.
+    pub decided_on: NaiveDate,
+}
+
+impl Decision {
+    /// Validates the input: the rationale is required, and the other learning route for "no CSPR".
+    pub fn parse(i: &DecisionInput, today: NaiveDate) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let decision = ReviewDecision::parse(i.decision.trim());
+        if decision.is_none() {
+            e.add("decision", "Select the decision");
+        }
+        let route = optional_text(
+            &mut e,
+            "other_learning_route",
+            &i.other_learning_route,
+            "the other learning route",
+            2000,
+        );
+        if decision == Some(ReviewDecision::NoCspr) && route.is_empty() {
+            e.add(
+                "other_learning_route",
+                "Enter how the learning will be taken forward without a CSPR",
+            );
+        }
+        let rationale = required_text(
+            &mut e,
+            "rationale",
+            &i.rationale,
+            "the rationale for the decision",
+            8000,
+        );
+        let decided_on = required_date(
+            &mut e,
+            "decided_on",
+            &i.decided_on,
+            "The date of the decision",
+            today,
+        );
+        match (decision, decided_on) {
+            (Some(decision), Some(decided_on)) if e.is_empty() => Ok(Self {
+                decision,
+                other_learning_route: if decision == ReviewDecision::NoCspr {
+                    route
+                } else {
+                    String::new()
+                },
+                rationale,
+                decided_on,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// The National Panel's view of the rapid review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PanelOutcome {
+    /// Agrees with the partners' decision.
+    Agrees,
+    /// Disagrees.
+    Disagrees,
+    /// Takes it as a national review.
+    NationalReview,
+}
+
+impl PanelOutcome {
+    /// Every outcome.
+    pub const ALL: [PanelOutcome; 3] = [Self::Agrees, Self::Disagrees, Self::NationalReview];
+    /// Stored form.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Agrees => "agrees",
+            Self::Disagrees => "disagrees",
+            Self::NationalReview => "national_review",
+        }
+    }
+    /// Shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Agrees => "Agrees with the partners' decision",
+            Self::Disagrees => "Disagrees with the partners' decision",
+            Self::NationalReview => "Takes the case as a national review",
+        }
+    }
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.slug() == s)
+    }
+}
+
+/// Sending to the Panel and its response, as typed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PanelInput {
+    /// Date the rapid review was sent to the National Panel (YYYY-MM-DD), optional.
+    #[serde(default)]
+    pub sent_to_panel_on: String,
+    /// Date the Panel's response was received (YYYY-MM-DD), optional.
+    #[serde(default)]
+    pub panel_response_on: String,
+    /// "agrees", "disagrees" or "national_review"; required with a response date.
+    #[serde(default)]
+    pub panel_outcome: String,
+    /// Notes on the response.
+    #[serde(default)]
+    pub panel_response_note: String,
+}
+
+/// Valid sending and response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanelExchange {
+    /// Sent.
+    pub sent_to_panel_on: Option<NaiveDate>,
+    /// Response received.
+    pub panel_response_on: Option<NaiveDate>,
+    /// Outcome.
+    pub panel_outcome: Option<PanelOutcome>,
+    /// Note.
+    pub panel_response_note: String,
+}
+
+impl PanelExchange {
+    /// Validates: the response needs a sending date before it and an outcome; the sending date is
+    /// not before the notification (`notified_on`).
+    pub fn parse(
+        i: &PanelInput,
+        notified_on: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let sent = optional_date(
+            &mut e,
+            "sent_to_panel_on",
+            &i.sent_to_panel_on,
+            "The date sent to the National Panel",
+            today,
+        );
+        match (sent, notified_on) {
+            (Some(_), None) => e.add(
+                "sent_to_panel_on",
+                "Record the date the National Panel was notified before the date the rapid review was sent",
+            ),
+            (Some(s), Some(n)) if s < n => e.add(
+                "sent_to_panel_on",
+                "The date sent to the National Panel must be the same as or after the date it was notified",
+            ),
+            _ => {}
+        }
+        let response = optional_date(
+            &mut e,
+            "panel_response_on",
+            &i.panel_response_on,
+            "The date the Panel's response was received",
+            today,
+        );
+        match (sent, response) {
+            (None, Some(_)) if i.sent_to_panel_on.trim().is_empty() => e.add(
+                "panel_response_on",
+                "Enter the date the rapid review was sent before the date of the Panel's response",
+            ),
+            (Some(s), Some(r)) if r < s => e.add(
+                "panel_response_on",
+                "The date of the Panel's response must be the same as or after the date the rapid review was sent",
+            ),
+            _ => {}
+        }
+        let outcome_text = i.panel_outcome.trim();
+        let outcome = PanelOutcome::parse(outcome_text);
+        if !outcome_text.is_empty() && outcome.is_none() {
+            e.add("panel_outcome", "Select the Panel's response");
+        }
+        if response.is_some() && outcome.is_none() {
+            e.add("panel_outcome", "Select the Panel's response");
+        }
+        if outcome.is_some() && i.panel_response_on.trim().is_empty() {
+            e.add(
+                "panel_response_on",
+                "Enter the date the Panel's response was received",
+            );
+        }
+        let note = optional_text(
+            &mut e,
+            "panel_response_note",
+            &i.panel_response_note,
+            "the note on the response",
+            4000,
+        );
+        e.into_result(Self {
+            sent_to_panel_on: sent,
+            panel_response_on: response,
+            panel_outcome: outcome,
+            panel_response_note: note,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn cal() -> Calendar {
+        Calendar::england_and_wales()
+    }
+
+    #[test]
+    fn notification_due_across_the_2022_jubilee() {
+        // Day 0 Thu 26 May; 27, 30, 31 May and 1 June are days 1-4; Thu 2 and Fri 3 June were bank
+        // holidays (the moved spring bank holiday and the Platinum Jubilee); day 5 is Mon 6 June.
+        let dl = Deadline::start(&cal(), DeadlineRule::NotifyPanel, d("2022-05-26")).unwrap();
+        assert_eq!(dl.due, d("2022-06-06"));
+        // and the rapid review from a notification on Mon 6 June: 15 working days, Mon 27 June
+        let rr = Deadline::start(&cal(), DeadlineRule::RapidReview, d("2022-06-06")).unwrap();
+        assert_eq!(rr.due, d("2022-06-27"));
+    }
+
+    #[test]
+    fn rapid_review_due_across_the_state_funeral() {
+        // Notified Thu 15 Sep 2022; Mon 19 Sep was the state funeral: Fri 7 Oct.
+        let rr = Deadline::start(&cal(), DeadlineRule::RapidReview, d("2022-09-15")).unwrap();
+        assert_eq!(rr.due, d("2022-10-07"));
+        // Day 0 on a weekend: aware Sat 10 Sep, due Fri 16 Sep.
+        let n = Deadline::start(&cal(), DeadlineRule::NotifyPanel, d("2022-09-10")).unwrap();
+        assert_eq!(n.due, d("2022-09-16"));
+    }
+
+    #[test]
+    fn states_on_time_due_soon_overdue_met_and_late() {
+        let c = cal();
+        let mut dl = Deadline::start(&c, DeadlineRule::NotifyPanel, d("2022-05-26")).unwrap();
+        assert_eq!(
+            dl.state(&c, d("2022-05-26")).unwrap(),
+            DeadlineState::OnTime
+        );
+        // Wed 1 June: 1 working day left (Mon 6 June)
+        assert_eq!(dl.working_days_remaining(&c, d("2022-06-01")).unwrap(), 1);
+        assert_eq!(
+            dl.state(&c, d("2022-06-01")).unwrap(),
+            DeadlineState::DueSoon
+        );
+        assert_eq!(
+            dl.state(&c, d("2022-06-06")).unwrap(),
+            DeadlineState::DueSoon
+        );
+        assert_eq!(
+            dl.state(&c, d("2022-06-07")).unwrap(),
+            DeadlineState::Overdue
+        );
+        assert_eq!(dl.working_days_remaining(&c, d("2022-06-08")).unwrap(), -2);
+        dl.met_on = Some(d("2022-06-06"));
+        assert_eq!(dl.state(&c, d("2022-07-01")).unwrap(), DeadlineState::Met);
+        dl.met_on = Some(d("2022-06-07"));
+        assert_eq!(
+            dl.state(&c, d("2022-07-01")).unwrap(),
+            DeadlineState::MetLate
+        );
+        assert!(!DeadlineState::MetLate.is_open());
+    }
+
+    #[test]
+    fn extension_needs_a_reason_and_a_later_date() {
+        let c = cal();
+        let mut dl = Deadline::start(&c, DeadlineRule::RapidReview, d("2022-09-15")).unwrap();
+        let e = dl.extend(d("2022-10-14"), "  ").unwrap_err();
+        assert_eq!(
+            e.get("extension_reason"),
+            Some("Enter the reason for the extension")
+        );
+        let e = dl
+            .extend(d("2022-10-07"), "Awaiting police summary")
+            .unwrap_err();
+        assert!(e.get("extended_to").is_some());
+        assert!(dl.extension.is_none());
+        dl.extend(d("2022-10-14"), "Awaiting police summary")
+            .unwrap();
+        assert_eq!(dl.effective_due(), d("2022-10-14"));
+        // met after the rule's date but within the extension: met, not late
+        dl.met_on = Some(d("2022-10-12"));
+        assert_eq!(dl.state(&c, d("2022-10-20")).unwrap(), DeadlineState::Met);
+    }
+
+    fn input() -> NotificationInput {
+        NotificationInput {
+            reference: "SIN 2022-03".into(),
+            summary: "Infant with unexplained injuries".into(),
+            aware_on: "2022-09-12".into(),
+            notified_on: "2022-09-15".into(),
+            harm: "serious_harm".into(),
+            abuse_or_neglect: "suspected".into(),
+            location: "in_area".into(),
+            decided_by: "Director of Children's Services".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn notification_refuses_notified_before_aware_and_impossible_dates() {
+        let today = d("2023-01-01");
+        assert!(Notification::parse(&input(), today).is_ok());
+        let mut i = input();
+        i.notified_on = "2022-09-11".into();
+        let e = Notification::parse(&i, today).unwrap_err();
+        assert!(e.get("notified_on").unwrap().contains("same as or after"));
+        let mut i = input();
+        i.aware_on = "2022-02-30".into();
+        let e = Notification::parse(&i, today).unwrap_err();
+        assert!(e.get("aware_on").unwrap().contains("real date"));
+        let mut i = input();
+        i.aware_on = "2023-05-01".into();
+        assert!(
+            Notification::parse(&i, today)
+                .unwrap_err()
+                .get("aware_on")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn notification_criteria_rules() {
+        let today = d("2023-01-01");
+        let mut i = input();
+        i.abuse_or_neglect = "not_suspected".into();
+        assert!(Notification::parse(&i, today).is_err());
+        i.harm = "death".into();
+        i.care_leaver_death = "yes".into();
+        let n = Notification::parse(&i, today).unwrap();
+        assert!(!n.rapid_review_required());
+        i.rapid_review_chosen = "yes".into();
+        assert!(
+            Notification::parse(&i, today)
+                .unwrap()
+                .rapid_review_required()
+        );
+        let mut i = input();
+        i.looked_after_death = "yes".into();
+        assert!(
+            Notification::parse(&i, today)
+                .unwrap_err()
+                .get("looked_after_death")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn deadlines_of_a_notification() {
+        let c = cal();
+        let v = notification_deadlines(&c, d("2022-09-12"), None, true, None).unwrap();
+        assert_eq!(v.len(), 1);
+        let v =
+            notification_deadlines(&c, d("2022-09-12"), Some(d("2022-09-15")), true, None).unwrap();
+        // aware Mon 12 Sep: 13-16 Sep are days 1-4, Mon 19 Sep the state funeral, day 5 Tue 20 Sep
+        assert_eq!(v[0].due, d("2022-09-20"));
+        assert_eq!(v[0].met_on, Some(d("2022-09-15")));
+        assert_eq!(v[1].rule, DeadlineRule::RapidReview);
+        assert_eq!(v[1].basis, d("2022-09-15"));
+        assert_eq!(v[1].due, d("2022-10-07"));
+        let v = notification_deadlines(&c, d("2022-09-12"), Some(d("2022-09-15")), false, None)
+            .unwrap();
+        assert_eq!(v.len(), 1);
+    }
+
+    #[test]
+    fn letters_in_order_at_most_four() {
+        assert_eq!(next_letter(&[]), Some("A"));
+        assert_eq!(next_letter(&["A".into(), "B".into()]), Some("C"));
+        let all: Vec<String> = CHILD_LETTERS.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(next_letter(&all), None);
+    }
+
+    #[test]
+    fn decision_needs_rationale_and_route() {
+        let today = d("2023-01-01");
+        let mut i = DecisionInput {
+            decision: "no_cspr".into(),
+            decided_on: "2022-10-05".into(),
+            ..Default::default()
+        };
+        let e = Decision::parse(&i, today).unwrap_err();
+        assert!(e.get("rationale").is_some());
+        assert!(e.get("other_learning_route").is_some());
+        i.rationale = "Learning is known".into();
+        i.other_learning_route = "Practice learning event".into();
+        assert!(Decision::parse(&i, today).is_ok());
+        i.decision = "local_cspr".into();
+        assert_eq!(Decision::parse(&i, today).unwrap().other_learning_route, "");
+    }
+
+    #[test]
+    fn reg11_answer_needs_rationale_and_panel_response_needs_sending() {
+        let today = d("2023-01-01");
+        let i = RapidReviewInput {
+            reg11_a: "yes".into(),
+            ..Default::default()
+        };
+        let e = RapidReviewContent::parse(&i, today).unwrap_err();
+        assert!(e.get("reg11_a_rationale").is_some());
+        let p = PanelInput {
+            panel_response_on: "2022-10-20".into(),
+            panel_outcome: "agrees".into(),
+            ..Default::default()
+        };
+        let e = PanelExchange::parse(&p, Some(d("2022-09-15")), today).unwrap_err();
+        assert!(e.get("panel_response_on").is_some());
+        let p = PanelInput {
+            sent_to_panel_on: "2022-09-14".into(),
+            ..Default::default()
+        };
+        assert!(PanelExchange::parse(&p, Some(d("2022-09-15")), today).is_err());
+    }
+}
