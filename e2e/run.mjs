@@ -376,6 +376,66 @@ await step('activity log: the seed year month by month, an entry added, exports 
   }
 });
 
+await step('case reviews: a notification with a child, its rapid review and decision; identities only after a reveal', async () => {
+  const ref = `SIN-E2E-${Date.now() % 100000}`;
+  // Dates may not be in the future: work back from today.
+  const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+  await visit(admin, '/case-reviews', 'case reviews dashboard');
+  await visit(admin, '/case-reviews/new', 'record a notification');
+  // Notified before the local authority became aware: refused, nothing saved.
+  await admin.fill('#reference', ref);
+  await admin.fill('#summary', 'A child was seriously injured at home.');
+  await admin.fill('#aware_on', daysAgo(10));
+  await admin.fill('#notified_on', daysAgo(12));
+  await admin.check('#harm-2');
+  await admin.check('#abuse_or_neglect-2');
+  await admin.check('#location');
+  await admin.fill('#decided_by', 'Director of Children\'s Services');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Save notification")')]);
+  assert(await admin.locator('.govuk-error-summary').isVisible(), 'notified before aware is refused');
+  await checkA11y(admin, 'record a notification with errors');
+  await admin.fill('#notified_on', daysAgo(8));
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Save notification")')]);
+  assert(/\/case-reviews\/[0-9a-f-]{36}/.test(admin.url()), `on the notification page: ${admin.url()}`);
+  await checkA11y(admin, 'notification page');
+  const casePath = new URL(admin.url()).pathname;
+  const text = await admin.locator('main').innerText();
+  assert(text.includes(ref), 'reference shown');
+
+  await visit(admin, casePath + '/children/new', 'add a child');
+  await admin.fill('#age_description', 'Boy, 7 months');
+  await admin.fill('#full_name', 'Fictional Child E2E');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Add child")')]);
+  let page = await admin.locator('main').innerText();
+  assert(page.includes('Child A'), 'pseudonym shown');
+  assert(!page.includes('Fictional Child E2E'), 'the name is hidden until revealed');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Show the children\'s identities")')]);
+  assert((await admin.locator('main').innerText()).includes('Fictional Child E2E'), 'shown after the reveal');
+  await checkA11y(admin, 'notification with identities shown');
+
+  await visit(admin, casePath + '/rapid-review', 'record the rapid review');
+  await admin.fill('#facts', 'Health visitor and GP contact in the months before.');
+  await admin.fill('#learning', 'Information about the father was not shared.');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Save rapid review")')]);
+  await visit(admin, casePath + '/decision', 'record the decision');
+  await admin.check('#decision');
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Save decision")')]);
+  assert(await admin.locator('.govuk-error-summary').isVisible(), 'a decision without rationale is refused');
+  await checkA11y(admin, 'decision with errors');
+  await admin.fill('#rationale', 'Two agencies did not work together effectively (reg. 11 (c)).');
+  await admin.fill('#decided_on', daysAgo(1));
+  await Promise.all([admin.waitForNavigation(), admin.click('button:has-text("Save decision")')]);
+  assert(!(await admin.locator('.govuk-error-summary').count()), 'decision saved');
+  await visit(admin, casePath + '/panel', 'sent to the National Panel');
+  await visit(admin, casePath + '/extend', 'extend a deadline');
+  await visit(admin, casePath + '/agencies/new', 'record an agency summary');
+  await visit(admin, casePath + '/edit', 'change the notification');
+  const sub = await newPage();
+  await signIn(sub, 'practitioner@safeguard.example');
+  await visit(sub, '/case-reviews', 'case reviews as a practitioner (403)', 403);
+  await sub.context().close();
+});
+
 await step('a missing page answers 404 with the error page', async () => {
   await visit(admin, '/invitations/' + '0'.repeat(64), 'expired invitation link', 410);
   await visit(admin, '/no-such-page', '404', 404);
