@@ -217,6 +217,7 @@ bench_backend() {
   esac
   say "=== $backend: $db_url"
   export SAFEGUARD_DATABASE_URL="$db_url"
+  export SAFEGUARD_FILES_DIR="$tmp/files-$backend"
   export SAFEGUARD_DEMO_PASSWORD="$DEMO_PASSWORD"
   export SAFEGUARD_GENERATED_PASSWORD="$GEN_PASSWORD"
   export SAFEGUARD_LOG_FORMAT=json

@@ -73,6 +73,8 @@ esac
 port=$(free_port)
 base="http://127.0.0.1:$port"
 export SAFEGUARD_DATABASE_URL="$db_url"
+# Uploaded documents go to the run's temporary folder (the default for PostgreSQL is ./safeguard-files).
+export SAFEGUARD_FILES_DIR="$tmp/files"
 export SAFEGUARD_BIND="127.0.0.1:$port"
 export SAFEGUARD_DEMO_PASSWORD="$DEMO_PASSWORD"
 export SAFEGUARD_LOG_FORMAT=json
