@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::layout::Layout;
 use crate::pages::{
-    NoticeQuery, PageResult, esc, html, html_status, notice_text, see_other, url_encode,
+    NoticeQuery, PageResult, esc, html, html_status, notice_text, parse_id, see_other, url_encode,
 };
 use crate::state::AppState;
 use askama::Template;
@@ -12,11 +12,11 @@ use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
+use safeguard_domain::ValidationErrors;
 use safeguard_domain::actions::{
     ActionChangeInput, ActionStatus, ActionUpdateInput, NewActionInput, uk_local,
 };
 use safeguard_domain::policy::Permission;
-use safeguard_domain::{ActionId, ValidationErrors};
 use safeguard_service::actions::{ActionView, PAGE_SIZE, overdue};
 use safeguard_service::auth::Identity;
 use safeguard_service::{Actor, ServiceError};
@@ -26,11 +26,6 @@ use safeguard_ui::components::{
     TagColour, TextInput, Textarea,
 };
 use serde::Deserialize;
-
-fn parse_id(id: &str) -> Result<ActionId, AppError> {
-    id.parse()
-        .map_err(|_| AppError::Service(ServiceError::NotFound))
-}
 
 fn date_text(d: Option<NaiveDate>) -> String {
     d.map_or_else(

@@ -5,7 +5,9 @@
 
 use crate::error::AppError;
 use crate::layout::Layout;
-use crate::pages::{NoticeQuery, PageResult, esc, html, html_status, notice_text, see_other};
+use crate::pages::{
+    NoticeQuery, PageResult, esc, html, html_status, notice_text, parse_id, see_other,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -29,11 +31,6 @@ use safeguard_ui::components::{
     TagColour, TextInput, Textarea,
 };
 use uuid::Uuid;
-
-fn parse_id(id: &str) -> Result<Uuid, AppError> {
-    id.parse()
-        .map_err(|_| AppError::Service(ServiceError::NotFound))
-}
 
 fn date_text(d: Option<NaiveDate>) -> String {
     d.map_or_else(

@@ -3,7 +3,9 @@
 
 use crate::error::AppError;
 use crate::layout::Layout;
-use crate::pages::{NoticeQuery, PageResult, esc, html, html_status, notice_text, see_other};
+use crate::pages::{
+    NoticeQuery, PageResult, esc, html, html_status, notice_text, parse_id, see_other,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -24,12 +26,6 @@ use safeguard_ui::components::{
     WarningText,
 };
 use serde::Deserialize;
-use uuid::Uuid;
-
-fn parse_id(id: &str) -> Result<FundingYearId, AppError> {
-    id.parse()
-        .map_err(|_| AppError::Service(ServiceError::NotFound))
-}
 
 fn spend_head(can_manage: bool) -> Vec<&'static str> {
     let mut h = vec!["Date", "Category", "What it was for", "Supplier", "Amount"];
@@ -741,11 +737,6 @@ fn spend_form_of(line: &SpendRow) -> SpendEditForm {
     }
 }
 
-fn parse_spend_id(id: &str) -> Result<Uuid, AppError> {
-    id.parse()
-        .map_err(|_| AppError::Service(ServiceError::NotFound))
-}
-
 /// Refuses a removed line's correction page (404: it is only in the list of removed lines).
 fn live(v: SpendView) -> Result<SpendView, AppError> {
     if v.line.removed_at.is_some() {
@@ -762,7 +753,7 @@ pub async fn edit_spend_form(
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
 ) -> PageResult {
-    let id = parse_spend_id(&id)?;
+    let id = parse_id(&id)?;
     actor.require(Permission::ManageFunding)?;
     let v = live(safeguard_service::funding::get_spend(&s.svc, &actor, id).await?)?;
     let f = spend_form_of(&v.line);
@@ -784,7 +775,7 @@ pub async fn update_spend(
     Path(id): Path<String>,
     form: Result<Form<SpendEditForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
-    let id = parse_spend_id(&id)?;
+    let id = parse_id(&id)?;
     let Form(mut f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
     let input = SpendInput {
         spent_on: f.spent_on.clone(),
@@ -828,7 +819,7 @@ pub async fn remove_spend(
     Path(id): Path<String>,
     form: Result<Form<RemoveSpendInput>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
-    let id = parse_spend_id(&id)?;
+    let id = parse_id(&id)?;
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
     let (status, errors) =
         match safeguard_service::funding::remove_spend(&s.svc, &actor, id, &input).await {

@@ -5,7 +5,9 @@
 use crate::error::AppError;
 use crate::layout::Layout;
 use crate::pages::files::human_size;
-use crate::pages::{NoticeQuery, PageResult, esc, html, html_status, notice_text, see_other};
+use crate::pages::{
+    NoticeQuery, PageResult, esc, html, html_status, notice_text, parse_id, see_other,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -35,11 +37,6 @@ use safeguard_ui::components::{
 };
 use serde::Deserialize;
 use uuid::Uuid;
-
-fn parse_id(id: &str) -> Result<Uuid, AppError> {
-    id.parse()
-        .map_err(|_| AppError::Service(ServiceError::NotFound))
-}
 
 fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
     f.map(|Form(t)| t)

@@ -149,3 +149,9 @@ pub fn esc(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&#x27;")
 }
+
+/// Parses a path id; anything that is not one answers 404, as an id of another partnership does.
+pub fn parse_id<T: std::str::FromStr>(id: &str) -> Result<T, crate::error::AppError> {
+    id.parse()
+        .map_err(|_| crate::error::AppError::Service(safeguard_service::ServiceError::NotFound))
+}

@@ -2,7 +2,9 @@
 
 use crate::error::AppError;
 use crate::layout::Layout;
-use crate::pages::{NoticeQuery, PageResult, esc, html, html_status, notice_text, see_other};
+use crate::pages::{
+    NoticeQuery, PageResult, esc, html, html_status, notice_text, parse_id, see_other,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -19,11 +21,6 @@ use safeguard_ui::components::{
     TextInput,
 };
 use serde::Deserialize;
-
-fn parse_id(id: &str) -> Result<PersonId, AppError> {
-    id.parse()
-        .map_err(|_| AppError::Service(ServiceError::NotFound))
-}
 
 fn tag_html(t: Tag) -> String {
     t.render().unwrap_or_default()

@@ -4,7 +4,9 @@
 
 use crate::error::AppError;
 use crate::layout::Layout;
-use crate::pages::{NoticeQuery, PageResult, esc, html, html_status, notice_text, see_other};
+use crate::pages::{
+    NoticeQuery, PageResult, esc, html, html_status, notice_text, parse_id, see_other,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -29,11 +31,6 @@ use safeguard_ui::components::{
     Button, Choice, Content, Radios, Select, SelectItem, SummaryList, SummaryRow, Table, TableCell,
     Tag, TagColour, TextInput, Textarea,
 };
-
-fn parse_id(id: &str) -> Result<SignOffId, AppError> {
-    id.parse()
-        .map_err(|_| AppError::Service(ServiceError::NotFound))
-}
 
 fn time_text(t: DateTime<Utc>) -> String {
     uk_local(t).format("%-d %B %Y at %H:%M").to_string()
