@@ -144,11 +144,13 @@ pub enum Permission {
     ManageCaseReviews,
     /// Reveal the real identities of the children in a notification (each reveal audit-logged).
     ViewChildIdentities,
+    /// Keep the case review themes taxonomy: add, rename, describe, retire and reinstate themes.
+    ManageCaseReviewThemes,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 26] = [
+    pub const ALL: [Permission; 27] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -175,6 +177,7 @@ impl Permission {
         Permission::ViewCaseReviews,
         Permission::ManageCaseReviews,
         Permission::ViewChildIdentities,
+        Permission::ManageCaseReviewThemes,
     ];
 }
 
@@ -209,6 +212,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewCaseReviews,
             P::ManageCaseReviews,
             P::ViewChildIdentities,
+            P::ManageCaseReviewThemes,
         ],
     ),
     // Board members from the three statutory partners sign off for their organisation.
@@ -445,6 +449,11 @@ mod tests {
         );
         assert_eq!(
             roles_granting(Permission::ViewChildIdentities),
+            vec![Role::PartnershipAdministrator]
+        );
+        // The themes taxonomy is the partnership's, kept by its administrators.
+        assert_eq!(
+            roles_granting(Permission::ManageCaseReviewThemes),
             vec![Role::PartnershipAdministrator]
         );
         for r in [
