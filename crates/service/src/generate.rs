@@ -399,6 +399,7 @@ pub async fn run(
         out.funding_years += f.years;
         out.spend_lines += f.spend_lines;
         out.sign_offs += f.sign_offs;
+        crate::generate_review_learning::themes(&mut tx, p.id(), now).await?;
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);

@@ -170,18 +170,29 @@ pub async fn find_subject(
         .await)?)
 }
 
+/// A practice review found by its reference.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PracticeReviewRef {
+    /// Its id.
+    pub review_id: Uuid,
+    /// When it was published, if it was.
+    pub published_on: Option<NaiveDate>,
+}
+
 /// The practice review of the partnership with this reference, if any (the demo looks them up).
 pub async fn find_practice_review_by_reference(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
     reference: &str,
-) -> Result<Option<Uuid>> {
-    let sql = "select review_id from practice_review where partnership_id = $1 and reference = $2";
-    Ok(on_conn!(c, |e| sqlx::query_scalar::<_, Uuid>(sql)
-        .bind(partnership.0)
-        .bind(reference)
-        .fetch_optional(e)
-        .await)?)
+) -> Result<Option<PracticeReviewRef>> {
+    let sql = "select review_id, published_on from practice_review where partnership_id = $1 and reference = $2";
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, PracticeReviewRef>(
+        sql
+    )
+    .bind(partnership.0)
+    .bind(reference)
+    .fetch_optional(e)
+    .await)?)
 }
 
 /// A theme on a subject.
