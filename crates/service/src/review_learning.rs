@@ -178,12 +178,13 @@ pub async fn theme(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<The
 }
 
 /// Renames or describes a theme (`ManageCaseReviewThemes`); the reviews carrying it carry the new
-/// name.
+/// name. With `retired`, also retires it or makes it current again, in the same transaction.
 pub async fn update_theme(
     svc: &Services,
     actor: &Actor,
     id: Uuid,
     input: &ThemeInput,
+    retired: Option<bool>,
 ) -> ServiceResult<()> {
     actor.require(Permission::ManageCaseReviewThemes)?;
     let now = svc.now();
@@ -205,7 +206,44 @@ pub async fn update_theme(
     e.before = Some(json!({"name": before.name, "description": before.description}).to_string());
     e.after = Some(json!({"name": t.name, "description": t.description}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
+    if let Some(r) = retired {
+        retire_in_tx(&mut tx, actor, &before, r, now).await?;
+    }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a theme's retired flag with its audit entry; nothing when it is already so.
+async fn retire_in_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    theme: &ThemeRow,
+    retired: bool,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    if theme.retired == retired {
+        return Ok(());
+    }
+    store::set_theme_retired(
+        &mut tx.conn(),
+        actor.partnership_id,
+        theme.theme_id,
+        retired,
+        now,
+    )
+    .await?;
+    let action = if retired {
+        "case_review_theme.retire"
+    } else {
+        "case_review_theme.reinstate"
+    };
+    let mut e = actor.entry(
+        action,
+        "case_review_theme",
+        Some(theme.theme_id.to_string()),
+    );
+    e.after = Some(json!({"name": theme.name, "retired": retired}).to_string());
+    audit_log::append(&mut tx.conn(), &e, now).await?;
     Ok(())
 }
 
@@ -219,23 +257,11 @@ pub async fn set_theme_retired(
 ) -> ServiceResult<()> {
     actor.require(Permission::ManageCaseReviewThemes)?;
     let now = svc.now();
-    let p = actor.partnership_id;
     let mut tx = svc.db.begin().await?;
-    let before = store::find_theme(&mut tx.conn(), p, id)
+    let before = store::find_theme(&mut tx.conn(), actor.partnership_id, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if before.retired == retired {
-        return Ok(());
-    }
-    store::set_theme_retired(&mut tx.conn(), p, id, retired, now).await?;
-    let action = if retired {
-        "case_review_theme.retire"
-    } else {
-        "case_review_theme.reinstate"
-    };
-    let mut e = actor.entry(action, "case_review_theme", Some(id.to_string()));
-    e.after = Some(json!({"name": before.name, "retired": retired}).to_string());
-    audit_log::append(&mut tx.conn(), &e, now).await?;
+    retire_in_tx(&mut tx, actor, &before, retired, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -484,18 +510,43 @@ pub struct Learning {
     pub can_manage_themes: bool,
 }
 
-/// `Ok` when the actor may see the subject, `NotFound` otherwise; no audit entry (for handlers that
-/// check access before reading a request body).
+/// The subject (its reference, title and start), when the actor may see it, `NotFound` otherwise;
+/// no audit entry (for handlers that check access before reading a request body, and form pages that
+/// show only the reference).
 pub async fn check_subject(
     svc: &Services,
     actor: &Actor,
     kind: SubjectType,
     id: Uuid,
-) -> ServiceResult<()> {
+) -> ServiceResult<SubjectRow> {
     require_record_view(svc, actor).await?;
     let mut pc = svc.db.acquire().await?;
-    load_subject(&mut pc.conn(), actor.partnership_id, kind, id).await?;
-    Ok(())
+    load_subject(&mut pc.conn(), actor.partnership_id, kind, id).await
+}
+
+/// The subject of the finding when the actor may see it, `NotFound` otherwise; no audit entry (for
+/// handlers that check access before reading a request body).
+pub async fn check_finding(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+) -> ServiceResult<(SubjectType, Uuid)> {
+    require_record_view(svc, actor).await?;
+    let mut pc = svc.db.acquire().await?;
+    let f = store::find_finding(&mut pc.conn(), actor.partnership_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok((subject_kind(&f.subject_type)?, f.subject_id))
+}
+
+/// `Ok` when the actor may see the recommendation, `NotFound` otherwise; no audit entry.
+pub async fn check_recommendation(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<()> {
+    require_record_view(svc, actor).await?;
+    let mut pc = svc.db.acquire().await?;
+    store::find_recommendation(&mut pc.conn(), actor.partnership_id, id)
+        .await?
+        .map(|_| ())
+        .ok_or(ServiceError::NotFound)
 }
 
 fn group_addressees(

@@ -15,6 +15,7 @@ pub mod home;
 pub mod invitations;
 pub mod ops;
 pub mod people;
+pub mod review_learning;
 pub mod settings;
 pub mod signoffs;
 
@@ -118,6 +119,17 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "funding-year-updated" => "Budget and notes saved.",
         "spend-updated" => "Spend line corrected.",
         "spend-removed" => "Spend line removed. It is kept in the list of removed lines.",
+        // case review learning
+        "theme-added" => "Theme added.",
+        "theme-saved" => "Theme changed.",
+        "theme-retired" => "Theme retired. It stays on the reviews that carry it.",
+        "theme-reinstated" => "Theme reinstated: it can be added to reviews again.",
+        "default-themes-added" => "The standard themes have been added.",
+        "themes-saved" => "Themes saved.",
+        "finding-added" => "Finding added.",
+        "finding-saved" => "Finding changed.",
+        "recommendation-added" => "Recommendation added.",
+        "recommendation-saved" => "Recommendation changed.",
         _ => return None,
     })
 }
