@@ -88,6 +88,12 @@ struct Fixtures {
     activity_link: String,
     /// A serious incident notification of the demo partnership (SIN 2023-01, with its rapid review).
     case_review: String,
+    /// Case review learning of the demo partnership: a theme, a practice review, and a finding and a
+    /// recommendation of that review.
+    theme: String,
+    practice_review: String,
+    finding: String,
+    recommendation: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -119,6 +125,10 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.starts_with("/api/v1/body-members/")
         || spec.path.starts_with("/api/v1/agenda-items/")
         || spec.path.contains("/case-reviews/{id}")
+        || spec.path.contains("/case-review-themes/{id}")
+        || spec.path.contains("/practice-reviews/{id}")
+        || spec.path.contains("/review-findings/{id}")
+        || spec.path.contains("/review-recommendations/{id}")
 }
 
 /// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
@@ -137,8 +147,15 @@ fn action_object_expect(spec: &RouteSpec, c: &Caller) -> Option<Expect> {
 /// Case reviews: besides `ViewCaseReviews`, anyone but an administrator must be a current member of
 /// the case review panel; others are refused the dashboard (403) and told records do not exist (404).
 fn case_review_expect(spec: &RouteSpec, c: &Caller) -> Option<Expect> {
-    let case_route =
-        spec.path.starts_with("/case-reviews") || spec.path.starts_with("/api/v1/case-reviews");
+    let case_route = [
+        "/case-reviews",
+        "/case-review-themes",
+        "/practice-reviews",
+        "/review-findings",
+        "/review-recommendations",
+    ]
+    .iter()
+    .any(|p| spec.path.starts_with(p) || spec.path.starts_with(&format!("/api/v1{p}")));
     (c.kind == Kind::Full
         && c.in_demo
         && case_route
@@ -218,6 +235,14 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.funding_spend
     } else if path.contains("/case-reviews/{id}") {
         &fx.case_review
+    } else if path.contains("/case-review-themes/{id}") {
+        &fx.theme
+    } else if path.contains("/practice-reviews/{id}") {
+        &fx.practice_review
+    } else if path.contains("/review-findings/{id}") {
+        &fx.finding
+    } else if path.contains("/review-recommendations/{id}") {
+        &fx.recommendation
     } else {
         &fx.target
     };
@@ -270,6 +295,10 @@ fn form_body(spec: &RouteSpec, fx: &Fixtures) -> Vec<(&'static str, String)> {
         "/body-members/{id}/end" => f(&[("left_on", "not-a-date")]),
         "/meetings/{id}/edit" => f(&[("meeting_date", "not-a-date")]),
         "/agenda-items/{id}/withdraw" => f(&[("reason", "")]),
+        // Case review learning: a theme that is not one, so the themes stay as they are.
+        "/case-reviews/{id}/learning/themes" | "/practice-reviews/{id}/learning/themes" => {
+            f(&[("theme_ids", "not-a-theme")])
+        }
         "/account/password" => f(&[
             ("current_password", ""),
             ("new_password", ""),
@@ -609,7 +638,66 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         .notification_id
         .to_string()
     };
+    let (theme, practice_review, finding, recommendation) = {
+        let admin = app.person("admin@safeguard.example").await.expect("admin");
+        let actor = safeguard_service::Actor {
+            person_id: admin.id(),
+            organisation_id: safeguard_domain::OrganisationId(admin.organisation_id),
+            partnership_id: app.partnership_id(DEMO).await,
+            roles: vec![Role::PartnershipAdministrator],
+            session_id: None,
+            meta: safeguard_service::RequestMeta::default(),
+        };
+        let theme = safeguard_service::review_learning::themes(&app.svc, &actor)
+            .await
+            .expect("demo themes")
+            .into_iter()
+            .find(|t| t.name == "Safe sleep")
+            .expect("a demo theme")
+            .theme_id;
+        let review =
+            crate::review_learning::practice_review(app, "CSPR MATRIX-1", "2022-04-04", None).await;
+        let kind = safeguard_domain::review_learning::SubjectType::PracticeReview;
+        let finding = safeguard_service::review_learning::add_finding(
+            &app.svc,
+            &actor,
+            kind,
+            review,
+            &safeguard_domain::review_learning::FindingInput {
+                title: "Matrix finding".into(),
+                body: "A finding.".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("fixture finding");
+        let recommendation = safeguard_service::review_learning::add_recommendation(
+            &app.svc,
+            &actor,
+            kind,
+            review,
+            &safeguard_domain::review_learning::RecommendationInput {
+                title: "Matrix recommendation".into(),
+                body: "A recommendation.".into(),
+                finding_id: finding.to_string(),
+                addressees: vec![admin.organisation_id.to_string()],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("fixture recommendation");
+        (
+            theme.to_string(),
+            review.to_string(),
+            finding.to_string(),
+            recommendation.to_string(),
+        )
+    };
     let fx = Fixtures {
+        theme,
+        practice_review,
+        finding,
+        recommendation,
         case_review,
         body,
         body_member,
