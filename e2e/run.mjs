@@ -452,6 +452,82 @@ await step('signing out ends the session', async () => {
   await admin.context().close();
 });
 
+await step('case review learning: a theme added and put on a notification, a finding and a recommendation, themes across years', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin@safeguard.example');
+  await visit(page, '/case-review-themes', 'case review themes');
+  await visit(page, '/case-review-themes/new', 'add a theme');
+  // A name the taxonomy already has (in another case) is refused in the error summary.
+  await page.fill('#name', 'neglect');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add theme")')]);
+  const summary = page.locator('.govuk-error-summary');
+  assert(await summary.isVisible(), 'a duplicate theme is refused');
+  assert((await summary.innerText()).includes('There is already a theme with this name'), 'the message is in the error summary');
+  await checkA11y(page, 'add a theme with errors');
+  const theme = `Bereavement E2E ${Date.now() % 100000}`;
+  await page.fill('#name', theme);
+  await page.fill('#description', 'The death of a parent, carer or sibling.');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add theme")')]);
+  assert((await page.locator('main').innerText()).includes(theme), 'the theme is listed');
+  await checkA11y(page, 'themes after adding one');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: `Change ${theme}` }).click()]);
+  await checkA11y(page, 'change a theme');
+
+  // Put it on a demo notification, from the notification's page.
+  await visit(page, '/case-reviews', 'case reviews dashboard (learning)');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("SIN 2023-01")')]);
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Themes, findings and recommendations")')]);
+  await checkA11y(page, 'learning of a notification');
+  const learning = new URL(page.url()).pathname;
+  await page.getByLabel(theme, { exact: true }).check();
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save themes")')]);
+  assert(await page.getByLabel(theme, { exact: true }).isChecked(), 'the theme is ticked after saving');
+
+  // A finding: empty is refused in the error summary, then added.
+  await visit(page, learning + '/findings/new', 'add a finding');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add finding")')]);
+  assert(await page.locator('.govuk-error-summary').isVisible(), 'an empty finding is refused');
+  await checkA11y(page, 'add a finding with errors');
+  await page.fill('#title', 'Bereavement was not recognised');
+  await page.fill('#body', 'No agency asked how the death of the grandparent affected Child A.');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add finding")')]);
+  assert((await page.locator('main').innerText()).includes('Bereavement was not recognised'), 'finding shown');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /Change finding \d+/ }).first().click()]);
+  await checkA11y(page, 'change a finding');
+
+  // A recommendation following from it, addressed to two organisations.
+  await visit(page, learning + '/recommendations/new', 'add a recommendation');
+  await page.fill('#title', 'Bereavement support');
+  await page.fill('#body', 'Offer bereavement support through schools and health visiting.');
+  await page.selectOption('#finding_id', { label: 'Finding 1: Bereavement was not recognised' });
+  await page.getByLabel('Telford & Wrekin Education and Skills', { exact: true }).check();
+  await page.getByLabel('Shropshire Community Health NHS Trust', { exact: true }).check();
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add recommendation")')]);
+  const text = await page.locator('main').innerText();
+  assert(text.includes('Bereavement support'), 'recommendation shown');
+  assert(text.includes('Telford & Wrekin Education and Skills'), 'addressee shown');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /View recommendation \d+/ }).last().click()]);
+  assert(/\/review-recommendations\/[0-9a-f-]{36}$/.test(page.url()), `the recommendation's page: ${page.url()}`);
+  await checkA11y(page, 'a recommendation');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Change the recommendation")')]);
+  await checkA11y(page, 'change a recommendation');
+
+  // Themes across years: the new theme counts SIN 2023-01 in 2022-23, and the count links to it.
+  await visit(page, '/case-review-themes/across-years', 'themes across years');
+  const row = page.locator('tr', { has: page.locator('th', { hasText: theme }) });
+  await Promise.all([page.waitForNavigation(), row.getByRole('link', { name: new RegExp(`notifications on ${theme} started in 2022-23`) }).click()]);
+  assert((await page.locator('main').innerText()).includes('SIN 2023-01'), 'the count lists the notification');
+  await checkA11y(page, 'reviews carrying a theme');
+  const csv = await page.request.get(base + '/case-review-themes/across-years.csv');
+  assert(csv.status() === 200 && (await csv.text()).includes(theme), 'the CSV has the theme');
+
+  const sub = await newPage();
+  await signIn(sub, 'practitioner@safeguard.example');
+  await visit(sub, '/case-review-themes/across-years', 'themes across years as a practitioner (403)', 403);
+  await sub.context().close();
+  await page.context().close();
+});
+
 await step('agency lead switches partnership', async () => {
   const page = await newPage();
   await signIn(page, 'lead@safeguard.example');
