@@ -10,8 +10,10 @@
 //!   case reviews with `ViewCaseReviews`. Others are refused the pages without a subject
 //!   (`Forbidden`) and told a subject, finding or recommendation does not exist (`NotFound`), as is
 //!   anyone asking for another partnership's.
-//! * Every read of a subject's learning, a theme's reviews, the across-years view (and its CSV), a
-//!   finding or a recommendation writes a `case_review.view` audit entry, as case reviews do.
+//! * Every read of a subject's learning, a theme's reviews, the across-years view, a finding, a
+//!   recommendation or the list of recommendations writes a `case_review.view` audit entry, as case
+//!   reviews do; the across-years CSV writes `case_review.themes.export`. The taxonomy itself (the
+//!   names of themes, no case in it) is not a case record: listing it writes nothing.
 //! * Themes, findings and recommendations of a subject are changed by those who may
 //!   `ManageCaseReviews`; the taxonomy is kept by those who may `ManageCaseReviewThemes`
 //!   (administrators). Every change writes its audit entry in the same transaction.
