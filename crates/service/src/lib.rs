@@ -26,6 +26,7 @@ pub mod mail;
 pub mod partnerships;
 pub mod passwords;
 pub mod people;
+pub mod practice_reviews;
 pub mod scheduler;
 pub mod signoffs;
 pub mod tokens;

@@ -4,6 +4,7 @@
 //! read-only learning rows (themes, findings, recommendations) a consultant sees, and the partnership's
 //! pre-publication lead time. Every function takes the partnership and filters by it.
 
+use crate::case_reviews::DeadlineRow;
 use crate::{Conn, Result, on_conn};
 use chrono::{DateTime, NaiveDate, Utc};
 use safeguard_domain::{PartnershipId, PersonId};
@@ -725,36 +726,14 @@ pub async fn notice_days(c: &mut Conn<'_>, partnership: PartnershipId) -> Result
         .await)?)
 }
 
-/// A clock of a practice review not yet met.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct OpenClockRow {
-    /// Review.
-    pub subject_id: Uuid,
-    /// Rule slug.
-    pub rule: String,
-    /// Day 0.
-    pub basis_on: NaiveDate,
-    /// Due by the rule.
-    pub due_on: NaiveDate,
-    /// Extended to.
-    pub extended_to: Option<NaiveDate>,
-    /// Why extended.
-    pub extension_reason: String,
-    /// Met (always none here).
-    pub met_on: Option<NaiveDate>,
-}
-
 /// The partnership's practice review clocks not yet met, of reviews not closed, soonest first.
-pub async fn open_clocks(
-    c: &mut Conn<'_>,
-    partnership: PartnershipId,
-) -> Result<Vec<OpenClockRow>> {
+pub async fn open_clocks(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<DeadlineRow>> {
     let sql = "select d.subject_id, d.rule, d.basis_on, d.due_on, d.extended_to, d.extension_reason, d.met_on \
                from deadline d join practice_review r on r.review_id = d.subject_id \
                and r.partnership_id = d.partnership_id \
                where d.partnership_id = $1 and d.subject_type = 'practice_review' and d.met_on is null \
                and r.stage <> 'closed' order by coalesce(d.extended_to, d.due_on), d.rule";
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, OpenClockRow>(sql)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, DeadlineRow>(sql)
         .bind(partnership.0)
         .fetch_all(e)
         .await)?)
