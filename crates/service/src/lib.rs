@@ -14,6 +14,7 @@ pub mod demo;
 pub mod demo_activity;
 mod demo_case_reviews;
 mod demo_governance;
+mod demo_practice_reviews;
 pub mod error;
 pub mod files;
 pub mod funding;

@@ -728,7 +728,7 @@ pub async fn notice_days(c: &mut Conn<'_>, partnership: PartnershipId) -> Result
 
 /// The partnership's practice review clocks not yet met, of reviews not closed, soonest first.
 pub async fn open_clocks(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<DeadlineRow>> {
-    let sql = "select d.subject_id, d.rule, d.basis_on, d.due_on, d.extended_to, d.extension_reason, d.met_on \
+    let sql = "select d.subject_type, d.subject_id, d.rule, d.basis_on, d.due_on, d.extended_to, d.extension_reason, d.met_on \
                from deadline d join practice_review r on r.review_id = d.subject_id \
                and r.partnership_id = d.partnership_id \
                where d.partnership_id = $1 and d.subject_type = 'practice_review' and d.met_on is null \

@@ -14,6 +14,8 @@ pub mod activity;
 
 pub mod case_reviews;
 
+pub mod practice_reviews;
+
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use axum::Json;
@@ -578,5 +580,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(funding::FundingApi::openapi());
     doc.merge(activity::ActivityApi::openapi());
     doc.merge(case_reviews::CaseReviewsApi::openapi());
+    doc.merge(practice_reviews::PracticeReviewsApi::openapi());
     Json(doc).into_response()
 }
