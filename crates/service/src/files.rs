@@ -332,9 +332,13 @@ pub async fn record_in_tx(
         .to_string(),
     );
     audit_log::append(&mut tx.conn(), &e, now).await?;
-    store::find(&mut tx.conn(), actor.partnership_id, f.file_id, true)
-        .await?
-        .ok_or_else(|| internal("the new file row is missing"))
+    let found = match f.attached_to.map(|a| a.0) {
+        Some(t) if store::RESTRICTED_ATTACHMENTS.contains(&t) => {
+            store::find_restricted(&mut tx.conn(), actor.partnership_id, f.file_id, t).await?
+        }
+        _ => store::find(&mut tx.conn(), actor.partnership_id, f.file_id, true).await?,
+    };
+    found.ok_or_else(|| internal("the new file row is missing"))
 }
 
 /// Live files of the actor's partnership that they may see, newest first.
