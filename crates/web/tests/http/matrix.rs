@@ -88,6 +88,8 @@ struct Fixtures {
     activity_link: String,
     /// A serious incident notification of the demo partnership (SIN 2023-01, with its rapid review).
     case_review: String,
+    /// A practice review of the demo partnership (CSPR 2021-03, the one shared with the consultant).
+    practice_review: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -119,6 +121,8 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.starts_with("/api/v1/body-members/")
         || spec.path.starts_with("/api/v1/agenda-items/")
         || spec.path.contains("/case-reviews/{id}")
+        || spec.path.contains("/practice-reviews/{id}")
+        || spec.path.contains("/shared-reviews/{id}")
 }
 
 /// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
@@ -137,8 +141,10 @@ fn action_object_expect(spec: &RouteSpec, c: &Caller) -> Option<Expect> {
 /// Case reviews: besides `ViewCaseReviews`, anyone but an administrator must be a current member of
 /// the case review panel; others are refused the dashboard (403) and told records do not exist (404).
 fn case_review_expect(spec: &RouteSpec, c: &Caller) -> Option<Expect> {
-    let case_route =
-        spec.path.starts_with("/case-reviews") || spec.path.starts_with("/api/v1/case-reviews");
+    let case_route = spec.path.starts_with("/case-reviews")
+        || spec.path.starts_with("/api/v1/case-reviews")
+        || spec.path.starts_with("/practice-reviews")
+        || spec.path.starts_with("/api/v1/practice-reviews");
     (c.kind == Kind::Full
         && c.in_demo
         && case_route
@@ -218,6 +224,8 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.funding_spend
     } else if path.contains("/case-reviews/{id}") {
         &fx.case_review
+    } else if path.contains("/practice-reviews/{id}") || path.contains("/shared-reviews/{id}") {
+        &fx.practice_review
     } else {
         &fx.target
     };
@@ -609,8 +617,22 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         .notification_id
         .to_string()
     };
+    let practice_review = {
+        let mut pc = app.db.acquire().await.expect("acquire");
+        safeguard_store::practice_reviews::find_by_reference(
+            &mut pc.conn(),
+            app.partnership_id(DEMO).await,
+            "CSPR 2021-03",
+        )
+        .await
+        .expect("demo practice review")
+        .expect("CSPR 2021-03")
+        .review_id
+        .to_string()
+    };
     let fx = Fixtures {
         case_review,
+        practice_review,
         body,
         body_member,
         meeting,
