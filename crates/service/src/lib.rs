@@ -21,6 +21,7 @@ pub mod funding;
 pub mod generate;
 mod generate_funding;
 mod generate_governance;
+mod generate_practice_reviews;
 pub mod governance;
 pub mod invitations;
 pub mod mail;
