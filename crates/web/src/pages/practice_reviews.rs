@@ -1353,6 +1353,23 @@ pub async fn record_engagement(
 // ---------------------------------------------------------------------------------------------
 // Drafts
 
+/// The optional document of a draft (the file store's usual input).
+fn file_input(error: Option<&str>) -> String {
+    format!(
+        "<div class=\"govuk-form-group{}\"><label class=\"govuk-label\" for=\"file\">Document (optional)</label>\
+         <div id=\"file-hint\" class=\"govuk-hint\">A PDF, Word, Excel, PowerPoint, CSV or image file</div>{}\
+         <input class=\"govuk-file-upload{}\" id=\"file\" name=\"file\" type=\"file\" aria-describedby=\"file-hint{}\" \
+         accept=\".pdf,.docx,.xlsx,.pptx,.csv,.png,.jpg,.jpeg,.gif\"></div>",
+        if error.is_some() { " govuk-form-group--error" } else { "" },
+        error.map_or_else(String::new, |m| format!(
+            "<p id=\"file-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {}</p>",
+            esc(m)
+        )),
+        if error.is_some() { " govuk-file-upload--error" } else { "" },
+        if error.is_some() { " file-error" } else { "" },
+    )
+}
+
 fn draft_page(identity: &Identity, id: Uuid, i: &DraftInput, e: &ValidationErrors) -> FormPage {
     let mut page = form_page(
         identity,
@@ -1377,10 +1394,7 @@ fn draft_page(identity: &Identity, id: Uuid, i: &DraftInput, e: &ValidationError
                 .items([Choice::new("yes", "This is the final report")])
                 .values(if i.is_final == "yes" { vec!["yes".to_owned()] } else { vec![] })
                 .small()),
-            r(TextInput::new("file", "Document (optional)")
-                .hint("PDF, Word, Excel or PowerPoint")
-                .input_type("file")
-                .error_opt(e.get("file"))),
+            file_input(e.get("file")),
         ],
         e,
     );
