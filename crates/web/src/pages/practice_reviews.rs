@@ -524,7 +524,7 @@ fn show_page(identity: &Identity, v: &ReviewView, code: Option<&str>) -> ShowPag
     ]);
     let mut timeline = Table::new()
         .caption("Stages and their dates")
-        .head(["Stage", "Date", ""]);
+        .head(["Stage", "Date", "Status"]);
     for (stage, date) in v.dates.timeline(v.stage) {
         let mark = if stage == v.stage {
             r(Tag::new("Current stage").colour(TagColour::Blue))
