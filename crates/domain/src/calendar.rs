@@ -419,7 +419,7 @@ impl Calendar {
             } else {
                 here
             };
-            (before + 1).checked_sub(n).unwrap_or(0)
+            (before + 1).saturating_sub(n)
         };
         let out_of_range = || CalendarError::OutOfRange(format!("{n} working days before {date}"));
         if target == 0 {
