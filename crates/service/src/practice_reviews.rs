@@ -377,6 +377,7 @@ pub async fn notification_choices(
 ) -> ServiceResult<Vec<NotificationChoice>> {
     actor.require(Permission::ManageCaseReviews)?;
     let mut pc = svc.db.acquire().await?;
+    crate::case_reviews::require_view(&mut pc.conn(), actor, uk_date(svc.now())).await?;
     let p = actor.partnership_id;
     let rows = case_store::list_notifications(&mut pc.conn(), p, false, LIST_LIMIT).await?;
     let mut out = Vec::with_capacity(rows.len());

@@ -378,10 +378,7 @@ pub async fn new_form(
     actor.require(Permission::ManageCaseReviews)?;
     let input = match q.notification.as_deref().filter(|n| !n.is_empty()) {
         Some(n) => svc::defaults_from_notification(&s.svc, &actor, parse_id(n)?).await?,
-        None => {
-            svc::list(&s.svc, &actor).await?;
-            ReviewInput::default()
-        }
+        None => ReviewInput::default(),
     };
     let e = ValidationErrors::new();
     respond(
