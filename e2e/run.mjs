@@ -528,6 +528,131 @@ await step('case review learning: a theme added and put on a notification, a fin
   await page.context().close();
 });
 
+let practiceReviewPath = '';
+
+await step('practice review: a local CSPR commissioned from its rapid review and taken to publication; publishing before final approval refused', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin@safeguard.example');
+  const stamp = Date.now() % 100000;
+  const sin = `SIN-PR-${stamp}`;
+  const ref = `CSPR-E2E-${stamp}`;
+  // Dates may not be in the future: work back from today.
+  const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+  const save = (label) => Promise.all([page.waitForNavigation(), page.click(`button:has-text("${label}")`)]);
+  await visit(page, '/case-reviews/new', 'record a notification (practice review journey)');
+  await page.fill('#reference', sin);
+  await page.fill('#summary', 'A child was seriously harmed at home.');
+  await page.fill('#aware_on', daysAgo(120));
+  await page.fill('#notified_on', daysAgo(118));
+  await page.check('#harm-2');
+  await page.check('#abuse_or_neglect-2');
+  await page.check('#location');
+  await page.fill('#decided_by', 'Director of Children\'s Services');
+  await save('Save notification');
+  assert(/\/case-reviews\/[0-9a-f-]{36}/.test(page.url()), `on the notification page: ${page.url()}`);
+  const casePath = new URL(page.url()).pathname;
+  await visit(page, casePath + '/rapid-review', 'rapid review (practice review journey)');
+  await page.fill('#facts', 'Several agencies were involved in the months before.');
+  await save('Save rapid review');
+  await visit(page, casePath + '/decision', 'decision (practice review journey)');
+  await page.check('input[name=decision][value=local_cspr]');
+  await page.fill('#rationale', 'Criteria (a) and (c) of regulation 11 are met.');
+  await page.fill('#decided_on', daysAgo(110));
+  await save('Save decision');
+  await visit(page, casePath, 'notification with a local CSPR decision');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Commission the practice review")')]);
+  assert(page.url().includes('/practice-reviews/new?notification='), `on the commissioning form: ${page.url()}`);
+  assert((await page.inputValue('#commissioned_on')) === daysAgo(110), 'commissioned on the date of the decision');
+  await checkA11y(page, 'commission a practice review');
+  await page.fill('#reference', ref);
+  await page.fill('#title', 'Child E');
+  await page.fill('#summary', 'How agencies shared information about Child E.');
+  await save('Commission review');
+  assert(/\/practice-reviews\/[0-9a-f-]{36}/.test(page.url()), `on the review page: ${page.url()}`);
+  practiceReviewPath = new URL(page.url()).pathname;
+  await checkA11y(page, 'practice review page');
+  let text = await page.locator('main').innerText();
+  assert(text.includes(ref) && text.includes(sin), 'reference and notification shown');
+  assert(text.includes('Complete and publish the practice review'), 'the 6-month clock is shown');
+
+  const recordStage = async (stage, date, extra = {}) => {
+    await visit(page, practiceReviewPath + '/stage', `record a stage (${stage})`);
+    await page.check(`input[name=stage][value=${stage}]`);
+    await page.fill('#stage_on', date);
+    for (const [k, v] of Object.entries(extra)) await page.fill(`#${k}`, v);
+    await save('Record stage');
+  };
+  await recordStage('terms_agreed', daysAgo(100));
+  await visit(page, practiceReviewPath + '/reviewers/new', 'appoint a reviewer');
+  await page.fill('#name', 'Dr Sam Reviewer');
+  await page.fill('#organisation', 'Independent');
+  await page.check('input[name=role][value=lead_reviewer]');
+  await page.check('input[name=independent][value=yes]');
+  await page.fill('#appointed_on', daysAgo(95));
+  await save('Appoint reviewer');
+  text = await page.locator('main').innerText();
+  assert(text.includes('Reviewer appointed'), 'the review reached "Reviewer appointed"');
+  await recordStage('information_gathering', daysAgo(90));
+
+  // Bad input: publishing before the final report is approved is refused with the error summary.
+  await recordStage('published', daysAgo(80), { published_url: 'https://www.example-lscp.example/early' });
+  const summary = page.locator('.govuk-error-summary');
+  assert(await summary.isVisible(), 'error summary shown');
+  assert((await summary.innerText()).includes('cannot be published before the final report has been approved'), 'the reason is given');
+  await checkA11y(page, 'publishing too early refused');
+
+  await visit(page, practiceReviewPath + '/drafts/new', 'record a draft');
+  await page.fill('#label', 'Draft 1');
+  await page.fill('#received_on', daysAgo(60));
+  await page.setInputFiles('#file', { name: 'draft-1.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await save('Save draft');
+  text = await page.locator('main').innerText();
+  assert(text.includes('draft-1.pdf'), 'the draft and its document are listed');
+  await recordStage('final_approved', daysAgo(40));
+  await recordStage('notice_sent', daysAgo(30), { planned_publication_on: daysAgo(15) });
+  await recordStage('published', daysAgo(15), { published_url: `https://www.example-lscp.example/reviews/${ref.toLowerCase()}` });
+  assert(!(await page.locator('.govuk-error-summary').count()), 'published');
+  text = await page.locator('main').innerText();
+  assert(text.includes('Published report'), 'the published report is linked');
+  assert(text.includes('Met'), 'the clocks are met');
+  await checkA11y(page, 'published practice review');
+
+  await visit(page, '/case-reviews', 'dashboard with practice reviews');
+  text = await page.locator('main').innerText();
+  assert(text.includes(ref), 'the review is on the panel dashboard');
+  assert(text.includes('CSPR 2022-01'), 'the demo review is on the dashboard');
+  await visit(page, '/practice-reviews', 'practice reviews');
+  for (const [path, label] of [
+    ['/edit', 'change a practice review'],
+    ['/checks/new', 'record a check'],
+    ['/checks/answer', 'record an answer'],
+    ['/engagements/new', 'record engagement'],
+    ['/reviewers/end', 'end an appointment'],
+    ['/extend', 'extend a practice review deadline'],
+    ['/shares', 'share a practice review'],
+  ]) {
+    await visit(page, practiceReviewPath + path, label);
+  }
+  await page.context().close();
+});
+
+await step('a lived-experience consultant sees the shared demo review and 404 for an unshared one', async () => {
+  const page = await newPage();
+  await signIn(page, 'consultant@safeguard.example');
+  await visit(page, '/shared-reviews', 'reviews shared with you');
+  assert(await page.locator('a:has-text("CSPR 2021-03")').count() === 1, 'the shared demo review is listed');
+  assert(!(await page.locator('main').innerText()).includes('CSPR 2022-01'), 'unshared reviews are not listed');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("CSPR 2021-03")')]);
+  await checkA11y(page, 'shared review');
+  const text = await page.locator('main').innerText();
+  assert(text.includes('Children M and N'), 'the pseudonymised title');
+  assert(!text.includes('Sam Whitfield'), 'no reviewer names');
+  const id = practiceReviewPath.split('/').pop();
+  await visit(page, `/shared-reviews/${id}`, 'an unshared review (404)', 404);
+  await visit(page, '/case-reviews', 'case reviews as a consultant (403)', 403);
+  await page.context().close();
+});
+
 await step('agency lead switches partnership', async () => {
   const page = await newPage();
   await signIn(page, 'lead@safeguard.example');

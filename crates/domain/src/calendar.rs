@@ -19,6 +19,8 @@
 //! * [`Calendar::working_days_between`]`(a, b)` counts the working days `d` with `a < d <= b`; it is
 //!   negative when `b < a`. For a working day `d`,
 //!   `working_days_between(d, add_working_days(d, n)) == n`.
+//! * [`Calendar::subtract_working_days`] counts back the same way: day 0 is the date, working day 1
+//!   the first working day before it (the pre-publication notice of a practice review).
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use std::collections::BTreeMap;
@@ -398,6 +400,41 @@ impl Calendar {
         Ok(first_day() + Duration::days(days))
     }
 
+    /// The `n`th working day before `date`, which is day 0, mirroring [`Self::add_working_days`]:
+    /// working day 1 is the first working day strictly *before* `date`; with `n = 0`, `date` itself
+    /// when it is a working day, else the previous working day (a deadline counted back from a date
+    /// never falls on a non-working day). For a working day `d`,
+    /// `add_working_days(subtract_working_days(d, n), n) == d` and
+    /// `working_days_between(subtract_working_days(d, n), d) == n`. An error when `date` or the answer
+    /// is outside the range.
+    pub fn subtract_working_days(&self, date: NaiveDate, n: u32) -> CalendarResult<NaiveDate> {
+        let i = Self::index(date)?;
+        let here = self.prefix_at(date)?;
+        let target = if n == 0 {
+            here
+        } else {
+            // working days up to and including the day before `date`
+            let before = if self.is_working_day(date)? {
+                here - 1
+            } else {
+                here
+            };
+            (before + 1).saturating_sub(n)
+        };
+        let out_of_range = || CalendarError::OutOfRange(format!("{n} working days before {date}"));
+        if target == 0 {
+            return Err(out_of_range());
+        }
+        // The first day whose running count reaches the target is that working day; it lies on or
+        // before `date`.
+        let j = self.prefix.partition_point(|&p| p < target);
+        if j > i {
+            return Err(out_of_range());
+        }
+        let days = i64::try_from(j).map_err(|_| out_of_range())?;
+        Ok(first_day() + Duration::days(days))
+    }
+
     /// The number of working days `d` with `a < d <= b` (negative when `b` is before `a`).
     pub fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> CalendarResult<i64> {
         Ok(i64::from(self.prefix_at(b)?) - i64::from(self.prefix_at(a)?))
@@ -680,6 +717,105 @@ mod tests {
                 .unwrap(),
             0
         );
+    }
+
+    /// The slow, obvious definition of counting back.
+    fn naive_subtract(cal: &Calendar, date: NaiveDate, n: u32) -> NaiveDate {
+        let mut cur = date;
+        if n == 0 {
+            while !cal.is_working_day(cur).unwrap() {
+                cur = cur.pred_opt().unwrap();
+            }
+            return cur;
+        }
+        let mut left = n;
+        while left > 0 {
+            cur = cur.pred_opt().unwrap();
+            if cal.is_working_day(cur).unwrap() {
+                left -= 1;
+            }
+        }
+        cur
+    }
+
+    #[test]
+    fn counting_back_across_bank_holidays() {
+        let cal = Calendar::england_and_wales();
+        // 7 working days before Wednesday 8 June 2022: 7, 6 June, then 1 June (2 and 3 June were the
+        // jubilee bank holidays), 31, 30, 27 and 26 May.
+        assert_eq!(
+            cal.subtract_working_days(d("2022-06-08"), 7).unwrap(),
+            d("2022-05-26")
+        );
+        // 7 working days before Tuesday 3 January 2023: Monday 2 January (substitute day), 27 and 26
+        // December are bank holidays: 30, 29, 28, 23, 22, 21 and 20 December.
+        assert_eq!(
+            cal.subtract_working_days(d("2023-01-03"), 7).unwrap(),
+            d("2022-12-20")
+        );
+        // Tuesday 11 April 2023, after Good Friday and Easter Monday: 1 working day back is Thursday 6th.
+        assert_eq!(
+            cal.subtract_working_days(d("2023-04-11"), 1).unwrap(),
+            d("2023-04-06")
+        );
+        // Day 0 on a bank holiday or weekend: n = 0 rolls back, n = 1 is the previous working day.
+        assert_eq!(
+            cal.subtract_working_days(d("2023-04-10"), 0).unwrap(),
+            d("2023-04-06")
+        );
+        assert_eq!(
+            cal.subtract_working_days(d("2023-04-08"), 1).unwrap(),
+            d("2023-04-06")
+        );
+        assert_eq!(
+            cal.subtract_working_days(d("2023-04-06"), 0).unwrap(),
+            d("2023-04-06")
+        );
+        // The state funeral, Monday 19 September 2022.
+        assert_eq!(
+            cal.subtract_working_days(d("2022-09-20"), 1).unwrap(),
+            d("2022-09-16")
+        );
+        assert!(cal.subtract_working_days(d("2000-01-04"), 5).is_err());
+        assert!(cal.subtract_working_days(d("1999-12-31"), 1).is_err());
+        assert!(cal.subtract_working_days(d("2000-01-01"), 0).is_err());
+    }
+
+    /// Property-style, exhaustive: counting back agrees with the slow definition, lands on working
+    /// days only, and round-trips with counting forward.
+    #[test]
+    fn subtract_and_add_agree_everywhere() {
+        let cal = Calendar::england_and_wales();
+        let ns = [0u32, 1, 2, 5, 7, 10, 15, 30, 60];
+        let mut day = d("2000-06-01");
+        let end = last_day();
+        while day <= end {
+            let working = cal.is_working_day(day).unwrap();
+            let mut prev: Option<NaiveDate> = None;
+            for &n in &ns {
+                let r = cal.subtract_working_days(day, n).unwrap();
+                assert!(cal.is_working_day(r).unwrap(), "{day} - {n} = {r}");
+                assert!(r <= day);
+                if n <= 15 {
+                    assert_eq!(r, naive_subtract(&cal, day, n), "{day} - {n}");
+                }
+                let back = cal.working_days_between(r, day).unwrap();
+                if working {
+                    assert_eq!(back, i64::from(n), "{day} - {n} = {r}");
+                    assert_eq!(cal.add_working_days(r, n).unwrap(), day, "{day} - {n}");
+                } else {
+                    assert_eq!(back, i64::from(n.saturating_sub(1)), "{day} - {n} = {r}");
+                }
+                if let Some(p) = prev {
+                    assert!(
+                        r < p || (!working && n == 1 && r == p),
+                        "{day}: not decreasing at n = {n}"
+                    );
+                }
+                prev = Some(r);
+            }
+            day = day.succ_opt().unwrap();
+        }
     }
 
     #[test]

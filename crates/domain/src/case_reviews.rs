@@ -12,7 +12,11 @@
 //! overdue, met or met late. The rapid review clock is an expectation of the National Panel, not
 //! statute (DOMAIN.md rule 13): it warns, it never blocks. The Panel's response has no clock (rule 15).
 //!
-//! Later slices (CSPRs: 6 months from the decision; pre-publication notice) add rules here.
+//! Practice reviews add two clocks (subject type `practice_review`, see
+//! [`crate::practice_reviews`]): [`DeadlineRule::CsprComplete`], 6 calendar months from the decision
+//! to initiate (expected, it warns), and [`DeadlineRule::PrePublicationNotice`], due the
+//! partnership's lead time in working days *before* the planned publication date. A due date that
+//! counts back lands on a working day too: day 0 on a non-working day rolls back, not forward.
 
 use crate::ValidationErrors;
 use crate::calendar::{Calendar, CalendarResult, in_range, parse_date};
@@ -31,6 +35,19 @@ pub const MAX_CHILDREN: usize = 4;
 /// The letters children are given, in order, within a notification.
 pub const CHILD_LETTERS: [&str; MAX_CHILDREN] = ["A", "B", "C", "D"];
 
+/// Working days before publication at which the final report goes to the National Panel and the
+/// Secretary of State (Ofsted informed), when the partnership has not set its own lead time in
+/// `case_review_settings` (DOMAIN.md 12.2: configurable, default 7).
+pub const DEFAULT_NOTICE_WORKING_DAYS: u32 = 7;
+
+/// Calendar months from the decision to initiate a practice review to its expected publication.
+pub const CSPR_MONTHS: u32 = 6;
+
+/// The subject type of a notification's clocks in `deadline`.
+pub const SUBJECT_NOTIFICATION: &str = "notification";
+/// The subject type of a practice review's clocks in `deadline`.
+pub const SUBJECT_PRACTICE_REVIEW: &str = "practice_review";
+
 /// Which clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,28 +58,61 @@ pub enum DeadlineRule {
     /// Send the rapid review to the National Panel: 15 working days from the day the notification was
     /// sent (the Panel's expectation; non-statutory).
     RapidReview,
+    /// Complete and publish a child safeguarding practice review: 6 calendar months from the decision
+    /// to initiate it (expected by Working Together, non-statutory). See [`cspr_complete_due`].
+    CsprComplete,
+    /// Send the final report (or the statement of improvements) to the National Panel and the
+    /// Secretary of State: the partnership's lead time in working days *before* the planned
+    /// publication date (day 0), counted back with [`Calendar::subtract_working_days`].
+    PrePublicationNotice,
 }
 
 impl DeadlineRule {
     /// Every rule.
-    pub const ALL: [DeadlineRule; 2] = [DeadlineRule::NotifyPanel, DeadlineRule::RapidReview];
+    pub const ALL: [DeadlineRule; 4] = [
+        DeadlineRule::NotifyPanel,
+        DeadlineRule::RapidReview,
+        DeadlineRule::CsprComplete,
+        DeadlineRule::PrePublicationNotice,
+    ];
 
     /// Stored form.
     pub fn slug(self) -> &'static str {
         match self {
             DeadlineRule::NotifyPanel => "notify_panel",
             DeadlineRule::RapidReview => "rapid_review",
+            DeadlineRule::CsprComplete => "cspr_complete",
+            DeadlineRule::PrePublicationNotice => "pre_publication_notice",
         }
     }
     /// Parses the stored form.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.slug() == s)
     }
+    /// The subject type whose clock this is in `deadline`.
+    pub fn subject_type(self) -> &'static str {
+        match self {
+            DeadlineRule::NotifyPanel | DeadlineRule::RapidReview => SUBJECT_NOTIFICATION,
+            DeadlineRule::CsprComplete | DeadlineRule::PrePublicationNotice => {
+                SUBJECT_PRACTICE_REVIEW
+            }
+        }
+    }
+    /// The rules of one subject type.
+    pub fn for_subject(subject_type: &str) -> impl Iterator<Item = DeadlineRule> + '_ {
+        Self::ALL
+            .into_iter()
+            .filter(move |r| r.subject_type() == subject_type)
+    }
     /// What the clock is for.
     pub fn label(self) -> &'static str {
         match self {
             DeadlineRule::NotifyPanel => "Notify the National Panel",
             DeadlineRule::RapidReview => "Send the rapid review to the National Panel",
+            DeadlineRule::CsprComplete => "Complete and publish the practice review",
+            DeadlineRule::PrePublicationNotice => {
+                "Send the final report to the National Panel and the Secretary of State"
+            }
         }
     }
     /// The rule as people say it.
@@ -74,19 +124,56 @@ impl DeadlineRule {
             DeadlineRule::RapidReview => {
                 "15 working days from the date the National Panel was notified (expected, not statutory)"
             }
+            DeadlineRule::CsprComplete => {
+                "6 calendar months from the decision to initiate the review, moved to the next working day when that is not one (expected, not statutory)"
+            }
+            DeadlineRule::PrePublicationNotice => {
+                "The partnership's notice period in working days before the planned publication date (Working Together)"
+            }
         }
     }
-    /// Working days after the basis date (day 0).
-    pub fn working_days(self) -> u32 {
+    /// Working days after the basis date (day 0), for the rules counted forward in working days.
+    pub fn working_days(self) -> Option<u32> {
         match self {
-            DeadlineRule::NotifyPanel => 5,
-            DeadlineRule::RapidReview => 15,
+            DeadlineRule::NotifyPanel => Some(5),
+            DeadlineRule::RapidReview => Some(15),
+            DeadlineRule::CsprComplete | DeadlineRule::PrePublicationNotice => None,
         }
     }
     /// True for a duty in law; false for an expectation that only warns.
     pub fn statutory(self) -> bool {
-        matches!(self, DeadlineRule::NotifyPanel)
+        matches!(
+            self,
+            DeadlineRule::NotifyPanel | DeadlineRule::PrePublicationNotice
+        )
     }
+    /// The due date from the basis date; `notice_days` is the partnership's pre-publication lead
+    /// time (used by [`DeadlineRule::PrePublicationNotice`] only).
+    pub fn due(
+        self,
+        cal: &Calendar,
+        basis: NaiveDate,
+        notice_days: u32,
+    ) -> CalendarResult<NaiveDate> {
+        match self {
+            DeadlineRule::NotifyPanel | DeadlineRule::RapidReview => {
+                cal.add_working_days(basis, self.working_days().unwrap_or(0))
+            }
+            DeadlineRule::CsprComplete => cspr_complete_due(cal, basis),
+            DeadlineRule::PrePublicationNotice => cal.subtract_working_days(basis, notice_days),
+        }
+    }
+}
+
+/// The expected completion date of a practice review commissioned on `commissioned_on`: the same day
+/// of the month [`CSPR_MONTHS`] calendar months later (the last day of that month when it has no such
+/// day: commissioned on 31 August, due on 28 or 29 February); when that is a weekend or bank holiday,
+/// the next working day (as every clock, it never falls on a non-working day).
+pub fn cspr_complete_due(cal: &Calendar, commissioned_on: NaiveDate) -> CalendarResult<NaiveDate> {
+    let months = commissioned_on
+        .checked_add_months(chrono::Months::new(CSPR_MONTHS))
+        .ok_or_else(|| crate::calendar::CalendarError::OutOfRange(commissioned_on.to_string()))?;
+    cal.add_working_days(months, 0)
 }
 
 /// Where a deadline stands on a day.
@@ -151,12 +238,23 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    /// The clock for `rule` started on `basis`, due by the calendar.
+    /// The clock for `rule` started on `basis`, due by the calendar (a pre-publication notice with
+    /// the default lead time, [`DEFAULT_NOTICE_WORKING_DAYS`]).
     pub fn start(cal: &Calendar, rule: DeadlineRule, basis: NaiveDate) -> CalendarResult<Self> {
+        Self::start_with_notice(cal, rule, basis, DEFAULT_NOTICE_WORKING_DAYS)
+    }
+
+    /// The clock for `rule` started on `basis`, with the partnership's pre-publication lead time.
+    pub fn start_with_notice(
+        cal: &Calendar,
+        rule: DeadlineRule,
+        basis: NaiveDate,
+        notice_days: u32,
+    ) -> CalendarResult<Self> {
         Ok(Self {
             rule,
             basis,
-            due: cal.add_working_days(basis, rule.working_days())?,
+            due: rule.due(cal, basis, notice_days)?,
             extension: None,
             met_on: None,
         })
@@ -1114,6 +1212,71 @@ mod tests {
         // Day 0 on a weekend: aware Sat 10 Sep, due Fri 16 Sep.
         let n = Deadline::start(&cal(), DeadlineRule::NotifyPanel, d("2022-09-10")).unwrap();
         assert_eq!(n.due, d("2022-09-16"));
+    }
+
+    #[test]
+    fn cspr_complete_is_six_calendar_months_then_the_next_working_day() {
+        let c = cal();
+        // Tuesday 27 September 2022 + 6 months = Monday 27 March 2023, a working day.
+        let dl = Deadline::start(&c, DeadlineRule::CsprComplete, d("2022-09-27")).unwrap();
+        assert_eq!(dl.due, d("2023-03-27"));
+        // Sunday 26 June 2022 + 6 months = Monday 26 December 2022 (Boxing Day), then Tuesday 27th
+        // (the Christmas Day substitute): due Wednesday 28 December.
+        assert_eq!(
+            cspr_complete_due(&c, d("2022-06-26")).unwrap(),
+            d("2022-12-28")
+        );
+        // 7 November 2022 + 6 months = Sunday 7 May 2023; Monday 8 May was the coronation bank holiday.
+        assert_eq!(
+            cspr_complete_due(&c, d("2022-11-07")).unwrap(),
+            d("2023-05-09")
+        );
+        // No 31 February: the end of the month.
+        assert_eq!(
+            cspr_complete_due(&c, d("2022-08-31")).unwrap(),
+            d("2023-02-28")
+        );
+        assert!(!DeadlineRule::CsprComplete.statutory());
+        assert_eq!(DeadlineRule::CsprComplete.subject_type(), "practice_review");
+        assert!(cspr_complete_due(&c, d("2040-09-01")).is_err());
+    }
+
+    #[test]
+    fn pre_publication_notice_counts_back_across_bank_holidays() {
+        let c = cal();
+        // Publication planned for Wednesday 8 June 2022; the jubilee (2 and 3 June): 7 working days
+        // before is Thursday 26 May.
+        let dl = Deadline::start(&c, DeadlineRule::PrePublicationNotice, d("2022-06-08")).unwrap();
+        assert_eq!(dl.due, d("2022-05-26"));
+        assert_eq!(dl.basis, d("2022-06-08"));
+        // Over Christmas and New Year: planned Tuesday 3 January 2023, due Tuesday 20 December 2022.
+        let dl =
+            Deadline::start_with_notice(&c, DeadlineRule::PrePublicationNotice, d("2023-01-03"), 7)
+                .unwrap();
+        assert_eq!(dl.due, d("2022-12-20"));
+        // A partnership's own lead time of 10 working days.
+        let dl = Deadline::start_with_notice(
+            &c,
+            DeadlineRule::PrePublicationNotice,
+            d("2023-01-03"),
+            10,
+        )
+        .unwrap();
+        assert_eq!(dl.due, d("2022-12-15"));
+        // The state funeral: publication on Tuesday 20 September 2022, 1 day's notice by Friday 16th.
+        assert_eq!(
+            DeadlineRule::PrePublicationNotice
+                .due(&c, d("2022-09-20"), 1)
+                .unwrap(),
+            d("2022-09-16")
+        );
+        assert_eq!(
+            DeadlineRule::for_subject("notification").collect::<Vec<_>>(),
+            vec![DeadlineRule::NotifyPanel, DeadlineRule::RapidReview]
+        );
+        for r in DeadlineRule::ALL {
+            assert_eq!(DeadlineRule::parse(r.slug()), Some(r));
+        }
     }
 
     #[test]

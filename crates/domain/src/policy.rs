@@ -146,11 +146,16 @@ pub enum Permission {
     ViewChildIdentities,
     /// Keep the case review themes taxonomy: add, rename, describe, retire and reinstate themes.
     ManageCaseReviewThemes,
+    /// See the practice reviews an administrator has explicitly shared with you, pseudonymised and
+    /// read-only (lived-experience consultants). Object-level rule in the practice review module: only
+    /// reviews shared with the caller and not revoked; every view is audit-logged. Grants nothing
+    /// else of case reviews.
+    ViewSharedReviews,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 28] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -178,6 +183,7 @@ impl Permission {
         Permission::ManageCaseReviews,
         Permission::ViewChildIdentities,
         Permission::ManageCaseReviewThemes,
+        Permission::ViewSharedReviews,
     ];
 }
 
@@ -284,7 +290,10 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
         ],
     ),
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
-    (R::LivedExperienceConsultant, &[P::ViewHome]),
+    (
+        R::LivedExperienceConsultant,
+        &[P::ViewHome, P::ViewSharedReviews],
+    ),
     // Operators have no access to partnership content; the calendar is platform data, not content.
     (
         R::PlatformOperator,
@@ -373,11 +382,33 @@ mod tests {
     }
 
     #[test]
-    fn consultant_sees_home_only() {
+    fn consultant_sees_home_and_what_is_shared_only() {
         for p in Permission::ALL {
             assert_eq!(
                 decide(&[Role::LivedExperienceConsultant], p).is_allowed(),
-                p == Permission::ViewHome
+                matches!(p, Permission::ViewHome | Permission::ViewSharedReviews),
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_consultants_have_the_shared_review_view() {
+        // Administrators share reviews (ManageCaseReviews); the pseudonymised view is the consultants'
+        // alone, and gives them nothing else of case reviews.
+        assert_eq!(
+            roles_granting(Permission::ViewSharedReviews),
+            vec![Role::LivedExperienceConsultant]
+        );
+        for p in [
+            Permission::ViewCaseReviews,
+            Permission::ManageCaseReviews,
+            Permission::ViewChildIdentities,
+            Permission::ViewFiles,
+        ] {
+            assert!(
+                !decide(&[Role::LivedExperienceConsultant], p).is_allowed(),
+                "{p:?}"
             );
         }
     }

@@ -469,7 +469,7 @@ async fn run(command: Command, cfg: Config) -> Result<()> {
             db.close().await;
             println!(
                 "generated {} partnerships, {} people, {} audit entries, {} actions, {} activity entries, \
-                 {} funding years, {} spend lines, {} sign-offs in {:.1}s",
+                 {} funding years, {} spend lines, {} sign-offs, {} practice reviews in {:.1}s",
                 out.partnerships,
                 out.people,
                 out.audit_entries,
@@ -478,6 +478,7 @@ async fn run(command: Command, cfg: Config) -> Result<()> {
                 out.funding_years,
                 out.spend_lines,
                 out.sign_offs,
+                out.practice_reviews,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

@@ -11,7 +11,8 @@
 //! * Children are "Child A", "Child B"…; their real identifiers are read only by [`reveal`]
 //!   (`ViewChildIdentities`, administrators), which writes `case_review.identities.reveal`. They are
 //!   never in lists, the API's records, audit entries or logs.
-//! * Lived-experience consultants see nothing here yet: explicit sharing comes with the CSPR slice.
+//! * Lived-experience consultants see nothing here: practice reviews explicitly shared with them are
+//!   read through [`crate::practice_reviews::shared_get`], pseudonymised.
 //!
 //! # Clocks
 //!
@@ -69,7 +70,7 @@ pub struct DeadlineView {
     pub working_days_remaining: Option<i64>,
 }
 
-fn deadline_of(row: &DeadlineRow) -> Option<Deadline> {
+pub(crate) fn deadline_of(row: &DeadlineRow) -> Option<Deadline> {
     Some(Deadline {
         rule: DeadlineRule::parse(&row.rule)?,
         basis: row.basis_on,
@@ -79,7 +80,7 @@ fn deadline_of(row: &DeadlineRow) -> Option<Deadline> {
     })
 }
 
-fn view_of(cal: &Calendar, row: &DeadlineRow, today: NaiveDate) -> Option<DeadlineView> {
+pub(crate) fn view_of(cal: &Calendar, row: &DeadlineRow, today: NaiveDate) -> Option<DeadlineView> {
     let d = deadline_of(row)?;
     let state = d.state(cal, today).ok()?;
     Some(DeadlineView {
@@ -140,6 +141,8 @@ impl DashboardRow {
 pub struct Dashboard {
     /// Open notifications, soonest due first (those without an open clock last).
     pub rows: Vec<DashboardRow>,
+    /// Open practice reviews with their stage and clocks, soonest due first.
+    pub practice_reviews: Vec<crate::practice_reviews::ReviewSummary>,
     /// Today in England.
     pub today: NaiveDate,
 }
@@ -173,7 +176,11 @@ pub struct NotificationView {
 
 /// True when the actor may see case review records: `ViewCaseReviews`, and for anyone who is not an
 /// administrator (`ManageCaseReviews`) current membership of the case review panel.
-async fn may_view(c: &mut Conn<'_>, actor: &Actor, today: NaiveDate) -> ServiceResult<bool> {
+pub(crate) async fn may_view(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    today: NaiveDate,
+) -> ServiceResult<bool> {
     if !actor.can(Permission::ViewCaseReviews) {
         return Ok(false);
     }
@@ -184,7 +191,11 @@ async fn may_view(c: &mut Conn<'_>, actor: &Actor, today: NaiveDate) -> ServiceR
 }
 
 /// The dashboard check: `Forbidden` for anyone who may not see case reviews.
-async fn require_view(c: &mut Conn<'_>, actor: &Actor, today: NaiveDate) -> ServiceResult<()> {
+pub(crate) async fn require_view(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    today: NaiveDate,
+) -> ServiceResult<()> {
     actor.require(Permission::ViewCaseReviews)?;
     if may_view(c, actor, today).await? {
         Ok(())
@@ -236,7 +247,8 @@ async fn view_entry(
     Ok(())
 }
 
-/// The panel dashboard: every open notification and rapid review with its clocks (audited view).
+/// The panel dashboard: every open notification and rapid review with its clocks, and the open
+/// practice reviews with theirs (audited view).
 pub async fn dashboard(svc: &Services, actor: &Actor) -> ServiceResult<Dashboard> {
     let now = svc.now();
     let today = uk_date(now);
@@ -270,9 +282,16 @@ pub async fn dashboard(svc: &Services, actor: &Actor) -> ServiceResult<Dashboard
             r.notification.reference.clone(),
         )
     });
+    let practice_reviews =
+        crate::practice_reviews::open_summaries(&mut tx.conn(), &cal, actor.partnership_id, today)
+            .await?;
     view_entry(&mut tx, actor, "case_review_dashboard", None, now).await?;
     tx.commit().await?;
-    Ok(Dashboard { rows, today })
+    Ok(Dashboard {
+        rows,
+        practice_reviews,
+        today,
+    })
 }
 
 /// A notification with its children, rapid review and clocks (audited view). `NotFound` for anyone

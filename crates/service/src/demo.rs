@@ -305,6 +305,8 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
     // Serious incident notifications and rapid reviews of 2022-23.
     let cal = crate::calendar::load_in(&mut tx.conn()).await?;
     crate::demo_case_reviews::load(&mut tx, &cal, p.id(), now).await?;
+    // Practice reviews open in 2022-23 and the thematic neglect review.
+    crate::demo_practice_reviews::load(&mut tx, &cal, p.id(), now).await?;
     // The themes taxonomy and the reviews' learning (after the practice reviews, which it tags).
     crate::demo_review_learning::load(&mut tx, p.id(), now).await?;
     tx.commit().await?;

@@ -9,7 +9,12 @@
 //!   so a refused or failed upload leaves no row and no file. A module attaches a file to its own
 //!   object with [`UploadInput::attached_to`] and lists them with [`ListFilter::attached_to`].
 //! * [`list`] and [`get`] (`ViewFiles`) return live files of the actor's partnership; board-only papers
-//!   appear only for people with `ViewBoardPapers` and are otherwise simply absent (not found).
+//!   appear only for people with `ViewBoardPapers` and are otherwise simply absent (not found). Files
+//!   attached to a practice review (drafts, reports) follow the case review access rule instead
+//!   (administrators and current members of the case review panel): they never appear in the ordinary
+//!   list, and [`get`], [`download`] and [`delete`] answer not found to anyone else.
+//! * A module that records a document together with its own row uses [`prepare`] (checks, bytes
+//!   written) then [`record_in_tx`] in its transaction, and [`discard`] if that transaction fails.
 //! * [`download`] (`ViewFiles` plus the board rule) reads the bytes, checks them against the stored
 //!   size and SHA-256 (a mismatch is logged as an integrity failure and answered as an internal
 //!   error), and commits the `file.download` audit entry before returning them, so no byte is sent
@@ -174,6 +179,74 @@ pub async fn upload(
     actor: &Actor,
     input: UploadInput<'_>,
 ) -> ServiceResult<StoredFile> {
+    let prepared = prepare(svc, actor, input).await?;
+    let result: ServiceResult<StoredFile> = async {
+        let now = svc.now();
+        let mut tx = svc.db.begin().await?;
+        let file = record_in_tx(&mut tx, actor, &prepared, now).await?;
+        tx.commit().await?;
+        Ok(file)
+    }
+    .await;
+    if result.is_err() {
+        // The row did not commit: the bytes must not outlive it.
+        discard(svc, &prepared).await;
+    }
+    result
+}
+
+/// A checked file whose bytes are written durably but whose row is not recorded yet: record it with
+/// [`record_in_tx`] in the caller's transaction, or [`discard`] it when that transaction fails.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    file_id: Uuid,
+    partnership_id: safeguard_domain::PartnershipId,
+    name: String,
+    kind: FileKind,
+    size: i64,
+    sha256: String,
+    key: String,
+    board_only: bool,
+    attached_to: Option<(String, Uuid)>,
+    description: Option<String>,
+    uploaded_by: safeguard_domain::PersonId,
+}
+
+impl Prepared {
+    /// The id the file will have.
+    pub fn file_id(&self) -> Uuid {
+        self.file_id
+    }
+
+    fn row(&self) -> NewFile<'_> {
+        NewFile {
+            file_id: self.file_id,
+            partnership_id: self.partnership_id,
+            original_name: &self.name,
+            content_type: self.kind.content_type(),
+            kind: self.kind.slug(),
+            size_bytes: self.size,
+            sha256: &self.sha256,
+            storage_key: &self.key,
+            visibility: if self.board_only {
+                Visibility::Board
+            } else {
+                Visibility::Partnership
+            },
+            attached_to: self.attached_to.as_ref().map(|(t, id)| (t.as_str(), *id)),
+            description: self.description.as_deref(),
+            uploaded_by: self.uploaded_by,
+        }
+    }
+}
+
+/// Checks an upload (`UploadFiles`; a board-only paper also needs `ViewBoardPapers`) and writes its
+/// bytes durably under a new random key, without recording it.
+pub async fn prepare(
+    svc: &Services,
+    actor: &Actor,
+    input: UploadInput<'_>,
+) -> ServiceResult<Prepared> {
     actor.require(Permission::UploadFiles)?;
     if input.board_only {
         actor.require(Permission::ViewBoardPapers)?;
@@ -214,46 +287,37 @@ pub async fn upload(
                 svc.config.files_dir.display()
             ))
         })?;
-    let file_id = Uuid::new_v4();
-    let result = record(
-        svc,
-        actor,
-        &NewFile {
-            file_id,
-            partnership_id: actor.partnership_id,
-            original_name: &name,
-            content_type: kind.content_type(),
-            kind: kind.slug(),
-            size_bytes: size,
-            sha256: &sha256,
-            storage_key: &key,
-            visibility: if input.board_only {
-                Visibility::Board
-            } else {
-                Visibility::Partnership
-            },
-            attached_to: input.attached_to,
-            description: description.as_deref(),
-            uploaded_by: actor.person_id,
-        },
-    )
-    .await;
-    match result {
-        Ok(file) => Ok(file),
-        Err(e) => {
-            // The row did not commit: the bytes must not outlive it.
-            if let Ok(p) = key_path(&svc.config.files_dir, &key) {
-                let _ = tokio::fs::remove_file(p).await;
-            }
-            Err(e)
-        }
+    Ok(Prepared {
+        file_id: Uuid::new_v4(),
+        partnership_id: actor.partnership_id,
+        name,
+        kind,
+        size,
+        sha256,
+        key,
+        board_only: input.board_only,
+        attached_to: input.attached_to.map(|(t, id)| (t.to_owned(), id)),
+        description,
+        uploaded_by: actor.person_id,
+    })
+}
+
+/// Removes the bytes of a prepared file whose row was not committed.
+pub async fn discard(svc: &Services, prepared: &Prepared) {
+    if let Ok(p) = key_path(&svc.config.files_dir, &prepared.key) {
+        let _ = tokio::fs::remove_file(p).await;
     }
 }
 
-async fn record(svc: &Services, actor: &Actor, f: &NewFile<'_>) -> ServiceResult<StoredFile> {
-    let now = svc.now();
-    let mut tx = svc.db.begin().await?;
-    store::insert(&mut tx.conn(), f, now).await?;
+/// Records a prepared file's row and its `file.upload` audit entry in the caller's transaction.
+pub async fn record_in_tx(
+    tx: &mut safeguard_store::Tx,
+    actor: &Actor,
+    prepared: &Prepared,
+    now: DateTime<Utc>,
+) -> ServiceResult<StoredFile> {
+    let f = prepared.row();
+    store::insert(&mut tx.conn(), &f, now).await?;
     let mut e = actor.entry("file.upload", "file", Some(f.file_id.to_string()));
     e.after = Some(
         json!({
@@ -268,11 +332,13 @@ async fn record(svc: &Services, actor: &Actor, f: &NewFile<'_>) -> ServiceResult
         .to_string(),
     );
     audit_log::append(&mut tx.conn(), &e, now).await?;
-    let file = store::find(&mut tx.conn(), actor.partnership_id, f.file_id, true)
-        .await?
-        .ok_or_else(|| internal("the new file row is missing"))?;
-    tx.commit().await?;
-    Ok(file)
+    let found = match f.attached_to.map(|a| a.0) {
+        Some(t) if store::RESTRICTED_ATTACHMENTS.contains(&t) => {
+            store::find_restricted(&mut tx.conn(), actor.partnership_id, f.file_id, t).await?
+        }
+        _ => store::find(&mut tx.conn(), actor.partnership_id, f.file_id, true).await?,
+    };
+    found.ok_or_else(|| internal("the new file row is missing"))
 }
 
 /// Live files of the actor's partnership that they may see, newest first.
@@ -284,6 +350,12 @@ pub async fn list(
 ) -> ServiceResult<FilePage> {
     actor.require(Permission::ViewFiles)?;
     let mut pc = svc.db.acquire().await?;
+    if let Some((t, _)) = &filter.attached_to
+        && store::RESTRICTED_ATTACHMENTS.contains(&t.as_str())
+        && !may_see_restricted(&mut pc.conn(), actor, t, svc.now()).await?
+    {
+        return Err(ServiceError::NotFound);
+    }
     let (rows, total) = store::list(
         &mut pc.conn(),
         actor.partnership_id,
@@ -298,18 +370,63 @@ pub async fn list(
     Ok(FilePage { rows, total })
 }
 
-/// One live file's row, if the actor may see it (no audit entry: metadata only).
-pub async fn get(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<StoredFile> {
-    actor.require(Permission::ViewFiles)?;
-    let mut pc = svc.db.acquire().await?;
-    store::find(
-        &mut pc.conn(),
+/// True when the actor may see files attached to objects of the restricted type `attached_type`
+/// (one of [`store::RESTRICTED_ATTACHMENTS`]): for practice reviews, the case review access rule
+/// ([`crate::case_reviews::may_view`]: administrators, or current members of the case review panel),
+/// not the partnership's ordinary visibility.
+async fn may_see_restricted(
+    c: &mut safeguard_store::Conn<'_>,
+    actor: &Actor,
+    attached_type: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<bool> {
+    match attached_type {
+        "practice_review" => {
+            crate::case_reviews::may_view(c, actor, safeguard_domain::actions::uk_date(now)).await
+        }
+        _ => Ok(false),
+    }
+}
+
+/// A live file the actor may see: one of the partnership's ordinary files (board-only ones with
+/// `ViewBoardPapers`), or one attached to a restricted object type whose access rule lets them.
+async fn find_visible(
+    c: &mut safeguard_store::Conn<'_>,
+    actor: &Actor,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> ServiceResult<Option<StoredFile>> {
+    if let Some(f) = store::find(
+        c,
         actor.partnership_id,
         id,
         actor.can(Permission::ViewBoardPapers),
     )
     .await?
-    .ok_or(ServiceError::NotFound)
+    {
+        return Ok(Some(f));
+    }
+    for t in store::RESTRICTED_ATTACHMENTS {
+        if let Some(f) = store::find_restricted(c, actor.partnership_id, id, t).await? {
+            return Ok(if may_see_restricted(c, actor, t, now).await? {
+                Some(f)
+            } else {
+                tracing::warn!(target: "security.denied", person = %actor.person_id, file = %id, "restricted attachment");
+                None
+            });
+        }
+    }
+    Ok(None)
+}
+
+/// One live file's row, if the actor may see it (no audit entry: metadata only). A file attached to a
+/// practice review follows the case review access rule.
+pub async fn get(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<StoredFile> {
+    actor.require(Permission::ViewFiles)?;
+    let mut pc = svc.db.acquire().await?;
+    find_visible(&mut pc.conn(), actor, id, svc.now())
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Reads a file for sending: checks scope, size and SHA-256, and commits the `file.download` audit
@@ -352,14 +469,9 @@ pub async fn delete(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<()
     actor.require(Permission::ViewFiles)?;
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let file = store::find(
-        &mut tx.conn(),
-        actor.partnership_id,
-        id,
-        actor.can(Permission::ViewBoardPapers),
-    )
-    .await?
-    .ok_or(ServiceError::NotFound)?;
+    let file = find_visible(&mut tx.conn(), actor, id, now)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if !may_delete(actor, &file) {
         return Err(ServiceError::Forbidden(
             "only the uploader or an administrator may delete a file",

@@ -52,6 +52,8 @@ pub struct Generated {
     pub spend_lines: u64,
     /// Sign-off items (with their rounds and steps).
     pub sign_offs: u64,
+    /// Child safeguarding practice reviews (with their reviewers and clocks).
+    pub practice_reviews: u64,
 }
 
 /// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
@@ -176,6 +178,12 @@ pub async fn run(
         .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("date")))?;
     let mut out = Generated::default();
     let calendar = crate::calendar::load(svc).await?;
+    // The last day anything generated may have happened: the end of the last financial year, or today.
+    let horizon =
+        chrono::NaiveDate::from_ymd_opt(FIRST_YEAR + i32::try_from(plan.years).unwrap_or(0), 3, 31)
+            .map_or(safeguard_domain::actions::uk_date(svc.now()), |d| {
+                d.min(safeguard_domain::actions::uk_date(svc.now()))
+            });
     for i in 0..plan.partnerships {
         let n = i + 1;
         let now = start;
@@ -400,6 +408,20 @@ pub async fn run(
         out.spend_lines += f.spend_lines;
         out.sign_offs += f.sign_offs;
         crate::generate_review_learning::themes(&mut tx, p.id(), now).await?;
+        // Practice reviews, from their own seeded stream too.
+        let mut prng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x00c5_94e1 ^ (u64::from(n) << 16));
+        out.practice_reviews += crate::generate_practice_reviews::practice_reviews(
+            &mut tx,
+            p.id(),
+            plan.years,
+            FIRST_YEAR,
+            ids[0].0,
+            horizon,
+            &calendar,
+            &mut prng,
+            start,
+        )
+        .await?;
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);

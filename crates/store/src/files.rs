@@ -130,7 +130,13 @@ const COLUMNS: &str = "f.file_id, f.partnership_id, f.original_name, f.content_t
                        f.storage_key, f.visibility, f.attached_to_type, f.attached_to_id, f.description, f.uploaded_by, \
                        p.name as uploaded_by_name, f.uploaded_at";
 
-/// A live file of the partnership; board-only files only when `include_board`.
+/// The object types whose attached files follow their module's access rule instead of the
+/// partnership's visibility: [`find`] and [`list`] leave them out (unless a list asks for that object's
+/// files), and only [`find_restricted`] returns them, after the service has applied the rule.
+pub const RESTRICTED_ATTACHMENTS: &[&str] = &["practice_review"];
+
+/// A live file of the partnership; board-only files only when `include_board`; never a file attached
+/// to a [`RESTRICTED_ATTACHMENTS`] type.
 pub async fn find(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
@@ -140,7 +146,8 @@ pub async fn find(
     let sql = format!(
         "select {COLUMNS} from stored_file f join person p on p.person_id = f.uploaded_by \
          where f.partnership_id = $1 and f.file_id = $2 and f.deleted_at is null \
-           and ($3 = 1 or f.visibility = 'partnership')"
+           and ($3 = 1 or f.visibility = 'partnership') \
+           and (f.attached_to_type is null or f.attached_to_type <> 'practice_review')"
     );
     Ok(on_conn!(c, |e| sqlx::query_as::<_, StoredFile>(
         sqlx::AssertSqlSafe(sql.as_str())
@@ -148,6 +155,29 @@ pub async fn find(
     .bind(partnership.0)
     .bind(id)
     .bind(i64::from(include_board))
+    .fetch_optional(e)
+    .await)?)
+}
+
+/// A live file of the partnership attached to an object of the restricted type `attached_type` (one
+/// of [`RESTRICTED_ATTACHMENTS`]); the caller has applied that type's access rule.
+pub async fn find_restricted(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+    attached_type: &str,
+) -> Result<Option<StoredFile>> {
+    let sql = format!(
+        "select {COLUMNS} from stored_file f join person p on p.person_id = f.uploaded_by \
+         where f.partnership_id = $1 and f.file_id = $2 and f.deleted_at is null \
+           and f.attached_to_type = $3"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, StoredFile>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(id)
+    .bind(attached_type)
     .fetch_optional(e)
     .await)?)
 }
@@ -161,7 +191,8 @@ pub struct FileFilter {
     pub attached_to: Option<(String, Uuid)>,
 }
 
-/// Live files of the partnership, newest first, one page at a time, with the total count.
+/// Live files of the partnership, newest first, one page at a time, with the total count. Files
+/// attached to a [`RESTRICTED_ATTACHMENTS`] type appear only when the filter asks for that object's files.
 pub async fn list(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
@@ -175,7 +206,8 @@ pub async fn list(
         .unwrap_or((String::new(), Uuid::nil()));
     let cond = "f.partnership_id = $1 and f.deleted_at is null \
                 and ($2 = 1 or f.visibility = 'partnership') \
-                and ($3 = '' or (f.attached_to_type = $3 and f.attached_to_id = $4))";
+                and ($3 = '' or (f.attached_to_type = $3 and f.attached_to_id = $4)) \
+                and ($3 = 'practice_review' or f.attached_to_type is null or f.attached_to_type <> 'practice_review')";
     let sql = format!(
         "select {COLUMNS} from stored_file f join person p on p.person_id = f.uploaded_by \
          where {cond} order by f.uploaded_at desc, f.file_id limit $5 offset $6"

@@ -46,7 +46,8 @@ pub struct DeadlineOut {
     pub working_days_remaining: Option<i64>,
 }
 
-fn deadline_out(d: &DeadlineView) -> DeadlineOut {
+/// A clock as the API shows it (practice reviews use it too).
+pub(crate) fn deadline_out(d: &DeadlineView) -> DeadlineOut {
     DeadlineOut {
         rule: d.rule.slug().to_owned(),
         label: d.rule.label().to_owned(),
@@ -83,6 +84,8 @@ pub struct CaseReviewRow {
 pub struct CaseReviewDashboard {
     /// Open notifications, soonest due first.
     pub items: Vec<CaseReviewRow>,
+    /// Open practice reviews with their stage and clocks, soonest due first.
+    pub practice_reviews: Vec<super::practice_reviews::PracticeReviewRow>,
     /// Today in England.
     pub today: NaiveDate,
 }
@@ -399,6 +402,11 @@ pub async fn list_case_reviews(
                 stage: r.stage.to_owned(),
                 open_deadlines: r.open_deadlines.iter().map(deadline_out).collect(),
             })
+            .collect(),
+        practice_reviews: d
+            .practice_reviews
+            .iter()
+            .map(super::practice_reviews::row_out)
             .collect(),
         today: d.today,
     }))

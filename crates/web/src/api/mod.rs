@@ -14,6 +14,7 @@ pub mod activity;
 
 pub mod case_reviews;
 
+pub mod practice_reviews;
 pub mod review_learning;
 
 use crate::error::{ApiError, AppError};
@@ -581,5 +582,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(activity::ActivityApi::openapi());
     doc.merge(case_reviews::CaseReviewsApi::openapi());
     doc.merge(review_learning::ReviewLearningApi::openapi());
+    doc.merge(practice_reviews::PracticeReviewsApi::openapi());
     Json(doc).into_response()
 }

@@ -105,6 +105,9 @@ struct DashboardPage {
     table: Table,
     count: usize,
     can_manage: bool,
+    /// Open practice reviews (stage and working days left on their clocks).
+    reviews: Table,
+    review_count: usize,
 }
 
 /// The panel dashboard: every open notification and rapid review, soonest due first.
@@ -150,6 +153,19 @@ pub async fn dashboard(
         table,
         count: d.rows.len(),
         can_manage: actor.can(Permission::ManageCaseReviews),
+        reviews: crate::pages::practice_reviews::reviews_table(
+            format!(
+                "{} open practice {}",
+                d.practice_reviews.len(),
+                if d.practice_reviews.len() == 1 {
+                    "review"
+                } else {
+                    "reviews"
+                }
+            ),
+            &d.practice_reviews,
+        ),
+        review_count: d.practice_reviews.len(),
     })
 }
 
@@ -501,6 +517,10 @@ struct ShowPage {
     agencies: Option<Table>,
     sign_off: Option<(String, String)>,
     can_request_sign_off: bool,
+    /// The practice reviews covering the notification, as (href, text).
+    practice_reviews: Vec<(String, String)>,
+    /// "Commission the practice review", when the decision is a local CSPR and none covers it yet.
+    commission: Option<String>,
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -717,6 +737,8 @@ fn show_page(
             && actor.can(Permission::RequestSignOffs)
             && rr.is_some_and(|x| x.decision.is_some() && x.sign_off_id.is_none()),
         sign_off,
+        practice_reviews: Vec::new(),
+        commission: None,
     }
 }
 
@@ -730,7 +752,24 @@ pub async fn show(
 ) -> PageResult {
     let id = parse_id(&id)?;
     let v = safeguard_service::case_reviews::get(&s.svc, &actor, id).await?;
-    html(&show_page(&identity, &actor, &v, q.notice.as_deref()))
+    let mut page = show_page(&identity, &actor, &v, q.notice.as_deref());
+    let covering =
+        safeguard_service::practice_reviews::for_notification(&s.svc, &actor, id).await?;
+    let local_cspr = v.rapid_review.as_ref().and_then(|r| r.decision.as_deref())
+        == Some(ReviewDecision::LocalCspr.slug());
+    if local_cspr && v.can_manage && !covering.iter().any(|c| c.kind == "local") {
+        page.commission = Some(format!("/practice-reviews/new?notification={id}"));
+    }
+    page.practice_reviews = covering
+        .into_iter()
+        .map(|c| {
+            (
+                format!("/practice-reviews/{}", c.review_id),
+                format!("Practice review {}", c.reference),
+            )
+        })
+        .collect();
+    html(&page)
 }
 
 #[derive(Template)]
@@ -1187,7 +1226,7 @@ fn extension_page(
             radios(
                 "rule",
                 "Which deadline",
-                DeadlineRule::ALL.iter().map(|d| (d.slug(), d.label())),
+                DeadlineRule::for_subject("notification").map(|d| (d.slug(), d.label())),
                 &i.rule,
                 e,
             ),

@@ -28,6 +28,7 @@ mod funding_edits;
 mod signoffs;
 // case reviews
 mod case_reviews;
+mod practice_reviews;
 mod review_learning;
 
 use helpers::*;

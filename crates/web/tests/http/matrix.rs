@@ -129,6 +129,7 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.contains("/practice-reviews/{id}")
         || spec.path.contains("/review-findings/{id}")
         || spec.path.contains("/review-recommendations/{id}")
+        || spec.path.contains("/shared-reviews/{id}")
 }
 
 /// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
@@ -237,7 +238,7 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.case_review
     } else if path.contains("/case-review-themes/{id}") {
         &fx.theme
-    } else if path.contains("/practice-reviews/{id}") {
+    } else if path.contains("/practice-reviews/{id}") || path.contains("/shared-reviews/{id}") {
         &fx.practice_review
     } else if path.contains("/review-findings/{id}") {
         &fx.finding
@@ -655,8 +656,18 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             .find(|t| t.name == "Safe sleep")
             .expect("a demo theme")
             .theme_id;
-        let review =
-            crate::review_learning::practice_review(app, "CSPR MATRIX-1", "2022-04-04", None).await;
+        let review = {
+            let mut pc = app.db.acquire().await.expect("acquire");
+            safeguard_store::practice_reviews::find_by_reference(
+                &mut pc.conn(),
+                app.partnership_id(DEMO).await,
+                "CSPR 2021-03",
+            )
+            .await
+            .expect("demo practice review")
+            .expect("CSPR 2021-03")
+            .review_id
+        };
         let kind = safeguard_domain::review_learning::SubjectType::PracticeReview;
         let finding = safeguard_service::review_learning::add_finding(
             &app.svc,
