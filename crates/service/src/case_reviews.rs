@@ -258,10 +258,18 @@ pub async fn dashboard(svc: &Services, actor: &Actor) -> ServiceResult<Dashboard
             .await?;
     let clocks =
         store::open_deadlines(&mut tx.conn(), actor.partnership_id, DASHBOARD_LIMIT * 2).await?;
+    let stages = store::open_rapid_review_stages(&mut tx.conn(), actor.partnership_id).await?;
     let mut rows = Vec::with_capacity(open.len());
     for n in open {
-        let rr =
-            store::rapid_review(&mut tx.conn(), actor.partnership_id, n.notification_id).await?;
+        let rr = stages
+            .iter()
+            .find(|r| r.notification_id == n.notification_id)
+            .map(|r| RapidReviewRow {
+                decision: r.decision.clone(),
+                sent_to_panel_on: r.sent_to_panel_on,
+                panel_outcome: r.panel_outcome.clone(),
+                ..Default::default()
+            });
         let open_deadlines: Vec<DeadlineView> = clocks
             .iter()
             .filter(|d| d.subject_type == SUBJECT_NOTIFICATION && d.subject_id == n.notification_id)
