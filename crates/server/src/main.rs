@@ -480,6 +480,11 @@ async fn run(command: Command, cfg: Config) -> Result<()> {
                 out.sign_offs,
                 started.elapsed().as_secs_f64()
             );
+            println!(
+                "generated {} case review notifications; case review panel member for benchmarks: {}",
+                out.notifications,
+                out.panel_member.as_deref().unwrap_or("none")
+            );
             Ok(())
         }
     }

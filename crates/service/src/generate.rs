@@ -52,6 +52,11 @@ pub struct Generated {
     pub spend_lines: u64,
     /// Sign-off items (with their rounds and steps).
     pub sign_offs: u64,
+    /// Serious incident notifications (with children, clocks and rapid reviews).
+    pub notifications: u64,
+    /// The first partnership's case review panel members who are not administrators (email), for
+    /// benchmarking the panel dashboard through the membership rule.
+    pub panel_member: Option<String>,
 }
 
 /// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
@@ -399,6 +404,22 @@ pub async fn run(
         out.funding_years += f.years;
         out.spend_lines += f.spend_lines;
         out.sign_offs += f.sign_offs;
+        // Case reviews (the panel and its notifications), from their own seeded stream too.
+        let c = crate::generate_case_reviews::case_reviews(
+            &mut tx,
+            p.id(),
+            n,
+            &ids,
+            &orgs,
+            plan.years,
+            FIRST_YEAR,
+            &calendar,
+            safeguard_domain::actions::uk_date(svc.now()),
+            &mut ChaCha8Rng::seed_from_u64(plan.seed ^ 0x00ca_5e5e ^ (u64::from(n) << 24)),
+        )
+        .await?;
+        out.notifications += c.notifications;
+        out.panel_member = out.panel_member.or(c.panel_member);
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);
