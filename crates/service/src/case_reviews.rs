@@ -251,14 +251,16 @@ pub async fn dashboard(svc: &Services, actor: &Actor) -> ServiceResult<Dashboard
     let now = svc.now();
     let today = uk_date(now);
     let cal = crate::calendar::load(svc).await?;
-    let mut tx = svc.db.begin().await?;
-    require_view(&mut tx.conn(), actor, today).await?;
+    // The reads on a pooled connection; only the view's audit entry takes a write transaction, so
+    // views do not hold the write lock (SQLite) or the chain's row (PostgreSQL) while they read.
+    let mut pc = svc.db.acquire().await?;
+    require_view(&mut pc.conn(), actor, today).await?;
     let open =
-        store::list_notifications(&mut tx.conn(), actor.partnership_id, true, DASHBOARD_LIMIT)
+        store::list_notifications(&mut pc.conn(), actor.partnership_id, true, DASHBOARD_LIMIT)
             .await?;
     let clocks =
-        store::open_deadlines(&mut tx.conn(), actor.partnership_id, DASHBOARD_LIMIT * 2).await?;
-    let stages = store::open_rapid_review_stages(&mut tx.conn(), actor.partnership_id).await?;
+        store::open_deadlines(&mut pc.conn(), actor.partnership_id, DASHBOARD_LIMIT * 2).await?;
+    let stages = store::open_rapid_review_stages(&mut pc.conn(), actor.partnership_id).await?;
     let mut rows = Vec::with_capacity(open.len());
     for n in open {
         let rr = stages
@@ -288,6 +290,8 @@ pub async fn dashboard(svc: &Services, actor: &Actor) -> ServiceResult<Dashboard
             r.notification.reference.clone(),
         )
     });
+    drop(pc);
+    let mut tx = svc.db.begin().await?;
     view_entry(&mut tx, actor, "case_review_dashboard", None, now).await?;
     tx.commit().await?;
     Ok(Dashboard { rows, today })

@@ -1006,9 +1006,10 @@ pub async fn open_rapid_review_stages(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
 ) -> Result<Vec<RapidReviewStage>> {
-    let sql = "select r.notification_id, r.decision, r.sent_to_panel_on, r.panel_outcome from rapid_review r \
-               join case_notification n on n.notification_id = r.notification_id and n.partnership_id = $1 \
-               where r.partnership_id = $1 and n.closed = $2";
+    // From the partnership's notifications (indexed by partnership), each rapid review by its key.
+    let sql = "select r.notification_id, r.decision, r.sent_to_panel_on, r.panel_outcome from case_notification n \
+               join rapid_review r on r.notification_id = n.notification_id and r.partnership_id = $1 \
+               where n.partnership_id = $1 and n.closed = $2";
     Ok(on_conn!(c, |e| sqlx::query_as::<_, RapidReviewStage>(sql)
         .bind(partnership.0)
         .bind(false)
