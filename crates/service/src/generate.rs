@@ -57,6 +57,8 @@ pub struct Generated {
     /// The first partnership's case review panel members who are not administrators (email), for
     /// benchmarking the panel dashboard through the membership rule.
     pub panel_member: Option<String>,
+    /// Time spent writing the case reviews (what they add to generating).
+    pub case_review_time: std::time::Duration,
 }
 
 /// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
@@ -405,6 +407,7 @@ pub async fn run(
         out.spend_lines += f.spend_lines;
         out.sign_offs += f.sign_offs;
         // Case reviews (the panel and its notifications), from their own seeded stream too.
+        let started = std::time::Instant::now();
         let c = crate::generate_case_reviews::case_reviews(
             &mut tx,
             p.id(),
@@ -420,6 +423,7 @@ pub async fn run(
         .await?;
         out.notifications += c.notifications;
         out.panel_member = out.panel_member.or(c.panel_member);
+        out.case_review_time += started.elapsed();
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);
