@@ -224,6 +224,13 @@ bench_backend() {
 
   cli "$backend" 300 migrate
   cli "$backend" "$GENERATE_TIMEOUT" generate --partnerships 150 --years 5 --seed 42
+  # The generated member of the first partnership's case review panel who is not an administrator
+  # (generate names them), so the panel dashboard is measured through the panel-membership rule.
+  local panel_email
+  panel_email=$(sed -n 's/.*case review panel member for benchmarks: \([^ ]*\)$/\1/p' "$tmp/cli.log" | tail -n 1)
+  case $panel_email in
+    "" | none) die "generate named no case review panel member (see $tmp/cli.log)" ;;
+  esac
   cli "$backend" 300 demo
   local size=""
   case $backend in
@@ -249,15 +256,17 @@ bench_backend() {
 
   sign_in "$base" "$GEN_EMAIL" "$GEN_PASSWORD"
   local gen_cookie=$COOKIE
+  sign_in "$base" "$panel_email" "$GEN_PASSWORD"
+  local panel_cookie=$COOKIE
   sign_in "$base"
   local token
   token=$(timeout --foreground 60 "$BIN" token issue --email "$ADMIN_EMAIL" 2>>"$tmp/cli.log" | sed '/^[[:space:]]*$/d' | tail -n 1 | tr -d '[:space:]') ||
     die "safeguard token issue failed"
   [ -n "$token" ] || die "safeguard token issue printed no token"
 
-  local names=("/healthz" "GET /sign-in" "GET / (signed in)" "GET /api/v1/people" "GET /actions/mine" "GET /activity (a year)")
-  local paths=("/healthz" "/sign-in" "/" "/api/v1/people" "/actions/mine" "/activity?year=$GEN_YEAR")
-  local headers=("" "" "Cookie: $COOKIE" "Authorization: Bearer $token" "Cookie: $gen_cookie" "Cookie: $gen_cookie")
+  local names=("/healthz" "GET /sign-in" "GET / (signed in)" "GET /api/v1/people" "GET /actions/mine" "GET /activity (a year)" "GET /case-reviews")
+  local paths=("/healthz" "/sign-in" "/" "/api/v1/people" "/actions/mine" "/activity?year=$GEN_YEAR" "/case-reviews")
+  local headers=("" "" "Cookie: $COOKIE" "Authorization: Bearer $token" "Cookie: $gen_cookie" "Cookie: $gen_cookie" "Cookie: $panel_cookie")
   local i rows=() raw="" trivial_rps="" home_rps="" home_p99="" errors=0
   for i in "${!paths[@]}"; do
     local hdr=() code rps p50 p99 bad sock
@@ -321,6 +330,7 @@ bench_backend() {
       "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
     printf 'data: generate --partnerships 150 --years 5 --seed 42; %s\n' "${size:-size unknown}"
     printf 'GET /actions/mine and GET /activity?year=%s are signed in as %s (generated; owns actions)\n' "$GEN_YEAR" "$GEN_EMAIL"
+    printf 'GET /case-reviews (the panel dashboard; each view audit-logged) is signed in as %s (generated; a panel member, not an administrator)\n' "$panel_email"
     printf '\n%-22s %10s %9s %9s %9s %9s %12s\n' route 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' 'sock err' 'vs /healthz'
     printf '%s\n' "${rows[@]}"
     printf '\nserver RSS: idle %s MB, peak (VmHWM) %s MB; log %s KB; shutdown: %s\n' "$idle_rss" "$peak_rss" "$log_size" "$shutdown"

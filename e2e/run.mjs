@@ -653,6 +653,68 @@ await step('a lived-experience consultant sees the shared demo review and 404 fo
   await page.context().close();
 });
 
+await step('case review administration: settings refused then saved, a body marked as the panel, a stale rapid review save keeps the text', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin@safeguard.example');
+  // Settings: an invalid value first (error summary, values kept), then valid ones.
+  await visit(page, '/case-reviews/settings', 'case review settings');
+  await page.fill('#pre_publication_notice_days', '0');
+  await page.fill('#reminder_lead_days', '10, 5, 5');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save settings")')]);
+  const summary = page.locator('.govuk-error-summary');
+  assert(await summary.isVisible(), 'settings errors summarised');
+  const errors = await summary.innerText();
+  assert(errors.includes('from 1 to 60') && errors.includes('once'), `both fields' messages: ${errors}`);
+  assert((await page.inputValue('#reminder_lead_days')) === '10, 5, 5', 'the typed value is kept');
+  await checkA11y(page, 'case review settings with errors');
+  await page.fill('#pre_publication_notice_days', '10');
+  await page.fill('#reminder_lead_days', '10, 5, 2, 1');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save settings")')]);
+  assert(await page.locator('.govuk-notification-banner--success').isVisible(), 'settings saved');
+  assert((await page.inputValue('#reminder_lead_days')) === '10, 5, 2, 1', 'saved values shown');
+  await checkA11y(page, 'case review settings saved');
+
+  // The Neglect sub-group marked as the case review panel from its edit form, then unmarked again.
+  await visit(page, '/bodies', 'bodies (panel step)');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Neglect sub-group")')]);
+  const bodyPath = new URL(page.url()).pathname;
+  await visit(page, bodyPath + '/edit', 'change a body (panel question)');
+  const form = await page.locator('main').innerText();
+  assert(form.includes('will be able to see case review records'), 'the form says what marking means');
+  await page.check('#handles_case_reviews');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save changes")')]);
+  assert((await page.locator('main').innerText()).includes('Yes: its current members see case review records'), 'marked as the panel');
+  await checkA11y(page, 'body marked as the panel');
+  await visit(page, bodyPath + '/edit', 'change a body (unmark)');
+  await page.check('#handles_case_reviews-2');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save changes")')]);
+  assert(!(await page.locator('main').innerText()).includes('Yes: its current members'), 'unmarked');
+
+  // Two people edit the same rapid review; the second save is stale: 409, their text kept.
+  await visit(page, '/case-reviews', 'case reviews dashboard (stale step)');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("SIN 2023-01")')]);
+  const reviewPath = new URL(page.url()).pathname + '/rapid-review';
+  const other = await newPage();
+  await signIn(other, 'admin@safeguard.example');
+  await visit(page, reviewPath, 'rapid review (first editor)');
+  await visit(other, reviewPath, 'rapid review (second editor)');
+  await page.fill('#learning', 'Learning saved by the first editor.');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save rapid review")')]);
+  assert(!(await page.locator('.govuk-error-summary').count()), 'first save accepted');
+  await other.fill('#learning', 'Text typed on a page that is now out of date.');
+  expectedErrorPages.add(base + reviewPath);
+  const [res] = await Promise.all([other.waitForNavigation(), other.click('button:has-text("Save rapid review")')]);
+  expectStatus(res, 409, 'stale rapid review save');
+  assert((await other.locator('.govuk-error-summary').innerText()).includes('Someone else changed this rapid review'), 'conflict explained');
+  assert((await other.inputValue('#learning')) === 'Text typed on a page that is now out of date.', 'the person\'s text is kept');
+  await checkA11y(other, 'stale rapid review save (409)');
+  // Saving again from that page is deliberate and works.
+  await Promise.all([other.waitForNavigation(), other.click('button:has-text("Save rapid review")')]);
+  assert(!(await other.locator('.govuk-error-summary').count()), 'saved on purpose the second time');
+  await other.context().close();
+  await page.context().close();
+});
+
 await step('agency lead switches partnership', async () => {
   const page = await newPage();
   await signIn(page, 'lead@safeguard.example');

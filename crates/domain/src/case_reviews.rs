@@ -1463,3 +1463,524 @@ mod tests {
         assert!(PanelExchange::parse(&p, Some(d("2022-09-15")), today).is_err());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Saving without losing anything: partial submissions and versions
+
+/// The message of a version that is not a whole number (the form or request is out of date).
+const VERSION_MESSAGE: &str = "The form is out of date: reload the page";
+
+/// Parses the version a form or request was built from: a whole number, at least 1 (or 0 when
+/// `allow_zero`, for a record not yet started, such as a rapid review nobody has saved).
+pub fn parse_version(errors: &mut ValidationErrors, raw: &str, allow_zero: bool) -> Option<i64> {
+    let min = if allow_zero { 0 } else { 1 };
+    let v = raw.trim().parse::<i64>().ok().filter(|v| *v >= min);
+    if v.is_none() {
+        errors.add("version", VERSION_MESSAGE);
+    }
+    v
+}
+
+/// Declares a "patch" of an input type: every field optional. A field left out (`None`) keeps the
+/// saved value, so a partial or empty submission never clears anything that was saved; a field
+/// given, even empty, replaces it (an empty optional field is cleared on purpose).
+macro_rules! patch_of {
+    ($(#[$meta:meta])* $patch:ident => $input:ident { $($field:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+        pub struct $patch {
+            $(
+                #[doc = concat!("`", stringify!($field), "`; left out, the saved value is kept.")]
+                #[serde(default)]
+                pub $field: Option<String>,
+            )+
+            /// The version the form or request was built from (required).
+            #[serde(default)]
+            pub version: Option<String>,
+        }
+
+        impl $patch {
+            /// The saved values with the fields given here put over them.
+            pub fn over(&self, mut saved: $input) -> $input {
+                $(
+                    if let Some(v) = &self.$field {
+                        saved.$field = v.clone();
+                    }
+                )+
+                saved
+            }
+
+            /// A patch giving every field of `input` (what a form showing them all sends).
+            pub fn full(input: &$input, version: i64) -> Self {
+                Self {
+                    $($field: Some(input.$field.clone()),)+
+                    version: Some(version.to_string()),
+                }
+            }
+        }
+    };
+}
+
+patch_of!(
+    /// A change to a rapid review's content (see [`RapidReviewInput`]).
+    RapidReviewPatch => RapidReviewInput {
+        facts,
+        key_practice_episodes,
+        immediate_actions,
+        learning,
+        context,
+        reg11_a,
+        reg11_a_rationale,
+        reg11_b,
+        reg11_b_rationale,
+        reg11_c,
+        reg11_c_rationale,
+        reg11_d,
+        reg11_d_rationale,
+        panel_meeting_on,
+    }
+);
+
+patch_of!(
+    /// A change to the partners' decision (see [`DecisionInput`]).
+    DecisionPatch => DecisionInput {
+        decision,
+        other_learning_route,
+        rationale,
+        decided_on,
+    }
+);
+
+patch_of!(
+    /// A change to sending to the National Panel and its response (see [`PanelInput`]).
+    PanelPatch => PanelInput {
+        sent_to_panel_on,
+        panel_response_on,
+        panel_outcome,
+        panel_response_note,
+    }
+);
+
+patch_of!(
+    /// A change to a notification's text and dates (see [`NotificationInput`]); its flags travel in
+    /// [`NotificationPatch`].
+    NotificationTextPatch => NotificationInput {
+        reference,
+        summary,
+        aware_on,
+        notified_on,
+        partners_informed_on,
+        harm,
+        abuse_or_neglect,
+        location,
+        decided_by,
+        other_children_note,
+    }
+);
+
+/// A change to a notification. Its four flags are checkboxes, and a browser sends nothing for an
+/// unticked box: when the form says it showed them (`flags_shown`), a flag left out is unticked;
+/// otherwise (a partial submission, or the API leaving a flag out) it keeps its saved value.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct NotificationPatch {
+    /// The text and dates, and the version.
+    #[serde(flatten)]
+    pub text: NotificationTextPatch,
+    /// "yes" for the death of a looked-after child.
+    #[serde(default)]
+    pub looked_after_death: Option<String>,
+    /// "yes" for the death of a care leaver aged up to 24.
+    #[serde(default)]
+    pub care_leaver_death: Option<String>,
+    /// "yes" when the child is normally resident in another area.
+    #[serde(default)]
+    pub resident_elsewhere: Option<String>,
+    /// "yes" when the partners choose a rapid review for a care leaver's death.
+    #[serde(default)]
+    pub rapid_review_chosen: Option<String>,
+    /// "yes" when the form showed the flags' checkboxes.
+    #[serde(default)]
+    pub flags_shown: Option<String>,
+}
+
+impl NotificationPatch {
+    /// The saved values with the fields given here put over them.
+    pub fn over(&self, saved: NotificationInput) -> NotificationInput {
+        let mut out = self.text.over(saved);
+        let shown = self.flags_shown.as_deref().is_some_and(checked);
+        for (given, slot) in [
+            (&self.looked_after_death, &mut out.looked_after_death),
+            (&self.care_leaver_death, &mut out.care_leaver_death),
+            (&self.resident_elsewhere, &mut out.resident_elsewhere),
+            (&self.rapid_review_chosen, &mut out.rapid_review_chosen),
+        ] {
+            match given {
+                Some(v) => *slot = v.clone(),
+                None if shown => slot.clear(),
+                None => {}
+            }
+        }
+        out
+    }
+
+    /// The version given, as typed.
+    pub fn version(&self) -> &str {
+        self.text.version.as_deref().unwrap_or("")
+    }
+
+    /// A patch giving every field of `input`, as the form sends it.
+    pub fn full(input: &NotificationInput, version: i64) -> Self {
+        Self {
+            text: NotificationTextPatch::full(input, version),
+            looked_after_death: Some(input.looked_after_death.clone()),
+            care_leaver_death: Some(input.care_leaver_death.clone()),
+            resident_elsewhere: Some(input.resident_elsewhere.clone()),
+            rapid_review_chosen: Some(input.rapid_review_chosen.clone()),
+            flags_shown: Some("yes".to_owned()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case review settings and reminders
+
+/// The working days before a due date at which panel members are reminded, when a partnership has
+/// not set its own.
+pub const DEFAULT_REMINDER_LEAD_DAYS: [u32; 3] = [10, 5, 2];
+
+/// Most reminder lead times.
+pub const MAX_REMINDER_LEADS: usize = 5;
+
+/// The largest notice period and lead time, in working days.
+pub const MAX_SETTING_WORKING_DAYS: u32 = 60;
+
+/// A partnership's case review settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseReviewSettings {
+    /// Working days the final report of a practice review goes to the National Panel and the DfE
+    /// before publication (1 to 60).
+    pub pre_publication_notice_days: u32,
+    /// Working days before a due date at which panel members are reminded: distinct, 0 to 60,
+    /// at most [`MAX_REMINDER_LEADS`], largest first (0 is the due date itself). May be empty.
+    pub reminder_lead_days: Vec<u32>,
+    /// The stored row's version; 0 while the partnership has no row (the defaults apply).
+    pub version: i64,
+}
+
+impl Default for CaseReviewSettings {
+    fn default() -> Self {
+        Self {
+            pre_publication_notice_days: DEFAULT_NOTICE_WORKING_DAYS,
+            reminder_lead_days: DEFAULT_REMINDER_LEAD_DAYS.to_vec(),
+            version: 0,
+        }
+    }
+}
+
+/// The settings as typed into the form (text) with the version the form was built from.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct SettingsInput {
+    /// Working days, 1 to 60.
+    #[serde(default)]
+    pub pre_publication_notice_days: String,
+    /// Working-day counts separated by commas, such as "10, 5, 2" (may be empty: no reminders before
+    /// a due date).
+    #[serde(default)]
+    pub reminder_lead_days: String,
+    /// The version the form was built from (0 while the defaults apply).
+    #[serde(default)]
+    pub version: String,
+}
+
+impl CaseReviewSettings {
+    /// From the stored columns. Stored values were validated when saved; a part that does not parse
+    /// is skipped rather than failing every reader.
+    pub fn from_stored(notice_days: i64, lead_days: &str, version: i64) -> Self {
+        let mut leads: Vec<u32> = lead_days
+            .split(',')
+            .filter_map(|p| p.trim().parse::<u32>().ok())
+            .filter(|d| *d <= MAX_SETTING_WORKING_DAYS)
+            .collect();
+        leads.sort_unstable_by(|a, b| b.cmp(a));
+        leads.dedup();
+        Self {
+            pre_publication_notice_days: u32::try_from(notice_days)
+                .ok()
+                .filter(|d| (1..=MAX_SETTING_WORKING_DAYS).contains(d))
+                .unwrap_or(DEFAULT_NOTICE_WORKING_DAYS),
+            reminder_lead_days: leads,
+            version,
+        }
+    }
+
+    /// The lead times as stored: "10,5,2".
+    pub fn lead_days_text(&self) -> String {
+        self.reminder_lead_days
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The form's values for these settings.
+    pub fn input(&self) -> SettingsInput {
+        SettingsInput {
+            pre_publication_notice_days: self.pre_publication_notice_days.to_string(),
+            reminder_lead_days: self
+                .reminder_lead_days
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            version: self.version.to_string(),
+        }
+    }
+
+    /// Validates the form: the notice 1 to 60 working days; the lead times whole numbers 0 to 60,
+    /// distinct, at most five (commas or spaces between them); the version a whole number.
+    pub fn parse(i: &SettingsInput) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let notice = i.pre_publication_notice_days.trim();
+        let notice_days = match notice.parse::<u32>() {
+            _ if notice.is_empty() => {
+                e.add(
+                    "pre_publication_notice_days",
+                    "Enter the working days of notice before publication",
+                );
+                None
+            }
+            Ok(d) if (1..=MAX_SETTING_WORKING_DAYS).contains(&d) => Some(d),
+            _ => {
+                e.add(
+                    "pre_publication_notice_days",
+                    format!(
+                        "The notice before publication must be a whole number of working days from 1 to {MAX_SETTING_WORKING_DAYS}"
+                    ),
+                );
+                None
+            }
+        };
+        let mut leads: Vec<u32> = Vec::new();
+        for part in i
+            .reminder_lead_days
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+        {
+            match part.parse::<u32>() {
+                Ok(d) if d <= MAX_SETTING_WORKING_DAYS => {
+                    if leads.contains(&d) {
+                        e.add(
+                            "reminder_lead_days",
+                            format!("Enter each reminder once ({d} is there twice)"),
+                        );
+                    }
+                    leads.push(d);
+                }
+                _ => e.add(
+                    "reminder_lead_days",
+                    format!(
+                        "Enter each reminder as a whole number of working days from 0 to {MAX_SETTING_WORKING_DAYS}, separated by commas, for example 10, 5, 2"
+                    ),
+                ),
+            }
+        }
+        if leads.len() > MAX_REMINDER_LEADS {
+            e.add(
+                "reminder_lead_days",
+                format!("Enter at most {MAX_REMINDER_LEADS} reminders"),
+            );
+        }
+        let version = parse_version(&mut e, &i.version, true);
+        leads.sort_unstable_by(|a, b| b.cmp(a));
+        match (notice_days, version) {
+            (Some(pre_publication_notice_days), Some(version)) if e.is_empty() => Ok(Self {
+                pre_publication_notice_days,
+                reminder_lead_days: leads,
+                version,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// The reminder a clock gets on a working day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// This many working days remain, one of the lead times (0: due today).
+    Ahead(u32),
+    /// The due date in force has passed (told once per due date).
+    Overdue,
+}
+
+impl Reminder {
+    /// Stable key of the reminder within one clock and due date (for sending it once).
+    pub fn key(self) -> String {
+        match self {
+            Reminder::Ahead(d) => format!("ahead-{d}"),
+            Reminder::Overdue => "overdue".to_owned(),
+        }
+    }
+}
+
+/// The reminder an open clock gets today, given the working days remaining to its due date in force
+/// (negative once overdue) and the lead times: one when the days remaining equal a lead time, and
+/// [`Reminder::Overdue`] once it is overdue (the caller sends that one once).
+pub fn reminder_for(working_days_remaining: i64, lead_days: &[u32]) -> Option<Reminder> {
+    if working_days_remaining < 0 {
+        return Some(Reminder::Overdue);
+    }
+    lead_days
+        .iter()
+        .find(|d| i64::from(**d) == working_days_remaining)
+        .map(|d| Reminder::Ahead(*d))
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    fn input(notice: &str, leads: &str, version: &str) -> SettingsInput {
+        SettingsInput {
+            pre_publication_notice_days: notice.into(),
+            reminder_lead_days: leads.into(),
+            version: version.into(),
+        }
+    }
+
+    #[test]
+    fn settings_accept_distinct_lead_times_and_sort_them() {
+        let s = CaseReviewSettings::parse(&input("10", "2, 10 5", "0")).unwrap();
+        assert_eq!(s.reminder_lead_days, vec![10, 5, 2]);
+        assert_eq!(s.pre_publication_notice_days, 10);
+        assert_eq!(s.lead_days_text(), "10,5,2");
+        // no reminders before the due date is allowed; 0 is the due date itself
+        assert!(
+            CaseReviewSettings::parse(&input("7", "", "3"))
+                .unwrap()
+                .reminder_lead_days
+                .is_empty()
+        );
+        assert_eq!(
+            CaseReviewSettings::parse(&input("7", "0", "3"))
+                .unwrap()
+                .reminder_lead_days,
+            vec![0]
+        );
+    }
+
+    #[test]
+    fn settings_refuse_bad_notice_and_lead_times() {
+        for (notice, leads, field) in [
+            ("0", "5", "pre_publication_notice_days"),
+            ("61", "5", "pre_publication_notice_days"),
+            ("seven", "5", "pre_publication_notice_days"),
+            ("", "5", "pre_publication_notice_days"),
+            ("7", "61", "reminder_lead_days"),
+            ("7", "-1", "reminder_lead_days"),
+            ("7", "2.5", "reminder_lead_days"),
+            ("7", "5, 5", "reminder_lead_days"),
+            ("7", "1,2,3,4,5,6", "reminder_lead_days"),
+        ] {
+            let e = CaseReviewSettings::parse(&input(notice, leads, "1")).unwrap_err();
+            assert!(e.get(field).is_some(), "{notice:?} {leads:?}: {e:?}");
+        }
+        let e = CaseReviewSettings::parse(&input("7", "5", "")).unwrap_err();
+        assert!(e.get("version").is_some());
+    }
+
+    #[test]
+    fn stored_settings_read_leniently_and_default() {
+        let d = CaseReviewSettings::default();
+        assert_eq!(
+            (
+                d.pre_publication_notice_days,
+                d.reminder_lead_days,
+                d.version
+            ),
+            (7, vec![10, 5, 2], 0)
+        );
+        let s = CaseReviewSettings::from_stored(3, "2,x,10,99", 4);
+        assert_eq!(s.reminder_lead_days, vec![10, 2]);
+        assert_eq!(s.version, 4);
+        assert_eq!(
+            CaseReviewSettings::from_stored(0, "", 1).pre_publication_notice_days,
+            7
+        );
+        assert_eq!(s.input().reminder_lead_days, "10, 2");
+    }
+
+    #[test]
+    fn reminders_at_lead_times_and_once_overdue() {
+        let leads = [10, 5, 0];
+        assert_eq!(reminder_for(10, &leads), Some(Reminder::Ahead(10)));
+        assert_eq!(reminder_for(0, &leads), Some(Reminder::Ahead(0)));
+        assert_eq!(reminder_for(7, &leads), None);
+        assert_eq!(reminder_for(-1, &leads), Some(Reminder::Overdue));
+        assert_eq!(reminder_for(-9, &[]), Some(Reminder::Overdue));
+        assert_eq!(reminder_for(3, &[]), None);
+        assert_eq!(Reminder::Ahead(5).key(), "ahead-5");
+        assert_eq!(Reminder::Overdue.key(), "overdue");
+    }
+
+    #[test]
+    fn a_partial_patch_keeps_what_was_saved() {
+        let saved = RapidReviewInput {
+            facts: "Saved facts".into(),
+            learning: "Saved learning".into(),
+            reg11_a: "yes".into(),
+            reg11_a_rationale: "Because".into(),
+            ..Default::default()
+        };
+        let p = RapidReviewPatch {
+            facts: Some("New facts".into()),
+            context: Some(String::new()),
+            ..Default::default()
+        };
+        let merged = p.over(saved.clone());
+        assert_eq!(merged.facts, "New facts");
+        assert_eq!(merged.learning, "Saved learning");
+        assert_eq!(merged.reg11_a_rationale, "Because");
+        // an empty patch changes nothing
+        let same = RapidReviewPatch::default().over(saved.clone());
+        assert_eq!(same.facts, saved.facts);
+        assert_eq!(
+            RapidReviewPatch::full(&saved, 3)
+                .over(RapidReviewInput::default())
+                .learning,
+            "Saved learning"
+        );
+        let mut v = ValidationErrors::new();
+        assert_eq!(parse_version(&mut v, "0", true), Some(0));
+        assert_eq!(parse_version(&mut v, "0", false), None);
+        assert!(v.get("version").is_some());
+    }
+
+    #[test]
+    fn notification_flags_are_unticked_only_when_the_form_showed_them() {
+        let saved = NotificationInput {
+            reference: "SIN 1".into(),
+            resident_elsewhere: "yes".into(),
+            ..Default::default()
+        };
+        // a partial submission: the flag is kept
+        let p = NotificationPatch {
+            text: NotificationTextPatch {
+                summary: Some("New".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let m = p.over(saved.clone());
+        assert_eq!((m.reference.as_str(), m.summary.as_str()), ("SIN 1", "New"));
+        assert_eq!(m.resident_elsewhere, "yes");
+        // the form showed the boxes and this one was left unticked
+        let p = NotificationPatch {
+            flags_shown: Some("yes".into()),
+            looked_after_death: Some("yes".into()),
+            ..Default::default()
+        };
+        let m = p.over(saved);
+        assert_eq!(m.resident_elsewhere, "");
+        assert_eq!(m.looked_after_death, "yes");
+    }
+}

@@ -140,7 +140,8 @@ pub enum Permission {
     /// case review module: anyone but an administrator must be a current member of a body that
     /// handles case reviews (the case review panel); every view is audit-logged.
     ViewCaseReviews,
-    /// Record and change notifications, children, rapid reviews, decisions and the Panel's response.
+    /// Record and change notifications, children, rapid reviews, decisions and the Panel's response;
+    /// set the case review settings and mark which body is the case review panel.
     ManageCaseReviews,
     /// Reveal the real identities of the children in a notification (each reveal audit-logged).
     ViewChildIdentities,

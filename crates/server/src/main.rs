@@ -481,6 +481,12 @@ async fn run(command: Command, cfg: Config) -> Result<()> {
                 out.practice_reviews,
                 started.elapsed().as_secs_f64()
             );
+            println!(
+                "generated {} case review notifications in {:.1}s; case review panel member for benchmarks: {}",
+                out.notifications,
+                out.case_review_time.as_secs_f64(),
+                out.panel_member.as_deref().unwrap_or("none")
+            );
             Ok(())
         }
     }

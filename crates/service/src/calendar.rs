@@ -4,9 +4,9 @@
 //! changing it needs [`Permission::ManageCalendar`], and every change writes an entry to the platform
 //! audit chain in the same transaction.
 //!
-//! The calendar is rebuilt from the database on every call (a few dozen rows and a 15,000-day
-//! running count, well under a millisecond); calls are rare, and nothing can go stale across
-//! instances.
+//! The calendar's changes are read from the database on every call (a few dozen rows), so nothing
+//! can go stale across instances; the 15,000-day running count built from them is reused while they
+//! stay the same.
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
 use chrono::{Datelike, NaiveDate};
@@ -27,6 +27,27 @@ pub const MAX_WORKING_DAYS: u32 = 1000;
 
 const RANGE_HINT: &str = "between 1 January 2000 and 31 December 2040";
 
+/// The last calendar built and the changes it was built from. Building one walks 15,000 days (about a
+/// millisecond), which dominated pages that show clocks, such as the case review dashboard; the
+/// changes are still read on every call, so a calendar is reused only while they are the same and
+/// nothing goes stale across instances. (A pure function of the changes, so one memo serves every
+/// database a process opens.)
+static LAST_BUILT: std::sync::Mutex<Option<(Vec<Change>, Calendar)>> = std::sync::Mutex::new(None);
+
+fn calendar_of(changes: &[Change]) -> Calendar {
+    if let Ok(last) = LAST_BUILT.lock()
+        && let Some((built_from, cal)) = last.as_ref()
+        && built_from.as_slice() == changes
+    {
+        return cal.clone();
+    }
+    let cal = Calendar::with_changes(changes);
+    if let Ok(mut last) = LAST_BUILT.lock() {
+        *last = Some((changes.to_vec(), cal.clone()));
+    }
+    cal
+}
+
 async fn load_with(c: &mut Conn<'_>) -> ServiceResult<(Calendar, Vec<BankHolidayChange>)> {
     let rows = store::list(c).await?;
     let changes: Vec<Change> = rows
@@ -39,7 +60,7 @@ async fn load_with(c: &mut Conn<'_>) -> ServiceResult<(Calendar, Vec<BankHoliday
             })
         })
         .collect();
-    Ok((Calendar::with_changes(&changes), rows))
+    Ok((calendar_of(&changes), rows))
 }
 
 /// The calendar: computed bank holidays with the database's changes applied.

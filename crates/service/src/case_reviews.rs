@@ -27,9 +27,9 @@ use safeguard_domain::actions::uk_date;
 use safeguard_domain::calendar::Calendar;
 use safeguard_domain::case_reviews::{
     Child, ChildInput, DUE_SOON_WORKING_DAYS, Deadline, DeadlineRule, DeadlineState, Decision,
-    DecisionInput, MAX_CHILDREN, Notification, NotificationInput, PanelExchange, PanelInput,
-    RapidReviewContent, RapidReviewInput, next_letter, notification_deadlines, optional_date,
-    rapid_review_required,
+    DecisionInput, DecisionPatch, MAX_CHILDREN, Notification, NotificationInput, NotificationPatch,
+    PanelExchange, PanelInput, PanelPatch, RapidReviewContent, RapidReviewInput, RapidReviewPatch,
+    next_letter, notification_deadlines, optional_date, parse_version, rapid_review_required,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::signoffs::{NewSignOff, SignOffKind};
@@ -48,6 +48,16 @@ pub const SUBJECT_NOTIFICATION: &str = "notification";
 
 /// Most notifications on the dashboard.
 pub const DASHBOARD_LIMIT: i64 = 500;
+
+/// What a stale change to a notification is told (409; nothing changes, the person's text is shown
+/// again with the current version, so saving again is deliberate).
+pub const NOTIFICATION_CONFLICT: &str = "Someone else changed this notification while you were editing it. \
+     Your changes are shown below and have not been saved: check them, then save again.";
+
+/// What a stale change to a rapid review (content, decision or the Panel exchange) is told (409;
+/// nothing changes).
+pub const RAPID_REVIEW_CONFLICT: &str = "Someone else changed this rapid review while you were editing it. \
+     Your changes are shown below and have not been saved: check them, then save again.";
 
 /// A clock as shown: the stored row with its state today.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -253,17 +263,27 @@ pub async fn dashboard(svc: &Services, actor: &Actor) -> ServiceResult<Dashboard
     let now = svc.now();
     let today = uk_date(now);
     let cal = crate::calendar::load(svc).await?;
-    let mut tx = svc.db.begin().await?;
-    require_view(&mut tx.conn(), actor, today).await?;
+    // The reads on a pooled connection; only the view's audit entry takes a write transaction, so
+    // views do not hold the write lock (SQLite) or the chain's row (PostgreSQL) while they read.
+    let mut pc = svc.db.acquire().await?;
+    require_view(&mut pc.conn(), actor, today).await?;
     let open =
-        store::list_notifications(&mut tx.conn(), actor.partnership_id, true, DASHBOARD_LIMIT)
+        store::list_notifications(&mut pc.conn(), actor.partnership_id, true, DASHBOARD_LIMIT)
             .await?;
     let clocks =
-        store::open_deadlines(&mut tx.conn(), actor.partnership_id, DASHBOARD_LIMIT * 2).await?;
+        store::open_deadlines(&mut pc.conn(), actor.partnership_id, DASHBOARD_LIMIT * 2).await?;
+    let stages = store::open_rapid_review_stages(&mut pc.conn(), actor.partnership_id).await?;
     let mut rows = Vec::with_capacity(open.len());
     for n in open {
-        let rr =
-            store::rapid_review(&mut tx.conn(), actor.partnership_id, n.notification_id).await?;
+        let rr = stages
+            .iter()
+            .find(|r| r.notification_id == n.notification_id)
+            .map(|r| RapidReviewRow {
+                decision: r.decision.clone(),
+                sent_to_panel_on: r.sent_to_panel_on,
+                panel_outcome: r.panel_outcome.clone(),
+                ..Default::default()
+            });
         let open_deadlines: Vec<DeadlineView> = clocks
             .iter()
             .filter(|d| d.subject_type == SUBJECT_NOTIFICATION && d.subject_id == n.notification_id)
@@ -283,8 +303,10 @@ pub async fn dashboard(svc: &Services, actor: &Actor) -> ServiceResult<Dashboard
         )
     });
     let practice_reviews =
-        crate::practice_reviews::open_summaries(&mut tx.conn(), &cal, actor.partnership_id, today)
+        crate::practice_reviews::open_summaries(&mut pc.conn(), &cal, actor.partnership_id, today)
             .await?;
+    drop(pc);
+    let mut tx = svc.db.begin().await?;
     view_entry(&mut tx, actor, "case_review_dashboard", None, now).await?;
     tx.commit().await?;
     Ok(Dashboard {
@@ -462,19 +484,59 @@ pub(crate) async fn create_in_tx(
     Ok(id)
 }
 
-/// Changes a notification (`ManageCaseReviews`) and rewrites its clocks.
+/// The values a notification's form shows for the stored record.
+pub fn notification_input(n: &NotificationRow) -> NotificationInput {
+    let yes = |b: bool| if b { "yes".to_owned() } else { String::new() };
+    let iso = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    NotificationInput {
+        reference: n.reference.clone(),
+        summary: n.summary.clone(),
+        aware_on: n.aware_on.to_string(),
+        notified_on: iso(n.notified_on),
+        partners_informed_on: iso(n.partners_informed_on),
+        harm: if n.death { "death" } else { "serious_harm" }.to_owned(),
+        abuse_or_neglect: n.abuse_or_neglect.clone(),
+        location: n.location.clone(),
+        looked_after_death: yes(n.looked_after_death),
+        care_leaver_death: yes(n.care_leaver_death),
+        resident_elsewhere: yes(n.resident_elsewhere),
+        rapid_review_chosen: yes(n.rapid_review_chosen),
+        decided_by: n.decided_by.clone(),
+        other_children_note: n.other_children_note.clone(),
+    }
+}
+
+/// Changes a notification (`ManageCaseReviews`) and rewrites its clocks. The change is made against
+/// the version it was built from: a stale version is a `Conflict` ([`NOTIFICATION_CONFLICT`]) and
+/// nothing changes. Fields left out of the patch keep their saved values.
 pub async fn update(
     svc: &Services,
     actor: &Actor,
     id: Uuid,
-    input: &NotificationInput,
+    patch: &NotificationPatch,
 ) -> ServiceResult<()> {
     actor.require(Permission::ManageCaseReviews)?;
     let now = svc.now();
     let cal = crate::calendar::load(svc).await?;
     let mut tx = svc.db.begin().await?;
     let before = load_notification(&mut tx.conn(), actor, id, uk_date(now)).await?;
-    let n = Notification::parse(input, uk_date(now))?;
+    let mut errors = ValidationErrors::new();
+    let version = parse_version(&mut errors, patch.version(), false);
+    let n = match (
+        Notification::parse(&patch.over(notification_input(&before)), uk_date(now)),
+        version,
+    ) {
+        (Ok(n), Some(_)) => n,
+        (Err(mut e), _) => {
+            e.0.extend(errors.0);
+            return Err(e.into());
+        }
+        (Ok(_), None) => return Err(errors.into()),
+    };
+    let version = version.unwrap_or_default();
+    if version != before.version {
+        return Err(ServiceError::Conflict(NOTIFICATION_CONFLICT.to_owned()));
+    }
     let p = actor.partnership_id;
     check_reference(&mut tx.conn(), p, &n, Some(id)).await?;
     if let Some(sent) = store::rapid_review(&mut tx.conn(), p, id)
@@ -488,7 +550,9 @@ pub async fn update(
         )
         .into());
     }
-    store::update_notification(&mut tx.conn(), p, id, &write_of(&n), now).await?;
+    if !store::update_notification(&mut tx.conn(), p, id, &write_of(&n), version, now).await? {
+        return Err(ServiceError::Conflict(NOTIFICATION_CONFLICT.to_owned()));
+    }
     sync(&mut tx, &cal, p, id, now).await?;
     let mut e = actor.entry(
         "case_review.notification.update",
@@ -496,10 +560,12 @@ pub async fn update(
         Some(id.to_string()),
     );
     e.before = Some(
-        json!({"reference": before.reference, "aware_on": before.aware_on, "notified_on": before.notified_on})
+        json!({"reference": before.reference, "aware_on": before.aware_on, "notified_on": before.notified_on, "version": before.version})
             .to_string(),
     );
-    e.after = Some(notification_json(&n).to_string());
+    let mut after = notification_json(&n);
+    after["version"] = json!(version + 1);
+    e.after = Some(after.to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok(())
@@ -625,33 +691,113 @@ async fn for_rapid_review(
     Ok((n, rr))
 }
 
-/// Writes the rapid review row with its audit entry.
+/// Writes the rapid review row made from `rr.version` with its audit entry; a stale version is a
+/// `Conflict` ([`RAPID_REVIEW_CONFLICT`]) and nothing is written.
 pub(crate) async fn save_in_tx(
     tx: &mut Tx,
     actor: &Actor,
     rr: &RapidReviewRow,
     action: &str,
-    after: serde_json::Value,
+    mut after: serde_json::Value,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    store::save_rapid_review(&mut tx.conn(), actor.partnership_id, rr, now).await?;
+    if !store::save_rapid_review(&mut tx.conn(), actor.partnership_id, rr, now).await? {
+        return Err(ServiceError::Conflict(RAPID_REVIEW_CONFLICT.to_owned()));
+    }
     let mut e = actor.entry(action, "rapid_review", Some(rr.notification_id.to_string()));
+    after["version"] = json!(rr.version + 1);
     e.after = Some(after.to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     Ok(())
 }
 
-/// Records the rapid review's content (`ManageCaseReviews`).
+/// The values the rapid review content form shows for the stored row (or an empty one).
+pub fn content_input(rr: Option<&RapidReviewRow>) -> RapidReviewInput {
+    let x = rr.cloned().unwrap_or_default();
+    RapidReviewInput {
+        facts: x.facts,
+        key_practice_episodes: x.key_practice_episodes,
+        immediate_actions: x.immediate_actions,
+        learning: x.learning,
+        context: x.context,
+        reg11_a: x.reg11_a,
+        reg11_a_rationale: x.reg11_a_rationale,
+        reg11_b: x.reg11_b,
+        reg11_b_rationale: x.reg11_b_rationale,
+        reg11_c: x.reg11_c,
+        reg11_c_rationale: x.reg11_c_rationale,
+        reg11_d: x.reg11_d,
+        reg11_d_rationale: x.reg11_d_rationale,
+        panel_meeting_on: x
+            .panel_meeting_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// The values the decision form shows for the stored row (or an empty one).
+pub fn decision_input(rr: Option<&RapidReviewRow>) -> DecisionInput {
+    let x = rr.cloned().unwrap_or_default();
+    DecisionInput {
+        decision: x.decision.unwrap_or_default(),
+        other_learning_route: x.other_learning_route,
+        rationale: x.decision_rationale,
+        decided_on: x.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+    }
+}
+
+/// The values the sending-and-response form shows for the stored row (or an empty one).
+pub fn panel_input(rr: Option<&RapidReviewRow>) -> PanelInput {
+    let x = rr.cloned().unwrap_or_default();
+    let iso = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    PanelInput {
+        sent_to_panel_on: iso(x.sent_to_panel_on),
+        panel_response_on: iso(x.panel_response_on),
+        panel_outcome: x.panel_outcome.unwrap_or_default(),
+        panel_response_note: x.panel_response_note,
+    }
+}
+
+/// Parses a rapid review form's merged values and its version (0 for a review not yet started) and
+/// checks the version against the stored row's: invalid input is `Invalid` (with the version's error
+/// if any), a stale version `Conflict`.
+fn checked_version<T>(
+    parsed: Result<T, ValidationErrors>,
+    version: Option<&str>,
+    current: i64,
+) -> ServiceResult<T> {
+    let mut errors = ValidationErrors::new();
+    let v = parse_version(&mut errors, version.unwrap_or(""), true);
+    match (parsed, v) {
+        (Err(mut e), _) => {
+            e.0.extend(errors.0);
+            Err(e.into())
+        }
+        (Ok(_), None) => Err(errors.into()),
+        (Ok(_), Some(v)) if v != current => {
+            Err(ServiceError::Conflict(RAPID_REVIEW_CONFLICT.to_owned()))
+        }
+        (Ok(t), Some(_)) => Ok(t),
+    }
+}
+
+/// Records the rapid review's content (`ManageCaseReviews`), against the version the form was built
+/// from (stale: `Conflict`, nothing changes). Fields left out of the patch keep their saved values,
+/// so an empty or partial submission never clears anything.
 pub async fn save_content(
     svc: &Services,
     actor: &Actor,
     id: Uuid,
-    input: &RapidReviewInput,
+    patch: &RapidReviewPatch,
 ) -> ServiceResult<()> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
     let (_, mut rr) = for_rapid_review(&mut tx, actor, id, uk_date(now)).await?;
-    let c = RapidReviewContent::parse(input, uk_date(now))?;
+    let c = checked_version(
+        RapidReviewContent::parse(&patch.over(content_input(Some(&rr))), uk_date(now)),
+        patch.version.as_deref(),
+        rr.version,
+    )?;
     rr.facts = c.facts;
     rr.key_practice_episodes = c.key_practice_episodes;
     rr.immediate_actions = c.immediate_actions;
@@ -677,17 +823,22 @@ pub async fn save_content(
     Ok(())
 }
 
-/// Records the partners' decision (`ManageCaseReviews`); the rationale is required.
+/// Records the partners' decision (`ManageCaseReviews`); the rationale is required. Against the
+/// version the form was built from (stale: `Conflict`); fields left out keep their saved values.
 pub async fn decide(
     svc: &Services,
     actor: &Actor,
     id: Uuid,
-    input: &DecisionInput,
+    patch: &DecisionPatch,
 ) -> ServiceResult<()> {
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
     let (n, mut rr) = for_rapid_review(&mut tx, actor, id, uk_date(now)).await?;
-    let d = Decision::parse(input, uk_date(now))?;
+    let d = checked_version(
+        Decision::parse(&patch.over(decision_input(Some(&rr))), uk_date(now)),
+        patch.version.as_deref(),
+        rr.version,
+    )?;
     if n.notified_on.is_some_and(|x| d.decided_on < x) {
         return Err(ValidationErrors::single(
             "decided_on",
@@ -714,18 +865,27 @@ pub async fn decide(
 }
 
 /// Records the date sent to the National Panel and its response (`ManageCaseReviews`); meets the
-/// rapid review clock. Sending late is recorded, never refused.
+/// rapid review clock. Sending late is recorded, never refused. Against the version the form was
+/// built from (stale: `Conflict`); fields left out keep their saved values.
 pub async fn record_panel(
     svc: &Services,
     actor: &Actor,
     id: Uuid,
-    input: &PanelInput,
+    patch: &PanelPatch,
 ) -> ServiceResult<()> {
     let now = svc.now();
     let cal = crate::calendar::load(svc).await?;
     let mut tx = svc.db.begin().await?;
     let (n, mut rr) = for_rapid_review(&mut tx, actor, id, uk_date(now)).await?;
-    let x = PanelExchange::parse(input, n.notified_on, uk_date(now))?;
+    let x = checked_version(
+        PanelExchange::parse(
+            &patch.over(panel_input(Some(&rr))),
+            n.notified_on,
+            uk_date(now),
+        ),
+        patch.version.as_deref(),
+        rr.version,
+    )?;
     if x.sent_to_panel_on.is_some() && rr.decision.is_none() {
         return Err(ValidationErrors::single(
             "sent_to_panel_on",
@@ -806,7 +966,7 @@ pub async fn record_agency(
         );
     }
     let mut tx = svc.db.begin().await?;
-    let (_, rr) = for_rapid_review(&mut tx, actor, id, today).await?;
+    for_rapid_review(&mut tx, actor, id, today).await?;
     if let Some(o) = org
         && organisations::find_in_partnership(
             &mut tx.conn(),
@@ -821,8 +981,8 @@ pub async fn record_agency(
     let (Some(org), Some(requested), true) = (org, requested, e.is_empty()) else {
         return Err(e.into());
     };
-    // the row the summaries hang on
-    store::save_rapid_review(&mut tx.conn(), actor.partnership_id, &rr, now).await?;
+    // the row the summaries hang on (its content and version untouched)
+    store::ensure_rapid_review(&mut tx.conn(), actor.partnership_id, id, now).await?;
     store::save_agency(
         &mut tx.conn(),
         actor.partnership_id,
@@ -950,7 +1110,7 @@ pub async fn request_sign_off(svc: &Services, actor: &Actor, id: Uuid) -> Servic
     };
     let sid =
         crate::signoffs::request_in_tx(svc, &mut tx, actor, SignOffId::new(), &new, now).await?;
-    store::save_rapid_review(&mut tx.conn(), actor.partnership_id, &rr, now).await?;
+    store::ensure_rapid_review(&mut tx.conn(), actor.partnership_id, id, now).await?;
     store::set_sign_off(&mut tx.conn(), actor.partnership_id, id, sid.0).await?;
     tx.commit().await?;
     Ok(sid)

@@ -280,6 +280,8 @@ pub async fn load(
             panel_outcome: d.response.map(|_| "agrees".to_owned()),
             panel_response_note: String::new(),
             sign_off_id: None,
+            // a new row
+            version: 0,
         };
         save_in_tx(
             tx,

@@ -400,6 +400,7 @@ async fn earlier_neglect_notification(
         panel_outcome: Some("agrees".to_owned()),
         panel_response_note: String::new(),
         sign_off_id: None,
+        version: 0,
     };
     save_in_tx(
         tx,

@@ -54,6 +54,13 @@ pub struct Generated {
     pub sign_offs: u64,
     /// Child safeguarding practice reviews (with their reviewers and clocks).
     pub practice_reviews: u64,
+    /// Serious incident notifications (with children, clocks and rapid reviews).
+    pub notifications: u64,
+    /// The first partnership's case review panel members who are not administrators (email), for
+    /// benchmarking the panel dashboard through the membership rule.
+    pub panel_member: Option<String>,
+    /// Time spent writing the case reviews (what they add to generating).
+    pub case_review_time: std::time::Duration,
 }
 
 /// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
@@ -422,6 +429,24 @@ pub async fn run(
             start,
         )
         .await?;
+        // Case reviews (the panel and its notifications), from their own seeded stream too.
+        let started = std::time::Instant::now();
+        let c = crate::generate_case_reviews::case_reviews(
+            &mut tx,
+            p.id(),
+            n,
+            &ids,
+            &orgs,
+            plan.years,
+            FIRST_YEAR,
+            &calendar,
+            safeguard_domain::actions::uk_date(svc.now()),
+            &mut ChaCha8Rng::seed_from_u64(plan.seed ^ 0x00ca_5e5e ^ (u64::from(n) << 24)),
+        )
+        .await?;
+        out.notifications += c.notifications;
+        out.panel_member = out.panel_member.or(c.panel_member);
+        out.case_review_time += started.elapsed();
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);

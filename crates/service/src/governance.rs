@@ -325,7 +325,23 @@ pub async fn update_body(
     id: Uuid,
     input: &BodyInput,
 ) -> ServiceResult<()> {
+    update_body_marking(svc, actor, id, input, None).await
+}
+
+/// Changes a body (`ManageGovernance`) and, when `panel` is given, marks or unmarks it as the case
+/// review panel in the same transaction (`ManageCaseReviews` too; see
+/// `case_review_admin::set_panel`).
+pub async fn update_body_marking(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &BodyInput,
+    panel: Option<bool>,
+) -> ServiceResult<()> {
     actor.require(Permission::ManageGovernance)?;
+    if panel.is_some() {
+        actor.require(Permission::ManageCaseReviews)?;
+    }
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
     let before = load_body(&mut tx.conn(), actor.partnership_id, id).await?;
@@ -341,6 +357,17 @@ pub async fn update_body(
     );
     e.after = Some(body_json(&f).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
+    if let Some(h) = panel {
+        crate::case_review_admin::mark_in_tx(
+            &mut tx,
+            actor,
+            id,
+            before.handles_case_reviews,
+            h,
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     svc.bodies.invalidate(&actor.partnership_id);
     Ok(())

@@ -25,7 +25,7 @@
 //!
 //! Whenever a review's dates change, its rows in `deadline` (subject type `practice_review`) are
 //! rewritten from [`review_deadlines`] through the one working-day calendar, with the partnership's
-//! pre-publication lead time (`case_review_settings`, [`DEFAULT_NOTICE_WORKING_DAYS`] without a row).
+//! pre-publication lead time (`case_review_settings`, [`DEFAULT_NOTICE_WORKING_DAYS`](safeguard_domain::case_reviews::DEFAULT_NOTICE_WORKING_DAYS) without a row).
 //! The 6-month clock only warns; publication earlier than the lead time after the notice is refused.
 
 use crate::case_reviews::{DeadlineView, ExtensionInput, deadline_of, may_view, view_of};
@@ -33,9 +33,7 @@ use crate::{Actor, ServiceError, ServiceResult, Services};
 use chrono::{DateTime, NaiveDate, Utc};
 use safeguard_domain::actions::uk_date;
 use safeguard_domain::calendar::Calendar;
-use safeguard_domain::case_reviews::{
-    DEFAULT_NOTICE_WORKING_DAYS, DeadlineRule, ReviewDecision, SUBJECT_PRACTICE_REVIEW,
-};
+use safeguard_domain::case_reviews::{DeadlineRule, ReviewDecision, SUBJECT_PRACTICE_REVIEW};
 use safeguard_domain::policy::Permission;
 use safeguard_domain::practice_reviews::{
     CheckKind, Details, DetailsInput, DraftInput, EndReviewerInput, EngagementInput, MoveContext,
@@ -176,12 +174,12 @@ pub fn dates_of(
     }
 }
 
-/// The partnership's pre-publication lead time in working days (the default without a settings row).
+/// The partnership's pre-publication lead time in working days (the case review settings, which
+/// give the default without a row).
 pub(crate) async fn notice_days(c: &mut Conn<'_>, p: PartnershipId) -> ServiceResult<u32> {
-    Ok(store::notice_days(c, p)
+    Ok(safeguard_store::case_reviews::get_settings(c, p)
         .await?
-        .and_then(|n| u32::try_from(n).ok())
-        .unwrap_or(DEFAULT_NOTICE_WORKING_DAYS))
+        .pre_publication_notice_days)
 }
 
 async fn load(

@@ -80,7 +80,31 @@ pub async fn tick(svc: &Services, instance: &str) -> anyhow::Result<()> {
         .await?;
     }
     weekly_digest_job(svc, instance).await?;
+    case_review_reminders_job(svc, instance).await?;
     Ok(())
+}
+
+/// The case review deadline reminders (`case_review_reminders::send_reminders`): each day from 07:00
+/// UK time, once per day across instances (weekends and bank holidays send nothing; each reminder
+/// is sent once even if run again). Returns true if it ran here now.
+pub async fn case_review_reminders_job(svc: &Services, instance: &str) -> anyhow::Result<bool> {
+    let local = safeguard_domain::actions::uk_local(svc.now());
+    if local.hour() < 7 {
+        return Ok(false);
+    }
+    run_once(
+        svc,
+        instance,
+        "case_review_reminders",
+        Every::Day,
+        || async {
+            let n = crate::case_review_reminders::send_reminders(svc, svc.now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(format!("queued {n} case review reminder emails"))
+        },
+    )
+    .await
 }
 
 /// The weekly action digest (`actions::weekly_digest`): on Monday from 07:00 UK time, once per ISO

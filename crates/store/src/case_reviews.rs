@@ -5,6 +5,7 @@
 
 use crate::{Conn, Result, on_conn};
 use chrono::{DateTime, NaiveDate, Utc};
+use safeguard_domain::case_reviews::CaseReviewSettings;
 use safeguard_domain::{PartnershipId, PersonId};
 use uuid::Uuid;
 
@@ -51,12 +52,15 @@ pub struct NotificationRow {
     pub created_at: DateTime<Utc>,
     /// Changed.
     pub updated_at: DateTime<Utc>,
+    /// Optimistic version: each change adds one (a stale edit is refused).
+    pub version: i64,
 }
 
+// `version` columns added by migration 0011 are `integer` (int4 on PostgreSQL): read as bigint.
 const NOTIFICATION_SELECT: &str = "select notification_id, partnership_id, reference, summary, aware_on, notified_on, \
      partners_informed_on, death, serious_harm, abuse_or_neglect, location, looked_after_death, care_leaver_death, \
-     resident_elsewhere, decided_by, other_children_note, rapid_review_chosen, closed, created_at, updated_at \
-     from case_notification";
+     resident_elsewhere, decided_by, other_children_note, rapid_review_chosen, closed, created_at, updated_at, \
+     cast(version as bigint) as version from case_notification";
 
 /// The fields of a notification to write.
 #[derive(Debug, Clone)]
@@ -153,20 +157,22 @@ pub async fn insert_notification(
     Ok(())
 }
 
-/// Changes a notification; false when it is not in the partnership.
+/// Changes a notification made from `version` and adds one to its version; false when it is not in
+/// the partnership or its version is no longer `version` (someone else changed it: nothing written).
 pub async fn update_notification(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
     id: Uuid,
     n: &NotificationWrite<'_>,
+    version: i64,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     // language=SQL
     let sql = r#"update case_notification set reference = $3, summary = $4, aware_on = $5, notified_on = $6,
                  partners_informed_on = $7, death = $8, serious_harm = $9, abuse_or_neglect = $10, location = $11,
                  looked_after_death = $12, care_leaver_death = $13, resident_elsewhere = $14, decided_by = $15,
-                 other_children_note = $16, rapid_review_chosen = $17, updated_at = $18
-                 where partnership_id = $1 and notification_id = $2"#;
+                 other_children_note = $16, rapid_review_chosen = $17, updated_at = $18, version = version + 1
+                 where partnership_id = $1 and notification_id = $2 and version = $19"#;
     let rows = on_conn!(c, |e| sqlx::query(sql)
         .bind(partnership.0)
         .bind(id)
@@ -186,6 +192,7 @@ pub async fn update_notification(
         .bind(n.other_children_note)
         .bind(n.rapid_review_chosen)
         .bind(now)
+        .bind(version)
         .execute(e)
         .await
         .map(|r| r.rows_affected()))?;
@@ -410,6 +417,8 @@ pub struct RapidReviewRow {
     pub panel_response_note: String,
     /// The lead partners' sign-off, once requested.
     pub sign_off_id: Option<Uuid>,
+    /// Optimistic version of the content, decision and Panel exchange (0: not started, no row).
+    pub version: i64,
 }
 
 /// The rapid review of a notification, if started.
@@ -421,8 +430,8 @@ pub async fn rapid_review(
     let sql = "select notification_id, facts, key_practice_episodes, immediate_actions, learning, context, \
                reg11_a, reg11_a_rationale, reg11_b, reg11_b_rationale, reg11_c, reg11_c_rationale, reg11_d, \
                reg11_d_rationale, panel_meeting_on, decision, other_learning_route, decision_rationale, decided_on, \
-               sent_to_panel_on, panel_response_on, panel_outcome, panel_response_note, sign_off_id \
-               from rapid_review where partnership_id = $1 and notification_id = $2";
+               sent_to_panel_on, panel_response_on, panel_outcome, panel_response_note, sign_off_id, \
+               cast(version as bigint) as version from rapid_review where partnership_id = $1 and notification_id = $2";
     Ok(on_conn!(c, |e| sqlx::query_as::<_, RapidReviewRow>(sql)
         .bind(partnership.0)
         .bind(notification)
@@ -430,21 +439,23 @@ pub async fn rapid_review(
         .await)?)
 }
 
-/// Writes the whole rapid review row (inserting it the first time).
+/// Writes the rapid review's content, decision and Panel exchange made from `r.version` (0: inserts
+/// the row) and adds one to the version. False, with nothing written, when the stored version is no
+/// longer `r.version` (someone else saved meanwhile) or the row belongs to another partnership.
 pub async fn save_rapid_review(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
     r: &RapidReviewRow,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     // language=SQL
     let sql = r#"insert into rapid_review (notification_id, partnership_id, facts, key_practice_episodes,
                  immediate_actions, learning, context, reg11_a, reg11_a_rationale, reg11_b, reg11_b_rationale, reg11_c,
                  reg11_c_rationale, reg11_d, reg11_d_rationale, panel_meeting_on, decision, other_learning_route,
                  decision_rationale, decided_on, sent_to_panel_on, panel_response_on, panel_outcome, panel_response_note,
-                 updated_at)
+                 updated_at, version)
                  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                 $22, $23, $24, $25)
+                 $22, $23, $24, $25, 1)
                  on conflict (notification_id) do update set facts = excluded.facts,
                  key_practice_episodes = excluded.key_practice_episodes, immediate_actions = excluded.immediate_actions,
                  learning = excluded.learning, context = excluded.context, reg11_a = excluded.reg11_a,
@@ -456,9 +467,9 @@ pub async fn save_rapid_review(
                  decision_rationale = excluded.decision_rationale, decided_on = excluded.decided_on,
                  sent_to_panel_on = excluded.sent_to_panel_on, panel_response_on = excluded.panel_response_on,
                  panel_outcome = excluded.panel_outcome, panel_response_note = excluded.panel_response_note,
-                 updated_at = excluded.updated_at
-                 where rapid_review.partnership_id = excluded.partnership_id"#;
-    on_conn!(c, |e| sqlx::query(sql)
+                 updated_at = excluded.updated_at, version = rapid_review.version + 1
+                 where rapid_review.partnership_id = excluded.partnership_id and rapid_review.version = $26"#;
+    let n = on_conn!(c, |e| sqlx::query(sql)
         .bind(r.notification_id)
         .bind(partnership.0)
         .bind(&r.facts)
@@ -483,6 +494,34 @@ pub async fn save_rapid_review(
         .bind(r.panel_response_on)
         .bind(&r.panel_outcome)
         .bind(&r.panel_response_note)
+        .bind(now)
+        .bind(r.version)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    // A first save (version 0) that finds a row already there matches no version and writes nothing.
+    Ok(n == 1)
+}
+
+/// Starts an empty rapid review row for a notification if it has none (what agency summaries and the
+/// sign-off hang on); never touches an existing row or its version.
+pub async fn ensure_rapid_review(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    notification: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // language=SQL
+    let sql = r#"insert into rapid_review (notification_id, partnership_id, facts, key_practice_episodes,
+                 immediate_actions, learning, context, reg11_a, reg11_a_rationale, reg11_b, reg11_b_rationale, reg11_c,
+                 reg11_c_rationale, reg11_d, reg11_d_rationale, other_learning_route, decision_rationale,
+                 panel_response_note, updated_at, version)
+                 select $1, $2, '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', $3, 1
+                 where exists (select 1 from case_notification where notification_id = $1 and partnership_id = $2)
+                 on conflict (notification_id) do nothing"#;
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(notification)
+        .bind(partnership.0)
         .bind(now)
         .execute(e)
         .await
@@ -830,6 +869,150 @@ pub async fn panel_recipients(
         .bind(partnership.0)
         .bind(true)
         .bind(today)
+        .fetch_all(e)
+        .await)?)
+}
+
+#[derive(sqlx::FromRow)]
+struct SettingsRow {
+    pre_publication_notice_days: i64,
+    reminder_lead_days: String,
+    version: i64,
+}
+
+/// The partnership's case review settings: its row, or the defaults (version 0) when it has none.
+pub async fn get_settings(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+) -> Result<CaseReviewSettings> {
+    let sql = "select cast(pre_publication_notice_days as bigint) as pre_publication_notice_days, reminder_lead_days, \
+               cast(version as bigint) as version from case_review_settings \
+               where partnership_id = $1";
+    let row = on_conn!(c, |e| sqlx::query_as::<_, SettingsRow>(sql)
+        .bind(partnership.0)
+        .fetch_optional(e)
+        .await)?;
+    Ok(row.map_or_else(CaseReviewSettings::default, |r| {
+        CaseReviewSettings::from_stored(
+            r.pre_publication_notice_days,
+            &r.reminder_lead_days,
+            r.version,
+        )
+    }))
+}
+
+/// Writes the partnership's settings made from `s.version` (0: the defaults, inserting its row) and
+/// adds one to the version. False, with nothing written, when the stored version is no longer
+/// `s.version` (someone else saved meanwhile).
+pub async fn save_settings(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    s: &CaseReviewSettings,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    // language=SQL
+    let sql = r#"insert into case_review_settings (partnership_id, pre_publication_notice_days, reminder_lead_days,
+                 updated_at, version) values ($1, $2, $3, $4, 1)
+                 on conflict (partnership_id) do update set
+                 pre_publication_notice_days = excluded.pre_publication_notice_days,
+                 reminder_lead_days = excluded.reminder_lead_days, updated_at = excluded.updated_at,
+                 version = case_review_settings.version + 1
+                 where case_review_settings.version = $5"#;
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(i64::from(s.pre_publication_notice_days))
+        .bind(s.lead_days_text())
+        .bind(now)
+        .bind(s.version)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// An open clock of any subject type (notification, practice review), for the reminders.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReminderDeadline {
+    /// Partnership.
+    pub partnership_id: Uuid,
+    /// Its name.
+    pub partnership_name: String,
+    /// notification, practice_review…
+    pub subject_type: String,
+    /// Subject.
+    pub subject_id: Uuid,
+    /// The subject's reference ("SIN 2022-03", "CSPR 2022-01"); empty when the subject is unknown.
+    pub reference: String,
+    /// Rule slug.
+    pub rule: String,
+    /// Due by the rule.
+    pub due_on: NaiveDate,
+    /// Extended to.
+    pub extended_to: Option<NaiveDate>,
+}
+
+/// Every partnership's clocks not yet met whose due date in force is on or before `until`, of any
+/// subject type, by partnership, due date and reference (for the reminders: references only).
+pub async fn reminder_deadlines(
+    c: &mut Conn<'_>,
+    until: NaiveDate,
+) -> Result<Vec<ReminderDeadline>> {
+    // language=SQL
+    let sql = r#"select d.partnership_id, p.name as partnership_name, d.subject_type, d.subject_id,
+                 coalesce(n.reference, r.reference, '') as reference, d.rule, d.due_on, d.extended_to
+                 from deadline d join partnership p on p.partnership_id = d.partnership_id
+                 left join case_notification n on d.subject_type = 'notification'
+                     and n.notification_id = d.subject_id and n.partnership_id = d.partnership_id
+                 left join practice_review r on d.subject_type = 'practice_review'
+                     and r.review_id = d.subject_id and r.partnership_id = d.partnership_id
+                 where d.met_on is null and coalesce(d.extended_to, d.due_on) <= $1
+                 order by d.partnership_id, coalesce(d.extended_to, d.due_on), reference, d.rule"#;
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, ReminderDeadline>(sql)
+        .bind(until)
+        .fetch_all(e)
+        .await)?)
+}
+
+/// Whether a body of the partnership handles case reviews; `None` when there is no such body.
+pub async fn body_handles_case_reviews(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    body: Uuid,
+) -> Result<Option<bool>> {
+    let sql = "select handles_case_reviews from body where partnership_id = $1 and body_id = $2";
+    Ok(on_conn!(c, |e| sqlx::query_scalar::<_, bool>(sql)
+        .bind(partnership.0)
+        .bind(body)
+        .fetch_optional(e)
+        .await)?)
+}
+
+/// The state of a rapid review that places an open notification on the dashboard.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RapidReviewStage {
+    /// Notification.
+    pub notification_id: Uuid,
+    /// local_cspr, no_cspr, national_review.
+    pub decision: Option<String>,
+    /// Sent to the National Panel.
+    pub sent_to_panel_on: Option<NaiveDate>,
+    /// The Panel's response.
+    pub panel_outcome: Option<String>,
+}
+
+/// The rapid review stage of every open notification of the partnership, in one query (the
+/// dashboard's).
+pub async fn open_rapid_review_stages(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+) -> Result<Vec<RapidReviewStage>> {
+    // From the partnership's notifications (indexed by partnership), each rapid review by its key.
+    let sql = "select r.notification_id, r.decision, r.sent_to_panel_on, r.panel_outcome from case_notification n \
+               join rapid_review r on r.notification_id = n.notification_id and r.partnership_id = $1 \
+               where n.partnership_id = $1 and n.closed = $2";
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, RapidReviewStage>(sql)
+        .bind(partnership.0)
+        .bind(false)
         .fetch_all(e)
         .await)?)
 }

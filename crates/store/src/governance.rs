@@ -38,11 +38,13 @@ pub struct BodyRow {
     pub created_at: DateTime<Utc>,
     /// Changed.
     pub updated_at: DateTime<Utc>,
+    /// Its current members may see case review records (the case review panel).
+    pub handles_case_reviews: bool,
 }
 
 const BODY_SELECT: &str = "select b.body_id, b.partnership_id, b.name, b.kind, b.meeting_frequency, \
      b.terms_of_reference, b.chair_person_id, cp.name as chair_name, b.parent_body_id, pb.name as parent_name, \
-     b.start_date, b.end_date, b.created_at, b.updated_at \
+     b.start_date, b.end_date, b.created_at, b.updated_at, b.handles_case_reviews \
      from body b left join person cp on cp.person_id = b.chair_person_id \
      left join body pb on pb.body_id = b.parent_body_id and pb.partnership_id = b.partnership_id";
 

@@ -717,15 +717,6 @@ pub async fn drafts(
         .await)?)
 }
 
-/// The partnership's pre-publication lead time in working days, if it has set one.
-pub async fn notice_days(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Option<i64>> {
-    let sql = "select cast(pre_publication_notice_days as bigint) from case_review_settings where partnership_id = $1";
-    Ok(on_conn!(c, |e| sqlx::query_scalar::<_, i64>(sql)
-        .bind(partnership.0)
-        .fetch_optional(e)
-        .await)?)
-}
-
 /// The partnership's practice review clocks not yet met, of reviews not closed, soonest first.
 pub async fn open_clocks(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<DeadlineRow>> {
     let sql = "select d.subject_type, d.subject_id, d.rule, d.basis_on, d.due_on, d.extended_to, d.extension_reason, d.met_on \

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use safeguard_domain::case_reviews::CaseReviewSettings;
 use safeguard_domain::{OrganisationId, PartnershipId, PersonId, SignOffId};
 use safeguard_store::case_reviews::{
     self as store, ChildWrite, DeadlineWrite, NotificationWrite, RapidReviewRow,
@@ -152,21 +153,37 @@ both_backends!(notifications_are_scoped_and_changed, |backend| async move {
             .unwrap()
             .is_empty()
     );
+    assert_eq!(found.version, 1);
     assert!(
         store::update_notification(
             c,
             w.north,
             a,
             &write("SIN 2022-01", "2022-05-10", Some("2022-05-13")),
+            1,
             at(5)
         )
         .await
         .unwrap()
     );
+    // made from version 1 again: stale, nothing written
     assert!(
-        !store::update_notification(c, w.south, a, &write("X", "2022-05-10", None), at(5))
+        !store::update_notification(c, w.north, a, &write("X", "2022-05-10", None), 1, at(6))
             .await
             .unwrap()
+    );
+    assert!(
+        !store::update_notification(c, w.south, a, &write("X", "2022-05-10", None), 2, at(5))
+            .await
+            .unwrap()
+    );
+    let found = store::find_notification(c, w.north, a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (found.reference.as_str(), found.version),
+        ("SIN 2022-01", 2)
     );
     store::set_closed(c, w.north, a, true).await.unwrap();
     let open = store::list_notifications(c, w.north, true, 10)
@@ -254,16 +271,36 @@ both_backends!(rapid_review_agencies_and_sign_off, |backend| async move {
         reg11_a_rationale: "Because".into(),
         ..Default::default()
     };
-    store::save_rapid_review(c, w.north, &rr, at(1))
-        .await
-        .unwrap();
+    assert!(
+        store::save_rapid_review(c, w.north, &rr, at(1))
+            .await
+            .unwrap()
+    );
     rr.decision = Some("local_cspr".into());
     rr.decision_rationale = "Criteria met".into();
     rr.decided_on = Some(day("2022-09-27"));
-    store::save_rapid_review(c, w.north, &rr, at(2))
-        .await
-        .unwrap();
+    // still made from version 0 (a second "first" save): stale, nothing written
+    assert!(
+        !store::save_rapid_review(c, w.north, &rr, at(2))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store::rapid_review(c, w.north, a)
+            .await
+            .unwrap()
+            .unwrap()
+            .decision,
+        None
+    );
+    rr.version = 1;
+    assert!(
+        store::save_rapid_review(c, w.north, &rr, at(2))
+            .await
+            .unwrap()
+    );
     let got = store::rapid_review(c, w.north, a).await.unwrap().unwrap();
+    assert_eq!(got.version, 2);
     assert_eq!(got.facts, "Facts");
     assert_eq!(got.decision.as_deref(), Some("local_cspr"));
     assert_eq!(got.decided_on, Some(day("2022-09-27")));
@@ -271,9 +308,12 @@ both_backends!(rapid_review_agencies_and_sign_off, |backend| async move {
     // another partnership cannot overwrite it through the upsert
     let mut evil = rr.clone();
     evil.facts = "Overwritten".into();
-    store::save_rapid_review(c, w.south, &evil, at(3))
-        .await
-        .unwrap();
+    evil.version = 2;
+    assert!(
+        !store::save_rapid_review(c, w.south, &evil, at(3))
+            .await
+            .unwrap()
+    );
     assert_eq!(
         store::rapid_review(c, w.north, a)
             .await
@@ -573,5 +613,257 @@ both_backends!(
                 .await
                 .unwrap()
         );
+    }
+);
+
+both_backends!(
+    settings_default_until_saved_and_saved_by_version,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let w = world(&db).await;
+        let mut pc = db.acquire().await.unwrap();
+        let c = &mut pc.conn();
+        let d = store::get_settings(c, w.north).await.unwrap();
+        assert_eq!(
+            (
+                d.pre_publication_notice_days,
+                d.reminder_lead_days.clone(),
+                d.version
+            ),
+            (7, vec![10, 5, 2], 0)
+        );
+        let mut s = CaseReviewSettings {
+            pre_publication_notice_days: 12,
+            reminder_lead_days: vec![15, 3, 0],
+            version: 0,
+        };
+        assert!(store::save_settings(c, w.north, &s, at(1)).await.unwrap());
+        let got = store::get_settings(c, w.north).await.unwrap();
+        assert_eq!(
+            (
+                got.pre_publication_notice_days,
+                got.reminder_lead_days.clone(),
+                got.version
+            ),
+            (12, vec![15, 3, 0], 1)
+        );
+        // made from the defaults again (version 0): stale, nothing written
+        s.pre_publication_notice_days = 30;
+        assert!(!store::save_settings(c, w.north, &s, at(2)).await.unwrap());
+        s.version = 1;
+        s.reminder_lead_days = Vec::new();
+        assert!(store::save_settings(c, w.north, &s, at(2)).await.unwrap());
+        let got = store::get_settings(c, w.north).await.unwrap();
+        assert_eq!(
+            (
+                got.pre_publication_notice_days,
+                got.reminder_lead_days.len(),
+                got.version
+            ),
+            (30, 0, 2)
+        );
+        // the other partnership still has the defaults
+        assert_eq!(store::get_settings(c, w.south).await.unwrap().version, 0);
+    }
+);
+
+both_backends!(
+    an_empty_rapid_review_is_started_once_and_never_overwritten,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let w = world(&db).await;
+        let a = add(&db, &w, "SIN 1", "2022-09-05").await;
+        let mut pc = db.acquire().await.unwrap();
+        let c = &mut pc.conn();
+        // not for a notification of another partnership
+        store::ensure_rapid_review(c, w.south, a, at(1))
+            .await
+            .unwrap();
+        assert!(store::rapid_review(c, w.north, a).await.unwrap().is_none());
+        store::ensure_rapid_review(c, w.north, a, at(1))
+            .await
+            .unwrap();
+        let rr = store::rapid_review(c, w.north, a).await.unwrap().unwrap();
+        assert_eq!((rr.version, rr.facts.as_str()), (1, ""));
+        let saved = RapidReviewRow {
+            facts: "Saved facts".into(),
+            ..rr
+        };
+        assert!(
+            store::save_rapid_review(c, w.north, &saved, at(2))
+                .await
+                .unwrap()
+        );
+        store::ensure_rapid_review(c, w.north, a, at(3))
+            .await
+            .unwrap();
+        let rr = store::rapid_review(c, w.north, a).await.unwrap().unwrap();
+        assert_eq!((rr.version, rr.facts.as_str()), (2, "Saved facts"));
+        // the dashboard's stages of open notifications, in one query
+        let stages = store::open_rapid_review_stages(c, w.north).await.unwrap();
+        assert_eq!(stages.len(), 1);
+        assert_eq!(stages[0].notification_id, a);
+        assert!(
+            store::open_rapid_review_stages(c, w.south)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        store::set_closed(c, w.north, a, true).await.unwrap();
+        assert!(
+            store::open_rapid_review_stages(c, w.north)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+);
+
+both_backends!(
+    reminders_read_open_clocks_of_every_subject_type,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let w = world(&db).await;
+        let a = add(&db, &w, "SIN 7", "2022-05-26").await;
+        let mut pc = db.acquire().await.unwrap();
+        let c = &mut pc.conn();
+        let clock = |rule: &'static str, basis: &str, due: &str, met: Option<&str>| DeadlineWrite {
+            rule,
+            basis_on: day(basis),
+            due_on: day(due),
+            met_on: met.map(day),
+        };
+        store::replace_deadlines(
+            c,
+            w.north,
+            "notification",
+            a,
+            &[
+                clock(
+                    "notify_panel",
+                    "2022-05-26",
+                    "2022-06-06",
+                    Some("2022-06-01"),
+                ),
+                clock("rapid_review", "2022-06-01", "2022-06-22", None),
+            ],
+            at(1),
+        )
+        .await
+        .unwrap();
+        // a clock of a subject type the first slice does not know (a practice review's)
+        let review = Uuid::new_v4();
+        store::replace_deadlines(
+            c,
+            w.north,
+            "practice_review",
+            review,
+            &[clock("cspr_complete", "2022-06-01", "2022-12-01", None)],
+            at(1),
+        )
+        .await
+        .unwrap();
+        let rows = store::reminder_deadlines(c, day("2022-12-31"))
+            .await
+            .unwrap();
+        assert_eq!(
+            rows.iter()
+                .map(|r| (
+                    r.subject_type.as_str(),
+                    r.reference.as_str(),
+                    r.rule.as_str()
+                ))
+                .collect::<Vec<_>>(),
+            vec![
+                ("notification", "SIN 7", "rapid_review"),
+                ("practice_review", "", "cspr_complete")
+            ]
+        );
+        assert_eq!(rows[0].partnership_name, "North");
+        assert_eq!(rows[1].subject_id, review);
+        // only those due (in force) by the date; an extension moves the date in force
+        assert_eq!(
+            store::reminder_deadlines(c, day("2022-06-30"))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        store::extend_deadline(
+            c,
+            w.north,
+            "notification",
+            a,
+            "rapid_review",
+            (day("2022-07-15"), "Reason"),
+            at(2),
+        )
+        .await
+        .unwrap();
+        assert!(
+            store::reminder_deadlines(c, day("2022-06-30"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let rows = store::reminder_deadlines(c, day("2022-07-15"))
+            .await
+            .unwrap();
+        assert_eq!(rows[0].extended_to, Some(day("2022-07-15")));
+    }
+);
+
+both_backends!(
+    a_body_is_marked_as_the_panel_within_its_partnership,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let w = world(&db).await;
+        let mut pc = db.acquire().await.unwrap();
+        let c = &mut pc.conn();
+        let body = Uuid::new_v4();
+        governance::insert_body(
+            c,
+            w.north,
+            body,
+            &BodyWrite {
+                name: "Panel",
+                kind: "sub_group",
+                meeting_frequency: None,
+                terms_of_reference: "",
+                chair_person_id: None,
+                parent_body_id: None,
+                start_date: None,
+                end_date: None,
+            },
+            at(0),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            store::body_handles_case_reviews(c, w.north, body)
+                .await
+                .unwrap(),
+            Some(false)
+        );
+        assert_eq!(
+            store::body_handles_case_reviews(c, w.south, body)
+                .await
+                .unwrap(),
+            None
+        );
+        store::set_handles_case_reviews(c, w.north, body, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            store::body_handles_case_reviews(c, w.north, body)
+                .await
+                .unwrap(),
+            Some(true)
+        );
+        let row = governance::find_body(c, w.north, body)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(row.handles_case_reviews);
     }
 );

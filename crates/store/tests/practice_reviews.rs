@@ -501,7 +501,7 @@ both_backends!(
             b
         );
         // the lead time: none set, then the partnership's own
-        assert_eq!(store::notice_days(c, w.north).await.unwrap(), None);
+        assert_eq!(notice(c, w.north).await, 7);
         let sql = "insert into case_review_settings (partnership_id, pre_publication_notice_days, reminder_lead_days, \
                updated_at, version) values ($1, 10, '10,5,2', $2, 1)";
         on_conn!(c, |e| sqlx::query(sql)
@@ -511,8 +511,8 @@ both_backends!(
             .await
             .map(|r| r.rows_affected()))
         .unwrap();
-        assert_eq!(store::notice_days(c, w.north).await.unwrap(), Some(10));
-        assert_eq!(store::notice_days(c, w.south).await.unwrap(), None);
+        assert_eq!(notice(c, w.north).await, 10);
+        assert_eq!(notice(c, w.south).await, 7);
         // consultants and shares
         let consultants = store::consultants(c, w.north).await.unwrap();
         assert_eq!(consultants.len(), 1);
@@ -682,3 +682,11 @@ both_backends!(
         );
     }
 );
+
+/// The lead time the practice reviews read: the case review settings (defaults without a row).
+async fn notice(c: &mut safeguard_store::Conn<'_>, p: safeguard_domain::PartnershipId) -> u32 {
+    safeguard_store::case_reviews::get_settings(c, p)
+        .await
+        .unwrap()
+        .pre_publication_notice_days
+}

@@ -1652,6 +1652,56 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             Perm(P::ViewSharedReviews),
             api::practice_reviews::get_shared_review
         ),
+        // case reviews: settings, and the API for children, agency summaries, extensions and the
+        // rapid review's sign-off request (the pages of those are above)
+        r!(
+            GET,
+            "/case-reviews/settings",
+            Perm(P::ManageCaseReviews),
+            pages::case_review_settings::form
+        ),
+        r!(
+            POST,
+            "/case-reviews/settings",
+            Perm(P::ManageCaseReviews),
+            pages::case_review_settings::update
+        ),
+        r!(
+            GET,
+            "/api/v1/case-reviews/settings",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::get_settings
+        ),
+        r!(
+            PUT,
+            "/api/v1/case-reviews/settings",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::update_settings
+        ),
+        r!(
+            POST,
+            "/api/v1/case-reviews/{id}/children",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::add_child
+        ),
+        r!(
+            POST,
+            "/api/v1/case-reviews/{id}/agencies",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::record_agency
+        ),
+        r!(
+            POST,
+            "/api/v1/case-reviews/{id}/extensions",
+            Perm(P::ManageCaseReviews),
+            api::case_reviews::extend_deadline
+        ),
+        r!(
+            POST,
+            "/api/v1/case-reviews/{id}/sign-off",
+            Perm(P::RequestSignOffs),
+            api::case_reviews::request_sign_off
+        ),
         r!(GET, "/api/v1/tokens", Account, api::list_tokens),
         r!(DELETE, "/api/v1/tokens/{id}", Account, api::revoke_token),
     ]

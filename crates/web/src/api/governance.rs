@@ -48,10 +48,13 @@ pub struct BodyOut {
     pub start_date: Option<NaiveDate>,
     /// End date.
     pub end_date: Option<NaiveDate>,
+    /// Its current members may see case review records (the case review panel).
+    pub handles_case_reviews: bool,
 }
 
 fn body_out(b: BodyRow) -> BodyOut {
     BodyOut {
+        handles_case_reviews: b.handles_case_reviews,
         id: b.body_id,
         meeting_frequency: b
             .meeting_frequency
@@ -320,6 +323,10 @@ pub struct BodyIn {
     /// End date, YYYY-MM-DD (2000 to 2100, on or after the start).
     #[schema(value_type = Option<String>, format = Date)]
     pub end_date: Option<String>,
+    /// Changing a body only (administrators): true marks it as the case review panel, whose current
+    /// members may then see case review records; false unmarks it; left out, unchanged (never
+    /// cleared). Adding a body cannot mark it.
+    pub handles_case_reviews: Option<bool>,
 }
 
 /// A decision, optionally creating an action (give `action_title` and
@@ -397,6 +404,14 @@ pub async fn create_body(
     body: Result<Json<BodyIn>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(b) = body.map_err(bad)?;
+    if b.handles_case_reviews == Some(true) {
+        return Err(ApiError(AppError::Service(ServiceError::Invalid(
+            safeguard_domain::ValidationErrors::single(
+                "handles_case_reviews",
+                "Mark a body as the case review panel by changing it once it has been added",
+            ),
+        ))));
+    }
     let id = gov::create_body(&s.svc, &actor, &body_input(b)?).await?;
     Ok((StatusCode::CREATED, Json(detail(&s, &actor, id).await?)).into_response())
 }
@@ -550,7 +565,8 @@ fn body_input(b: BodyIn) -> Result<BodyInput, ApiError> {
     })
 }
 
-/// Changes a body (every field: those left out are cleared).
+/// Changes a body (every field: those left out are cleared, except `handles_case_reviews`, which
+/// is unchanged when left out and needs an administrator's `ManageCaseReviews`).
 #[utoipa::path(put, path = "/api/v1/bodies/{id}", tag = "governance", params(("id" = String, Path, description = "Body id")), request_body = BodyIn, security(("bearer" = [])),
     responses((status = 200, body = BodyDetail), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update_body(
@@ -563,7 +579,8 @@ pub async fn update_body(
     // The body first: someone who may not see it learns nothing, not even that the request is wrong.
     gov::get_body(&s.svc, &actor, id).await?;
     let Json(b) = body.map_err(bad)?;
-    gov::update_body(&s.svc, &actor, id, &body_input(b)?).await?;
+    let panel = b.handles_case_reviews;
+    gov::update_body_marking(&s.svc, &actor, id, &body_input(b)?, panel).await?;
     Ok(Json(detail(&s, &actor, id).await?))
 }
 

@@ -16,13 +16,15 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use safeguard_domain::ValidationErrors;
 use safeguard_domain::case_reviews::{
-    AbuseOrNeglect, ChildInput, DeadlineRule, DeadlineState, DecisionInput, IncidentLocation,
-    NotificationInput, PanelInput, PanelOutcome, REG11, RapidReviewInput, ReviewDecision,
+    AbuseOrNeglect, ChildInput, DeadlineRule, DeadlineState, DecisionInput, DecisionPatch,
+    IncidentLocation, NotificationInput, NotificationPatch, PanelInput, PanelOutcome, PanelPatch,
+    REG11, RapidReviewInput, RapidReviewPatch, ReviewDecision,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_service::auth::Identity;
 use safeguard_service::case_reviews::{
-    AgencyInput, DeadlineView, ExtensionInput, NotificationView,
+    AgencyInput, DeadlineView, ExtensionInput, NOTIFICATION_CONFLICT, NotificationView,
+    RAPID_REVIEW_CONFLICT, content_input, decision_input, notification_input, panel_input,
 };
 use safeguard_service::{Actor, ServiceError};
 use safeguard_store::case_reviews::NotificationRow;
@@ -37,10 +39,6 @@ fn date_text(d: Option<NaiveDate>) -> String {
         || "Not yet".to_owned(),
         |d| d.format("%-d %B %Y").to_string(),
     )
-}
-
-fn iso(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// The state tag of a clock (with "Extended" when it is).
@@ -377,6 +375,54 @@ fn respond(page: &FormPage, errors: &ValidationErrors) -> PageResult {
     }
 }
 
+/// A hidden form field.
+fn hidden(name: &str, value: &str) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+        esc(name),
+        esc(value)
+    )
+}
+
+/// How a versioned form POST ended: `None` when saved, or the status and errors to show the form
+/// again with: 422 for bad input, 409 for a stale version (the message on `field`, so the error
+/// summary links to the form). A form without a usable version has its message on `field` too.
+fn reshow(
+    result: Result<(), ServiceError>,
+    stale: &str,
+    field: &str,
+) -> Result<Option<(StatusCode, ValidationErrors)>, AppError> {
+    match result {
+        Ok(()) => Ok(None),
+        Err(ServiceError::Invalid(mut e)) => {
+            if e.get(field).is_none() {
+                for f in &mut e.0 {
+                    if f.field == "version" {
+                        f.field = field.to_owned();
+                    }
+                }
+            }
+            Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, e)))
+        }
+        Err(ServiceError::Conflict(m)) if m == stale => Ok(Some((
+            StatusCode::CONFLICT,
+            ValidationErrors::single(field, m),
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The version a re-shown form carries: the current one after a conflict (so saving again is
+/// deliberate), otherwise the one submitted (or the current one when none was usable).
+fn shown_version(status: StatusCode, submitted: Option<&str>, current: i64) -> i64 {
+    if status == StatusCode::CONFLICT {
+        return current;
+    }
+    submitted
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(current)
+}
+
 fn new_notification_page(
     identity: &Identity,
     i: &NotificationInput,
@@ -423,32 +469,18 @@ pub async fn create(
     }
 }
 
-fn input_of(n: &NotificationRow) -> NotificationInput {
-    let yes = |b: bool| if b { "yes".to_owned() } else { String::new() };
-    NotificationInput {
-        reference: n.reference.clone(),
-        summary: n.summary.clone(),
-        aware_on: n.aware_on.to_string(),
-        notified_on: iso(n.notified_on),
-        partners_informed_on: iso(n.partners_informed_on),
-        harm: if n.death { "death" } else { "serious_harm" }.to_owned(),
-        abuse_or_neglect: n.abuse_or_neglect.clone(),
-        location: n.location.clone(),
-        looked_after_death: yes(n.looked_after_death),
-        care_leaver_death: yes(n.care_leaver_death),
-        resident_elsewhere: yes(n.resident_elsewhere),
-        rapid_review_chosen: yes(n.rapid_review_chosen),
-        decided_by: n.decided_by.clone(),
-        other_children_note: n.other_children_note.clone(),
-    }
-}
-
 fn edit_page(
     identity: &Identity,
     id: Uuid,
     i: &NotificationInput,
+    version: i64,
     e: &ValidationErrors,
 ) -> FormPage {
+    let mut fields = vec![
+        hidden("version", &version.to_string()),
+        hidden("flags_shown", "yes"),
+    ];
+    fields.extend(notification_fields(i, e));
     form_page(
         identity,
         "Change the notification",
@@ -456,7 +488,7 @@ fn edit_page(
         format!("/case-reviews/{id}"),
         format!("/case-reviews/{id}/edit"),
         vec!["Changing the dates works the deadlines out again.".into()],
-        notification_fields(i, e),
+        fields,
         "Save changes",
         e,
     )
@@ -474,27 +506,41 @@ pub async fn edit_form(
     let v = safeguard_service::case_reviews::get(&s.svc, &actor, id).await?;
     let e = ValidationErrors::new();
     respond(
-        &edit_page(&identity, id, &input_of(&v.notification), &e),
+        &edit_page(
+            &identity,
+            id,
+            &notification_input(&v.notification),
+            v.notification.version,
+            &e,
+        ),
         &e,
     )
 }
 
-/// Changes a notification.
+/// Changes a notification, against the version the form was built from: bad input is shown again
+/// (422), a stale version shows the person's values again with the current version (409). Fields
+/// missing from the form keep their saved values.
 pub async fn update(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
-    form: Result<Form<NotificationInput>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<NotificationPatch>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    finish(
-        safeguard_service::case_reviews::update(&s.svc, &actor, id, &input).await,
-        id,
-        "notification-saved",
-        |e| edit_page(&identity, id, &input, e),
-    )
+    let Form(patch) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let Some((status, errors)) = reshow(
+        safeguard_service::case_reviews::update(&s.svc, &actor, id, &patch).await,
+        NOTIFICATION_CONFLICT,
+        "reference",
+    )?
+    else {
+        return see_other(&format!("/case-reviews/{id}?notice=notification-saved"));
+    };
+    let v = safeguard_service::case_reviews::get(&s.svc, &actor, id).await?;
+    let version = shown_version(status, Some(patch.version()), v.notification.version);
+    let input = patch.over(notification_input(&v.notification));
+    html_status(status, &edit_page(&identity, id, &input, version, &errors))
 }
 
 #[derive(Template)]
@@ -886,6 +932,7 @@ fn review_page(
     identity: &Identity,
     id: Uuid,
     i: &RapidReviewInput,
+    version: i64,
     e: &ValidationErrors,
 ) -> FormPage {
     let area = |name: &str, label: &str, value: &str| {
@@ -894,6 +941,7 @@ fn review_page(
             .error_opt(e.get(name)))
     };
     let mut fields = vec![
+        hidden("version", &version.to_string()),
         area("facts", "Facts and the agencies' involvement", &i.facts),
         area(
             "key_practice_episodes",
@@ -964,42 +1012,57 @@ pub async fn review_form(
     actor.require(Permission::ManageCaseReviews)?;
     let id = parse_id(&id)?;
     let v = safeguard_service::case_reviews::get(&s.svc, &actor, id).await?;
-    let x = v.rapid_review.unwrap_or_default();
-    let i = RapidReviewInput {
-        facts: x.facts,
-        key_practice_episodes: x.key_practice_episodes,
-        immediate_actions: x.immediate_actions,
-        learning: x.learning,
-        context: x.context,
-        reg11_a: x.reg11_a,
-        reg11_a_rationale: x.reg11_a_rationale,
-        reg11_b: x.reg11_b,
-        reg11_b_rationale: x.reg11_b_rationale,
-        reg11_c: x.reg11_c,
-        reg11_c_rationale: x.reg11_c_rationale,
-        reg11_d: x.reg11_d,
-        reg11_d_rationale: x.reg11_d_rationale,
-        panel_meeting_on: iso(x.panel_meeting_on),
-    };
+    let rr = v.rapid_review.as_ref();
     let e = ValidationErrors::new();
-    respond(&review_page(&identity, id, &i, &e), &e)
+    respond(
+        &review_page(
+            &identity,
+            id,
+            &content_input(rr),
+            rr.map_or(0, |r| r.version),
+            &e,
+        ),
+        &e,
+    )
 }
 
-/// Saves the rapid review's content.
+/// The version of a notification's rapid review now (0 when not started), and the notification,
+/// for a form shown again.
+async fn current_review(
+    s: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(i64, NotificationView), AppError> {
+    let v = safeguard_service::case_reviews::get(&s.svc, actor, id).await?;
+    Ok((v.rapid_review.as_ref().map_or(0, |r| r.version), v))
+}
+
+/// Saves the rapid review's content against the version the form was built from (stale: 409 with
+/// the person's text shown again). Fields missing from the form keep their saved values, so an empty
+/// or partial submission never clears anything.
 pub async fn save_review(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
-    form: Result<Form<RapidReviewInput>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<RapidReviewPatch>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    finish(
-        safeguard_service::case_reviews::save_content(&s.svc, &actor, id, &input).await,
-        id,
-        "rapid-review-saved",
-        |e| review_page(&identity, id, &input, e),
+    let Form(patch) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let Some((status, errors)) = reshow(
+        safeguard_service::case_reviews::save_content(&s.svc, &actor, id, &patch).await,
+        RAPID_REVIEW_CONFLICT,
+        "facts",
+    )?
+    else {
+        return see_other(&format!("/case-reviews/{id}?notice=rapid-review-saved"));
+    };
+    let (current, v) = current_review(&s, &actor, id).await?;
+    let input = patch.over(content_input(v.rapid_review.as_ref()));
+    let version = shown_version(status, patch.version.as_deref(), current);
+    html_status(
+        status,
+        &review_page(&identity, id, &input, version, &errors),
     )
 }
 
@@ -1007,6 +1070,7 @@ fn decision_page(
     identity: &Identity,
     id: Uuid,
     i: &DecisionInput,
+    version: i64,
     e: &ValidationErrors,
 ) -> FormPage {
     form_page(
@@ -1017,6 +1081,7 @@ fn decision_page(
         format!("/case-reviews/{id}/decision"),
         vec!["Record the partners' decision on a local child safeguarding practice review, with the reasons, against the regulation 11 criteria.".into()],
         vec![
+            hidden("version", &version.to_string()),
             radios(
                 "decision",
                 "Decision",
@@ -1048,36 +1113,55 @@ pub async fn decision_form(
     actor.require(Permission::ManageCaseReviews)?;
     let id = parse_id(&id)?;
     let v = safeguard_service::case_reviews::get(&s.svc, &actor, id).await?;
-    let x = v.rapid_review.unwrap_or_default();
-    let i = DecisionInput {
-        decision: x.decision.unwrap_or_default(),
-        other_learning_route: x.other_learning_route,
-        rationale: x.decision_rationale,
-        decided_on: iso(x.decided_on),
-    };
+    let rr = v.rapid_review.as_ref();
     let e = ValidationErrors::new();
-    respond(&decision_page(&identity, id, &i, &e), &e)
+    respond(
+        &decision_page(
+            &identity,
+            id,
+            &decision_input(rr),
+            rr.map_or(0, |r| r.version),
+            &e,
+        ),
+        &e,
+    )
 }
 
-/// Saves the decision.
+/// Saves the decision against the version the form was built from (stale: 409 with the person's
+/// text shown again); fields missing from the form keep their saved values.
 pub async fn decide(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
-    form: Result<Form<DecisionInput>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<DecisionPatch>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    finish(
-        safeguard_service::case_reviews::decide(&s.svc, &actor, id, &input).await,
-        id,
-        "decision-saved",
-        |e| decision_page(&identity, id, &input, e),
+    let Form(patch) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let Some((status, errors)) = reshow(
+        safeguard_service::case_reviews::decide(&s.svc, &actor, id, &patch).await,
+        RAPID_REVIEW_CONFLICT,
+        "decision",
+    )?
+    else {
+        return see_other(&format!("/case-reviews/{id}?notice=decision-saved"));
+    };
+    let (current, v) = current_review(&s, &actor, id).await?;
+    let input = patch.over(decision_input(v.rapid_review.as_ref()));
+    let version = shown_version(status, patch.version.as_deref(), current);
+    html_status(
+        status,
+        &decision_page(&identity, id, &input, version, &errors),
     )
 }
 
-fn panel_page(identity: &Identity, id: Uuid, i: &PanelInput, e: &ValidationErrors) -> FormPage {
+fn panel_page(
+    identity: &Identity,
+    id: Uuid,
+    i: &PanelInput,
+    version: i64,
+    e: &ValidationErrors,
+) -> FormPage {
     let mut outcomes = vec![("", "No response yet")];
     outcomes.extend(PanelOutcome::ALL.iter().map(|o| (o.slug(), o.label())));
     form_page(
@@ -1088,6 +1172,7 @@ fn panel_page(identity: &Identity, id: Uuid, i: &PanelInput, e: &ValidationError
         format!("/case-reviews/{id}/panel"),
         vec!["The National Panel usually replies in about 10 days; there is no deadline for its response.".into()],
         vec![
+            hidden("version", &version.to_string()),
             date_input("sent_to_panel_on", "Date the rapid review was sent to the National Panel", &i.sent_to_panel_on, e),
             date_input("panel_response_on", "Date the Panel's response was received (optional)", &i.panel_response_on, e),
             radios("panel_outcome", "The Panel's response", outcomes, &i.panel_outcome, e),
@@ -1110,33 +1195,43 @@ pub async fn panel_form(
     actor.require(Permission::ManageCaseReviews)?;
     let id = parse_id(&id)?;
     let v = safeguard_service::case_reviews::get(&s.svc, &actor, id).await?;
-    let x = v.rapid_review.unwrap_or_default();
-    let i = PanelInput {
-        sent_to_panel_on: iso(x.sent_to_panel_on),
-        panel_response_on: iso(x.panel_response_on),
-        panel_outcome: x.panel_outcome.unwrap_or_default(),
-        panel_response_note: x.panel_response_note,
-    };
+    let rr = v.rapid_review.as_ref();
     let e = ValidationErrors::new();
-    respond(&panel_page(&identity, id, &i, &e), &e)
+    respond(
+        &panel_page(
+            &identity,
+            id,
+            &panel_input(rr),
+            rr.map_or(0, |r| r.version),
+            &e,
+        ),
+        &e,
+    )
 }
 
-/// Saves sending and the response.
+/// Saves sending and the response against the version the form was built from (stale: 409 with the
+/// person's values shown again); fields missing from the form keep their saved values.
 pub async fn save_panel(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
-    form: Result<Form<PanelInput>, axum::extract::rejection::FormRejection>,
+    form: Result<Form<PanelPatch>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    finish(
-        safeguard_service::case_reviews::record_panel(&s.svc, &actor, id, &input).await,
-        id,
-        "panel-saved",
-        |e| panel_page(&identity, id, &input, e),
-    )
+    let Form(patch) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let Some((status, errors)) = reshow(
+        safeguard_service::case_reviews::record_panel(&s.svc, &actor, id, &patch).await,
+        RAPID_REVIEW_CONFLICT,
+        "sent_to_panel_on",
+    )?
+    else {
+        return see_other(&format!("/case-reviews/{id}?notice=panel-saved"));
+    };
+    let (current, v) = current_review(&s, &actor, id).await?;
+    let input = patch.over(panel_input(v.rapid_review.as_ref()));
+    let version = shown_version(status, patch.version.as_deref(), current);
+    html_status(status, &panel_page(&identity, id, &input, version, &errors))
 }
 
 async fn agency_page(

@@ -32,8 +32,8 @@ use safeguard_store::governance::MeetingRow;
 use safeguard_store::organisations::Organisation;
 use safeguard_store::people::PersonSummary;
 use safeguard_ui::components::{
-    Button, Content, Select, SelectItem, SummaryList, SummaryRow, Table, TableCell, TextInput,
-    Textarea,
+    Button, Choice, Content, Radios, Select, SelectItem, SummaryList, SummaryRow, Table, TableCell,
+    TextInput, Textarea,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -177,7 +177,38 @@ struct BodyFormPage {
     frequency: Select,
     start_date: TextInput,
     end_date: TextInput,
+    /// Changing a body, for those who may mark the case review panel.
+    panel: Option<Radios>,
     button: Button,
+}
+
+/// The body edit form's fields: the body's, and whether it is the case review panel (shown to those
+/// who may mark it; left out, unchanged).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct BodyEditForm {
+    /// The body's fields.
+    #[serde(flatten)]
+    pub body: BodyInput,
+    /// "yes" or "no".
+    #[serde(default)]
+    pub handles_case_reviews: Option<String>,
+}
+
+/// The radios that mark a body as the case review panel, with what that means.
+fn panel_radios(value: &str, errors: &ValidationErrors) -> Radios {
+    Radios::new("handles_case_reviews", "Is this the case review panel?")
+        .hint(
+            "If you choose yes, everyone who is a current member of this body will be able to see \
+             case review records: serious incident notifications, rapid reviews and practice \
+             reviews, with children shown as Child A, Child B. Every time they look it is recorded. \
+             Choose yes only for the panel that reviews serious incidents.",
+        )
+        .items([
+            Choice::new("yes", "Yes, its members see case review records"),
+            Choice::new("no", "No"),
+        ])
+        .value(value.to_owned())
+        .error_opt(errors.get("handles_case_reviews"))
 }
 
 async fn body_form(
@@ -186,6 +217,20 @@ async fn body_form(
     actor: &Actor,
     existing: Option<Uuid>,
     input: &BodyInput,
+    errors: &ValidationErrors,
+) -> Result<BodyFormPage, AppError> {
+    body_form_with_panel(s, identity, actor, existing, input, None, errors).await
+}
+
+/// The body form; `panel` is the panel choice to show when changing a body ("yes" or "no"), for
+/// those who may mark it.
+async fn body_form_with_panel(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    existing: Option<Uuid>,
+    input: &BodyInput,
+    panel: Option<&str>,
     errors: &ValidationErrors,
 ) -> Result<BodyFormPage, AppError> {
     let (_, people) = gov::choices(&s.svc, actor).await?;
@@ -269,6 +314,9 @@ async fn body_form(
             errors,
         ),
         end_date: date_input("end_date", "End date (optional)", &input.end_date, errors),
+        panel: panel
+            .filter(|_| existing.is_some() && actor.can(Permission::ManageCaseReviews))
+            .map(|v| panel_radios(v, errors)),
         button: Button::new(button).prevent_double_click(),
     })
 }
@@ -320,34 +368,80 @@ pub async fn edit_form(
     let id = parse_id(&id)?;
     let view = gov::get_body(&s.svc, &actor, id).await?;
     html(
-        &body_form(
+        &body_form_with_panel(
             &s,
             &identity,
             &actor,
             Some(id),
             &gov::input_of(&view.body),
+            Some(if view.body.handles_case_reviews {
+                "yes"
+            } else {
+                "no"
+            }),
             &ValidationErrors::new(),
         )
         .await?,
     )
 }
 
-/// `POST /bodies/{id}/edit`.
+/// `POST /bodies/{id}/edit`: the body's details and, for administrators, whether it is the case
+/// review panel (audited as `case_review.panel.mark` or `.unmark` when it changes).
 pub async fn update(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
-    f: Result<Form<BodyInput>, FormRejection>,
+    f: Result<Form<BodyEditForm>, FormRejection>,
 ) -> PageResult {
     let id = parse_id(&id)?;
-    let input = form(f)?;
-    match gov::update_body(&s.svc, &actor, id, &input).await {
+    let BodyEditForm {
+        body: input,
+        handles_case_reviews,
+    } = form(f)?;
+    let panel = match handles_case_reviews.as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("yes") => Ok(Some(true)),
+        Some("no") => Ok(Some(false)),
+        Some(_) => Err(ValidationErrors::single(
+            "handles_case_reviews",
+            "Select whether this is the case review panel",
+        )),
+    };
+    let result = match panel {
+        Ok(panel) => gov::update_body_marking(&s.svc, &actor, id, &input, panel).await,
+        Err(e) => {
+            // the body must exist and be visible before its form is shown again
+            gov::get_body(&s.svc, &actor, id).await?;
+            Err(ServiceError::Invalid(e))
+        }
+    };
+    match result {
         Ok(()) => see_other(&format!("/bodies/{id}?notice=body-saved")),
-        Err(ServiceError::Invalid(errors)) => html_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &body_form(&s, &identity, &actor, Some(id), &input, &errors).await?,
-        ),
+        Err(ServiceError::Invalid(errors)) => {
+            let current = gov::get_body(&s.svc, &actor, id).await?;
+            let shown = handles_case_reviews.unwrap_or_else(|| {
+                if current.body.handles_case_reviews {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_owned()
+            });
+            html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &body_form_with_panel(
+                    &s,
+                    &identity,
+                    &actor,
+                    Some(id),
+                    &input,
+                    Some(&shown),
+                    &errors,
+                )
+                .await?,
+            )
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -440,6 +534,14 @@ async fn body_page(
         SummaryRow::new("Meets", frequency_text(b.meeting_frequency.as_deref())),
         SummaryRow::new("Start date", opt_date(b.start_date)),
         SummaryRow::new("End date", opt_date(b.end_date)),
+        SummaryRow::new(
+            "Case review panel",
+            if b.handles_case_reviews {
+                "Yes: its current members see case review records"
+            } else {
+                "No"
+            },
+        ),
     ]);
     let line = |m: &safeguard_store::governance::MemberRow| MemberLine {
         id: m.body_member_id.to_string(),

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod case_review_settings;
 pub mod case_reviews;
 pub mod errors;
 pub mod files;
@@ -73,6 +74,7 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "panel-saved" => "Saved.",
         "agency-saved" => "Agency summary saved.",
         "deadline-extended" => "Deadline extended.",
+        "case-review-settings-saved" => "Case review settings saved.",
         "case-sign-off-requested" => {
             "The lead partners have been asked to sign the rapid review off."
         }

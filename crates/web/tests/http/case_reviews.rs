@@ -14,7 +14,7 @@ const OTHER: &str = "other@shropshire.example";
 const OUTSIDER: &str = "outsider@safeguard.example";
 const DEMO: &str = "telford-wrekin";
 
-fn flat(page: &str) -> String {
+pub(crate) fn flat(page: &str) -> String {
     page.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -27,7 +27,7 @@ async fn notification_count(app: &TestApp) -> usize {
         .len()
 }
 
-fn fields<'a>(
+pub(crate) fn fields<'a>(
     csrf: &'a str,
     reference: &'a str,
     aware: &'a str,
@@ -52,7 +52,7 @@ fn fields<'a>(
 }
 
 /// Records a notification through the form; returns its id.
-async fn create(
+pub(crate) async fn create(
     app: &TestApp,
     c: &reqwest::Client,
     reference: &str,
@@ -107,12 +107,10 @@ safeguard_testkit::both_backends!(
             .get_text(&admin, &format!("/case-reviews/{id}/edit"))
             .await;
         let csrf = csrf_of(&form);
+        let mut edit = fields(&csrf, "SIN TEST-1", "2022-05-26", "2022-06-06");
+        edit.extend([("version", "1"), ("flags_shown", "yes")]);
         let r = app
-            .post_form(
-                &admin,
-                &format!("/case-reviews/{id}/edit"),
-                &fields(&csrf, "SIN TEST-1", "2022-05-26", "2022-06-06"),
-            )
+            .post_form(&admin, &format!("/case-reviews/{id}/edit"), &edit)
             .await;
         assert_eq!(r.status().as_u16(), 303);
         let (_, page) = app.get_text(&admin, &format!("/case-reviews/{id}")).await;
@@ -190,6 +188,7 @@ safeguard_testkit::both_backends!(
                     ("reg11_d", ""),
                     ("reg11_d_rationale", ""),
                     ("panel_meeting_on", "2022-06-20"),
+                    ("version", "0"),
                 ],
             )
             .await;
@@ -210,6 +209,7 @@ safeguard_testkit::both_backends!(
                     ("other_learning_route", ""),
                     ("rationale", ""),
                     ("decided_on", "2022-06-20"),
+                    ("version", "1"),
                 ],
             )
             .await;
@@ -238,6 +238,7 @@ safeguard_testkit::both_backends!(
                     ("other_learning_route", "A learning event"),
                     ("rationale", "The learning is known."),
                     ("decided_on", "2022-06-20"),
+                    ("version", "1"),
                 ],
             )
             .await;
@@ -273,6 +274,7 @@ safeguard_testkit::both_backends!(
                     ("panel_response_on", "2022-07-08"),
                     ("panel_outcome", "agrees"),
                     ("panel_response_note", ""),
+                    ("version", "2"),
                 ],
             )
             .await;
@@ -515,7 +517,7 @@ safeguard_testkit::both_backends!(
         let r = raw_client()
         .put(app.url(&format!("/api/v1/case-reviews/{nid}/decision")))
         .bearer_auth(&token)
-        .json(&serde_json::json!({"decision": "local_cspr", "rationale": " ", "decided_on": "2022-09-30"}))
+        .json(&serde_json::json!({"decision": "local_cspr", "rationale": " ", "decided_on": "2022-09-30", "version": 0}))
         .send()
         .await
         .unwrap();

@@ -27,7 +27,9 @@ mod funding;
 mod funding_edits;
 mod signoffs;
 // case reviews
+mod case_review_settings;
 mod case_reviews;
+mod case_reviews_edits;
 mod practice_reviews;
 mod review_learning;
 

@@ -300,6 +300,12 @@ fn form_body(spec: &RouteSpec, fx: &Fixtures) -> Vec<(&'static str, String)> {
         "/case-reviews/{id}/learning/themes" | "/practice-reviews/{id}/learning/themes" => {
             f(&[("theme_ids", "not-a-theme")])
         }
+        // Case review settings: refused with field errors, nothing saved.
+        "/case-reviews/settings" => f(&[
+            ("pre_publication_notice_days", ""),
+            ("reminder_lead_days", "x"),
+            ("version", "0"),
+        ]),
         "/account/password" => f(&[
             ("current_password", ""),
             ("new_password", ""),
@@ -315,6 +321,11 @@ fn json_body(spec: &RouteSpec) -> serde_json::Value {
         "/api/v1/people/{id}/roles" => json!({"role": "practitioner"}),
         // Governance: refused with field errors, nothing saved (the others need fields `{}` lacks).
         "/api/v1/body-members/{id}/end" => json!({"left_on": "not-a-date"}),
+        // Case reviews: refused with field errors, nothing saved.
+        "/api/v1/case-reviews/{id}/extensions" => {
+            json!({"rule": "", "extended_to": "", "extension_reason": ""})
+        }
+        "/api/v1/case-reviews/{id}/children" => json!({"age_description": "", "full_name": ""}),
         _ => json!({}),
     }
 }

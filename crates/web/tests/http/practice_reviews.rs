@@ -62,6 +62,20 @@ async fn post(
     assert_eq!(status, 200, "{form_path}");
     let csrf = csrf_of(&page);
     let mut all = vec![("csrf_token", csrf.as_str())];
+    // the form's version, sent back as a browser would (forms saved against a version)
+    let marker = "name=\"version\" value=\"";
+    let version = page.find(marker).map(|i| {
+        page[i + marker.len()..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    });
+    if let Some(v) = version.as_deref()
+        && !fields.iter().any(|(k, _)| *k == "version")
+    {
+        all.push(("version", v));
+    }
     all.extend_from_slice(fields);
     app.post_form(c, action, &all).await
 }
