@@ -18,6 +18,7 @@ pub mod organisation;
 pub mod password;
 pub mod people;
 pub mod policy;
+pub mod recommendations;
 pub mod review_learning;
 pub mod secret;
 pub mod signoffs;

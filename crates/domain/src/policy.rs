@@ -146,11 +146,18 @@ pub enum Permission {
     ViewChildIdentities,
     /// Keep the case review themes taxonomy: add, rename, describe, retire and reinstate themes.
     ManageCaseReviewThemes,
+    /// See the recommendations tracker: sources, recommendations, status, actions, evidence, progress.
+    ViewRecommendations,
+    /// Add sources and recommendations and their actions; self-assess any recommendation (a
+    /// recommendation's lead may self-assess theirs: an object-level rule in the tracker module).
+    ManageRecommendations,
+    /// Verify the owners' self-assessments independently (the independent chair or scrutineer).
+    VerifyRecommendations,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 30] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -178,6 +185,9 @@ impl Permission {
         Permission::ManageCaseReviews,
         Permission::ViewChildIdentities,
         Permission::ManageCaseReviewThemes,
+        Permission::ViewRecommendations,
+        Permission::ManageRecommendations,
+        Permission::VerifyRecommendations,
     ];
 }
 
@@ -213,6 +223,8 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ManageCaseReviews,
             P::ViewChildIdentities,
             P::ManageCaseReviewThemes,
+            P::ViewRecommendations,
+            P::ManageRecommendations,
         ],
     ),
     // Board members from the three statutory partners sign off for their organisation.
@@ -232,6 +244,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewFunding,
             P::ViewActivityLog,
             P::ViewCaseReviews,
+            P::ViewRecommendations,
         ],
     ),
     (
@@ -246,6 +259,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewGovernance,
             P::ViewActivityLog,
             P::ViewCaseReviews,
+            P::ViewRecommendations,
         ],
     ),
     // A statutory partner's safeguarding lead may be its delegated partner and sign off for it.
@@ -263,6 +277,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::SignOffForPartner,
             P::ViewActivityLog,
             P::ViewCaseReviews,
+            P::ViewRecommendations,
         ],
     ),
     // Practitioners see the actions they own (an object-level rule in the action module), not all.
@@ -281,6 +296,8 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewSignOffs,
             P::ViewFunding,
             P::ViewActivityLog,
+            P::ViewRecommendations,
+            P::VerifyRecommendations,
         ],
     ),
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
@@ -370,6 +387,27 @@ mod tests {
                 "{p:?}"
             );
         }
+    }
+
+    #[test]
+    fn only_the_scrutineer_verifies_recommendations() {
+        assert_eq!(
+            roles_granting(Permission::VerifyRecommendations),
+            vec![Role::IndependentScrutineer]
+        );
+        assert_eq!(
+            roles_granting(Permission::ManageRecommendations),
+            vec![Role::PartnershipAdministrator]
+        );
+        assert!(decide(&[Role::AgencyLead], Permission::ViewRecommendations).is_allowed());
+        assert!(!decide(&[Role::Practitioner], Permission::ViewRecommendations).is_allowed());
+        assert!(
+            !decide(
+                &[Role::LivedExperienceConsultant],
+                Permission::ViewRecommendations
+            )
+            .is_allowed()
+        );
     }
 
     #[test]
