@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod partnerships;
 pub mod people;
+pub mod recommendations;
 pub mod review_learning;
 pub mod roles;
 pub mod sessions;
