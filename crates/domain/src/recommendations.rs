@@ -825,62 +825,170 @@ mod tests {
         use SelfStatus as S;
         assert_eq!(rag(false, S::NotStarted, None, t, today), None);
         assert_eq!(
-            rag(true, S::ReadyForAssessment, Some(VerifiedStatus::Implemented), Some(d("2020-01-01")), today),
+            rag(
+                true,
+                S::ReadyForAssessment,
+                Some(VerifiedStatus::Implemented),
+                Some(d("2020-01-01")),
+                today
+            ),
             Some(Rag::Green),
             "verified implemented is green even after the target"
         );
-        assert_eq!(rag(true, S::UnableToImplement, None, t, today), Some(Rag::Red));
         assert_eq!(
-            rag(true, S::ReadyForAssessment, Some(VerifiedStatus::UnableToImplement), t, today),
+            rag(true, S::UnableToImplement, None, t, today),
             Some(Rag::Red)
         );
-        assert_eq!(rag(true, S::InProgress, None, Some(d("2023-03-30")), today), Some(Rag::Red));
         assert_eq!(
-            rag(true, S::ReadyForAssessment, None, Some(d("2023-03-30")), today),
+            rag(
+                true,
+                S::ReadyForAssessment,
+                Some(VerifiedStatus::UnableToImplement),
+                t,
+                today
+            ),
+            Some(Rag::Red)
+        );
+        assert_eq!(
+            rag(true, S::InProgress, None, Some(d("2023-03-30")), today),
+            Some(Rag::Red)
+        );
+        assert_eq!(
+            rag(
+                true,
+                S::ReadyForAssessment,
+                None,
+                Some(d("2023-03-30")),
+                today
+            ),
             Some(Rag::Red),
             "ready but past the target without verification"
         );
-        assert_eq!(rag(true, S::ReadyForAssessment, None, t, today), Some(Rag::Green));
-        assert_eq!(rag(true, S::Implemented, Some(VerifiedStatus::NotVerified), t, today), Some(Rag::Green));
+        assert_eq!(
+            rag(true, S::ReadyForAssessment, None, t, today),
+            Some(Rag::Green)
+        );
+        assert_eq!(
+            rag(
+                true,
+                S::Implemented,
+                Some(VerifiedStatus::NotVerified),
+                t,
+                today
+            ),
+            Some(Rag::Green)
+        );
         assert_eq!(rag(true, S::InProgress, None, t, today), Some(Rag::Amber));
         assert_eq!(rag(true, S::NotStarted, None, t, today), Some(Rag::Amber));
-        assert_eq!(rag(true, S::NotStarted, None, Some(d("2023-06-29")), today), Some(Rag::Red));
-        assert_eq!(rag(true, S::NotStarted, None, Some(d("2023-06-30")), today), Some(Rag::Amber));
-        assert_eq!(rag(true, S::NotStarted, None, None, today), Some(Rag::Amber));
-        assert_eq!(rag(true, S::InProgress, None, Some(today), today), Some(Rag::Amber), "due today is not past");
+        assert_eq!(
+            rag(true, S::NotStarted, None, Some(d("2023-06-29")), today),
+            Some(Rag::Red)
+        );
+        assert_eq!(
+            rag(true, S::NotStarted, None, Some(d("2023-06-30")), today),
+            Some(Rag::Amber)
+        );
+        assert_eq!(
+            rag(true, S::NotStarted, None, None, today),
+            Some(Rag::Amber)
+        );
+        assert_eq!(
+            rag(true, S::InProgress, None, Some(today), today),
+            Some(Rag::Amber),
+            "due today is not past"
+        );
     }
 
     #[test]
     fn self_status_transitions() {
         use SelfStatus as S;
-        let ok = |from: S, to: S| parse_status(&StatusInput { status: to.slug().into(), note: "why".into(), version: "1".into() }, from).is_ok();
+        let ok = |from: S, to: S| {
+            parse_status(
+                &StatusInput {
+                    status: to.slug().into(),
+                    note: "why".into(),
+                    version: "1".into(),
+                },
+                from,
+            )
+            .is_ok()
+        };
         assert!(ok(S::NotStarted, S::InProgress));
         assert!(ok(S::InProgress, S::ReadyForAssessment));
         assert!(ok(S::ReadyForAssessment, S::Implemented));
         assert!(ok(S::Implemented, S::InProgress));
-        assert!(!ok(S::NotStarted, S::Implemented), "implemented goes through assessment");
-        assert!(!ok(S::InProgress, S::InProgress), "no change is not a change");
+        assert!(
+            !ok(S::NotStarted, S::Implemented),
+            "implemented goes through assessment"
+        );
+        assert!(
+            !ok(S::InProgress, S::InProgress),
+            "no change is not a change"
+        );
         assert!(!ok(S::Implemented, S::NotStarted));
         for s in S::ALL {
             assert!(!s.next().contains(&s));
         }
-        let e = parse_status(&StatusInput { status: "unable_to_implement".into(), ..Default::default() }, S::InProgress).unwrap_err();
+        let e = parse_status(
+            &StatusInput {
+                status: "unable_to_implement".into(),
+                ..Default::default()
+            },
+            S::InProgress,
+        )
+        .unwrap_err();
         assert!(e.get("note").is_some(), "a reason is required");
-        let e = parse_status(&StatusInput { status: "finished".into(), ..Default::default() }, S::InProgress).unwrap_err();
+        let e = parse_status(
+            &StatusInput {
+                status: "finished".into(),
+                ..Default::default()
+            },
+            S::InProgress,
+        )
+        .unwrap_err();
         assert!(e.get("status").is_some());
     }
 
     #[test]
     fn verification_needs_something_to_verify_and_a_reason_to_refuse() {
         use SelfStatus as S;
-        let agree = VerifyInput { verdict: "agree".into(), ..Default::default() };
-        assert_eq!(parse_verification(&agree, S::ReadyForAssessment).unwrap().0, VerifiedStatus::Implemented);
-        assert_eq!(parse_verification(&agree, S::UnableToImplement).unwrap().0, VerifiedStatus::UnableToImplement);
-        assert!(parse_verification(&agree, S::InProgress).unwrap_err().get("verdict").is_some());
-        let no = VerifyInput { verdict: "disagree".into(), ..Default::default() };
-        assert!(parse_verification(&no, S::ReadyForAssessment).unwrap_err().get("note").is_some());
-        let no = VerifyInput { verdict: "disagree".into(), note: "No evidence of the training.".into(), ..Default::default() };
-        assert_eq!(parse_verification(&no, S::Implemented).unwrap().0, VerifiedStatus::NotVerified);
+        let agree = VerifyInput {
+            verdict: "agree".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_verification(&agree, S::ReadyForAssessment).unwrap().0,
+            VerifiedStatus::Implemented
+        );
+        assert_eq!(
+            parse_verification(&agree, S::UnableToImplement).unwrap().0,
+            VerifiedStatus::UnableToImplement
+        );
+        assert!(
+            parse_verification(&agree, S::InProgress)
+                .unwrap_err()
+                .get("verdict")
+                .is_some()
+        );
+        let no = VerifyInput {
+            verdict: "disagree".into(),
+            ..Default::default()
+        };
+        assert!(
+            parse_verification(&no, S::ReadyForAssessment)
+                .unwrap_err()
+                .get("note")
+                .is_some()
+        );
+        let no = VerifyInput {
+            verdict: "disagree".into(),
+            note: "No evidence of the training.".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_verification(&no, S::Implemented).unwrap().0,
+            VerifiedStatus::NotVerified
+        );
     }
 
     #[test]
@@ -897,27 +1005,58 @@ mod tests {
         };
         assert!(Source::parse(&i, &[], &[review], today).is_ok());
         i.published_on = "2023-04-01".into();
-        assert!(Source::parse(&i, &[], &[review], today).unwrap_err().get("published_on").is_some());
+        assert!(
+            Source::parse(&i, &[], &[review], today)
+                .unwrap_err()
+                .get("published_on")
+                .is_some()
+        );
         i.published_on = "2022-07-12".into();
         i.link = "http://example.org/".into();
-        assert!(Source::parse(&i, &[], &[review], today).unwrap_err().get("link").is_some());
+        assert!(
+            Source::parse(&i, &[], &[review], today)
+                .unwrap_err()
+                .get("link")
+                .is_some()
+        );
         i.link = String::new();
         i.kind = "local_cspr".into();
-        assert!(Source::parse(&i, &[], &[review], today).unwrap_err().get("review_id").is_some());
+        assert!(
+            Source::parse(&i, &[], &[review], today)
+                .unwrap_err()
+                .get("review_id")
+                .is_some()
+        );
         i.review_id = review.to_string();
-        assert_eq!(Source::parse(&i, &[], &[review], today).unwrap().review_id, Some(review));
+        assert_eq!(
+            Source::parse(&i, &[], &[review], today).unwrap().review_id,
+            Some(review)
+        );
         i.review_id = Uuid::new_v4().to_string();
-        assert!(Source::parse(&i, &[], &[review], today).unwrap_err().get("review_id").is_some());
+        assert!(
+            Source::parse(&i, &[], &[review], today)
+                .unwrap_err()
+                .get("review_id")
+                .is_some()
+        );
         i.kind = "inquiry".into();
         i.review_id = review.to_string();
-        assert!(Source::parse(&i, &[], &[review], today).unwrap_err().get("review_id").is_some());
+        assert!(
+            Source::parse(&i, &[], &[review], today)
+                .unwrap_err()
+                .get("review_id")
+                .is_some()
+        );
     }
 
     #[test]
     fn recommendation_rules() {
         let org = Uuid::new_v4();
         let rr = Uuid::new_v4();
-        let choices = RecommendationChoices { organisations: vec![org], ..Default::default() };
+        let choices = RecommendationChoices {
+            organisations: vec![org],
+            ..Default::default()
+        };
         let mut i = RecommendationInput {
             number: "3".into(),
             title: "Annual CSE report".into(),
@@ -930,36 +1069,101 @@ mod tests {
         let r = Recommendation::parse(&i, &choices).unwrap();
         assert_eq!(r.addressees, vec![org], "repeats are dropped");
         i.accepted = "no".into();
-        assert!(Recommendation::parse(&i, &choices).unwrap_err().get("not_accepted_reason").is_some());
+        assert!(
+            Recommendation::parse(&i, &choices)
+                .unwrap_err()
+                .get("not_accepted_reason")
+                .is_some()
+        );
         i.not_accepted_reason = "Needs national change.".into();
         assert!(!Recommendation::parse(&i, &choices).unwrap().accepted);
         i.addressees = vec![Uuid::new_v4().to_string()];
-        assert!(Recommendation::parse(&i, &choices).unwrap_err().get("addressees").is_some());
+        assert!(
+            Recommendation::parse(&i, &choices)
+                .unwrap_err()
+                .get("addressees")
+                .is_some()
+        );
         i.addressees = vec![];
-        assert!(Recommendation::parse(&i, &choices).unwrap_err().get("addressees").is_some());
+        assert!(
+            Recommendation::parse(&i, &choices)
+                .unwrap_err()
+                .get("addressees")
+                .is_some()
+        );
         i.addressees = vec![org.to_string()];
         i.number = "0".into();
-        assert!(Recommendation::parse(&i, &choices).unwrap_err().get("number").is_some());
+        assert!(
+            Recommendation::parse(&i, &choices)
+                .unwrap_err()
+                .get("number")
+                .is_some()
+        );
         i.number = "1".into();
-        let by_ref = RecommendationChoices { by_reference: true, review_recommendations: vec![rr], ..choices.clone() };
-        assert!(Recommendation::parse(&i, &by_ref).unwrap_err().get("review_recommendation_id").is_some());
+        let by_ref = RecommendationChoices {
+            by_reference: true,
+            review_recommendations: vec![rr],
+            ..choices.clone()
+        };
+        assert!(
+            Recommendation::parse(&i, &by_ref)
+                .unwrap_err()
+                .get("review_recommendation_id")
+                .is_some()
+        );
         i.review_recommendation_id = rr.to_string();
         let r = Recommendation::parse(&i, &by_ref).unwrap();
-        assert_eq!((r.title.as_str(), r.body.as_str(), r.review_recommendation_id), ("", "", Some(rr)), "never copied");
-        assert!(Recommendation::parse(&i, &choices).unwrap_err().get("review_recommendation_id").is_some());
+        assert_eq!(
+            (
+                r.title.as_str(),
+                r.body.as_str(),
+                r.review_recommendation_id
+            ),
+            ("", "", Some(rr)),
+            "never copied"
+        );
+        assert!(
+            Recommendation::parse(&i, &choices)
+                .unwrap_err()
+                .get("review_recommendation_id")
+                .is_some()
+        );
     }
 
     #[test]
     fn evidence_is_a_file_or_a_link() {
         let f = Uuid::new_v4();
-        let ok = EvidenceInput { file_id: f.to_string(), label: "Minutes".into(), ..Default::default() };
+        let ok = EvidenceInput {
+            file_id: f.to_string(),
+            label: "Minutes".into(),
+            ..Default::default()
+        };
         assert_eq!(Evidence::parse(&ok, &[f]).unwrap().file_id, Some(f));
-        let both = EvidenceInput { url: "https://www.gov.uk/".into(), ..ok.clone() };
+        let both = EvidenceInput {
+            url: "https://www.gov.uk/".into(),
+            ..ok.clone()
+        };
         assert!(Evidence::parse(&both, &[f]).is_err());
-        let none = EvidenceInput { label: "x".into(), ..Default::default() };
-        assert!(Evidence::parse(&none, &[f]).unwrap_err().get("file_id").is_some());
-        let other = EvidenceInput { file_id: Uuid::new_v4().to_string(), label: "x".into(), ..Default::default() };
+        let none = EvidenceInput {
+            label: "x".into(),
+            ..Default::default()
+        };
+        assert!(
+            Evidence::parse(&none, &[f])
+                .unwrap_err()
+                .get("file_id")
+                .is_some()
+        );
+        let other = EvidenceInput {
+            file_id: Uuid::new_v4().to_string(),
+            label: "x".into(),
+            ..Default::default()
+        };
         assert!(Evidence::parse(&other, &[f]).is_err());
-        assert!(may_self_assess(true, false) && may_self_assess(false, true) && !may_self_assess(false, false));
+        assert!(
+            may_self_assess(true, false)
+                && may_self_assess(false, true)
+                && !may_self_assess(false, false)
+        );
     }
 }

@@ -30,78 +30,276 @@ pub const INQUIRY: &str = "Independent Inquiry into Telford Child Sexual Exploit
 // implemented (ready, then verified), u unable to implement (needs national change).
 const RECS: &[(&str, &str, char)] = &[
     // Joint CSE Review Group and its annual report (five recommendations)
-    ("Set up a Joint CSE Review Group of all four agencies", "CPKI", 'v'),
-    ("Publish an annual public report on CSE in Telford", "CPKI", 'p'),
-    ("Include incidents, trends and key statistics in the annual report", "CPKI", 'p'),
+    (
+        "Set up a Joint CSE Review Group of all four agencies",
+        "CPKI",
+        'v',
+    ),
+    (
+        "Publish an annual public report on CSE in Telford",
+        "CPKI",
+        'p',
+    ),
+    (
+        "Include incidents, trends and key statistics in the annual report",
+        "CPKI",
+        'p',
+    ),
     ("Agree a shared data set for the annual report", "CPKI", 'r'),
-    ("Present the annual report to the partnership board and the public", "CPKI", 'n'),
+    (
+        "Present the annual report to the partnership board and the public",
+        "CPKI",
+        'n',
+    ),
     // Information sharing
-    ("Review how agencies share information about CSE", "CPI", 'p'),
-    ("Give regular training on confidentiality and information sharing", "CPI", 'p'),
-    ("Agree a protocol for cases needing immediate action", "CPI", 'r'),
-    ("Record and share intelligence on places of concern", "CP", 'p'),
-    ("Audit information sharing between agencies every year", "CPI", 'n'),
+    (
+        "Review how agencies share information about CSE",
+        "CPI",
+        'p',
+    ),
+    (
+        "Give regular training on confidentiality and information sharing",
+        "CPI",
+        'p',
+    ),
+    (
+        "Agree a protocol for cases needing immediate action",
+        "CPI",
+        'r',
+    ),
+    (
+        "Record and share intelligence on places of concern",
+        "CP",
+        'p',
+    ),
+    (
+        "Audit information sharing between agencies every year",
+        "CPI",
+        'n',
+    ),
     // Police
     ("Review the police CSE training programme", "P", 'p'),
-    ("Review the police complaints procedure for CSE survivors", "PK", 'p'),
-    ("Protect the resourcing of the specialist CSE team", "PK", 'r'),
-    ("Clarify the police role in taxi licensing enforcement", "PC", 'p'),
-    ("Report police CSE performance to the Police and Crime Commissioner", "PK", 'v'),
+    (
+        "Review the police complaints procedure for CSE survivors",
+        "PK",
+        'p',
+    ),
+    (
+        "Protect the resourcing of the specialist CSE team",
+        "PK",
+        'r',
+    ),
+    (
+        "Clarify the police role in taxi licensing enforcement",
+        "PC",
+        'p',
+    ),
+    (
+        "Report police CSE performance to the Police and Crime Commissioner",
+        "PK",
+        'v',
+    ),
     // Taxi and night-time economy licensing (eight recommendations)
-    ("Agree a stricter information-sharing agreement with neighbouring licensing authorities", "C", 'p'),
-    ("Agree a joint enforcement protocol with neighbouring licensing authorities", "CP", 'p'),
-    ("Seek common pricing with neighbouring licensing authorities", "C", 'u'),
-    ("Offer CSE training to drivers licensed elsewhere, at cost", "C", 'p'),
-    ("Publicise how to recognise a Telford-licensed taxi", "C", 'r'),
-    ("Review the public complaints process for licensed vehicles", "C", 'p'),
+    (
+        "Agree a stricter information-sharing agreement with neighbouring licensing authorities",
+        "C",
+        'p',
+    ),
+    (
+        "Agree a joint enforcement protocol with neighbouring licensing authorities",
+        "CP",
+        'p',
+    ),
+    (
+        "Seek common pricing with neighbouring licensing authorities",
+        "C",
+        'u',
+    ),
+    (
+        "Offer CSE training to drivers licensed elsewhere, at cost",
+        "C",
+        'p',
+    ),
+    (
+        "Publicise how to recognise a Telford-licensed taxi",
+        "C",
+        'r',
+    ),
+    (
+        "Review the public complaints process for licensed vehicles",
+        "C",
+        'p',
+    ),
     ("Publish licensing information every year", "C", 'n'),
     ("Consider CCTV in licensed vehicles", "C", 'p'),
     // The council's CSE service
     ("Ring-fence funding for the CATE team", "C", 'v'),
     ("Review the council's CSE complaints procedure", "C", 'p'),
     ("Provide counselling for survivors of CSE", "CI", 'p'),
-    ("Keep specialist CSE social work capacity under review", "C", 'p'),
+    (
+        "Keep specialist CSE social work capacity under review",
+        "C",
+        'p',
+    ),
     ("Involve survivors in shaping CSE services", "C", 'r'),
-    ("Record CSE consistently in children's social care records", "C", 'p'),
+    (
+        "Record CSE consistently in children's social care records",
+        "C",
+        'p',
+    ),
     // Health
     ("Train NHS providers to recognise CSE", "I", 'p'),
     ("Review sexual health clinics' response to CSE", "I", 'p'),
     ("Ensure health records flag CSE concerns", "I", 'n'),
     ("Strengthen the named professionals' role for CSE", "I", 'p'),
-    ("Include CSE in primary care safeguarding training", "I", 'n'),
+    (
+        "Include CSE in primary care safeguarding training",
+        "I",
+        'n',
+    ),
     // Education
-    ("Appoint an exploitation safeguarding lead in every school", "C", 'p'),
+    (
+        "Appoint an exploitation safeguarding lead in every school",
+        "C",
+        'p',
+    ),
     ("Refresh CSE training in schools", "C", 'p'),
     ("Teach healthy relationships with CSE awareness", "C", 'n'),
-    ("Share CSE concerns between schools and social care promptly", "C", 'p'),
-    ("Support alternative provision to identify exploitation", "C", 'n'),
+    (
+        "Share CSE concerns between schools and social care promptly",
+        "C",
+        'p',
+    ),
+    (
+        "Support alternative provision to identify exploitation",
+        "C",
+        'n',
+    ),
     // Survivors and the public
     ("Provide a single point of contact for survivors", "CP", 'p'),
     ("Publicise support available to survivors", "CPI", 'p'),
-    ("Seek national action on criminal records of survivors", "PK", 'u'),
+    (
+        "Seek national action on criminal records of survivors",
+        "PK",
+        'u',
+    ),
     ("Run a public awareness campaign on CSE", "CPK", 'n'),
-    ("Offer survivors a restorative meeting with agencies", "CP", 'n'),
+    (
+        "Offer survivors a restorative meeting with agencies",
+        "CP",
+        'n',
+    ),
     // Oversight
-    ("Appoint an independent chair to oversee implementation", "CPKI", 'p'),
-    ("Report progress on the recommendations publicly", "CPKI", 'p'),
-    ("Invite the Inquiry Chair to review progress after two years", "CPKI", 'n'),
+    (
+        "Appoint an independent chair to oversee implementation",
+        "CPKI",
+        'p',
+    ),
+    (
+        "Report progress on the recommendations publicly",
+        "CPKI",
+        'p',
+    ),
+    (
+        "Invite the Inquiry Chair to review progress after two years",
+        "CPKI",
+        'n',
+    ),
 ];
 
 /// Actions (recommendation number, title, owner code, due date, status) in the one action model.
 const ACTIONS: &[(i32, &str, char, &str, &str)] = &[
-    (1, "Agree the Joint CSE Review Group's terms of reference", 'C', "2022-10-31", "done"),
-    (1, "Hold the first Joint CSE Review Group meeting", 'C', "2022-11-30", "done"),
-    (2, "Draft the first annual CSE report", 'C', "2023-06-30", "in_progress"),
-    (4, "Agree the data set with the four agencies", 'P', "2023-02-28", "done"),
-    (8, "Draft the immediate action protocol", 'C', "2023-01-31", "done"),
-    (8, "Test the protocol in a multi-agency exercise", 'P', "2023-03-15", "done"),
-    (11, "Commission a review of police CSE training", 'P', "2023-05-31", "in_progress"),
-    (13, "Confirm the CSE team's establishment for 2023-24", 'P', "2023-03-31", "done"),
-    (16, "Write to neighbouring licensing authorities", 'C', "2023-04-30", "in_progress"),
-    (24, "Ring-fence the CATE budget in the 2023-24 budget", 'C', "2023-02-28", "done"),
-    (30, "Commission CSE training for NHS providers", 'I', "2023-07-31", "in_progress"),
-    (35, "Ask every school to name an exploitation safeguarding lead", 'C', "2023-04-30", "in_progress"),
-    (45, "Appoint the independent chair", 'C', "2022-11-30", "done"),
+    (
+        1,
+        "Agree the Joint CSE Review Group's terms of reference",
+        'C',
+        "2022-10-31",
+        "done",
+    ),
+    (
+        1,
+        "Hold the first Joint CSE Review Group meeting",
+        'C',
+        "2022-11-30",
+        "done",
+    ),
+    (
+        2,
+        "Draft the first annual CSE report",
+        'C',
+        "2023-06-30",
+        "in_progress",
+    ),
+    (
+        4,
+        "Agree the data set with the four agencies",
+        'P',
+        "2023-02-28",
+        "done",
+    ),
+    (
+        8,
+        "Draft the immediate action protocol",
+        'C',
+        "2023-01-31",
+        "done",
+    ),
+    (
+        8,
+        "Test the protocol in a multi-agency exercise",
+        'P',
+        "2023-03-15",
+        "done",
+    ),
+    (
+        11,
+        "Commission a review of police CSE training",
+        'P',
+        "2023-05-31",
+        "in_progress",
+    ),
+    (
+        13,
+        "Confirm the CSE team's establishment for 2023-24",
+        'P',
+        "2023-03-31",
+        "done",
+    ),
+    (
+        16,
+        "Write to neighbouring licensing authorities",
+        'C',
+        "2023-04-30",
+        "in_progress",
+    ),
+    (
+        24,
+        "Ring-fence the CATE budget in the 2023-24 budget",
+        'C',
+        "2023-02-28",
+        "done",
+    ),
+    (
+        30,
+        "Commission CSE training for NHS providers",
+        'I',
+        "2023-07-31",
+        "in_progress",
+    ),
+    (
+        35,
+        "Ask every school to name an exploitation safeguarding lead",
+        'C',
+        "2023-04-30",
+        "in_progress",
+    ),
+    (
+        45,
+        "Appoint the independent chair",
+        'C',
+        "2022-11-30",
+        "done",
+    ),
 ];
 
 fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -120,7 +318,9 @@ async fn person(tx: &mut Tx, email: &str) -> ServiceResult<PersonId> {
 async fn org(tx: &mut Tx, name: &str) -> ServiceResult<Uuid> {
     Ok(organisations::find_by_name(&mut tx.conn(), name)
         .await?
-        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("demo organisation missing: {name}")))?
+        .ok_or_else(|| {
+            ServiceError::Internal(anyhow::anyhow!("demo organisation missing: {name}"))
+        })?
         .organisation_id)
 }
 
@@ -129,8 +329,11 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
     if !store::sources(&mut tx.conn(), p).await?.is_empty() {
         return Ok(());
     }
-    let pcc = organisations::upsert_by_name(&mut tx.conn(), PCC, "relevant_agency", Some("other"), now).await?;
-    organisations::add_to_partnership(&mut tx.conn(), p, OrganisationId(pcc.organisation_id), now).await?;
+    let pcc =
+        organisations::upsert_by_name(&mut tx.conn(), PCC, "relevant_agency", Some("other"), now)
+            .await?;
+    organisations::add_to_partnership(&mut tx.conn(), p, OrganisationId(pcc.organisation_id), now)
+        .await?;
     let council = org(tx, LA).await?;
     let police = org(tx, POLICE).await?;
     let icb = org(tx, ICB).await?;
@@ -155,8 +358,20 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
         file_id: None,
         review_id: None,
     };
-    store::insert_source(&mut tx.conn(), p, source_id, &source, admin, at(2022, 7, 20)).await?;
-    let mut e = NewEntry::new("recommendation.source.create", "recommendation_source", Some(source_id.to_string()));
+    store::insert_source(
+        &mut tx.conn(),
+        p,
+        source_id,
+        &source,
+        admin,
+        at(2022, 7, 20),
+    )
+    .await?;
+    let mut e = NewEntry::new(
+        "recommendation.source.create",
+        "recommendation_source",
+        Some(source_id.to_string()),
+    );
     e.partnership_id = Some(p.0);
     e.after = Some(serde_json::json!({"title": INQUIRY, "via": "demo"}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
@@ -186,7 +401,15 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
             target_date: target,
         };
         let id = Uuid::new_v4();
-        store::insert_recommendation(&mut tx.conn(), p, (id, source_id), &r, admin, at(2022, 9, 1)).await?;
+        store::insert_recommendation(
+            &mut tx.conn(),
+            p,
+            (id, source_id),
+            &r,
+            admin,
+            at(2022, 9, 1),
+        )
+        .await?;
         let steps: &[(&str, &str, DateTime<Utc>, PersonId)] = match code {
             'p' => &[("self", "in_progress", at(2022, 11, 10), lead_person)],
             'r' => &[
@@ -204,11 +427,14 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
             ],
             _ => &[],
         };
-        let mut version = 1;
-        for (kind, status, when, by) in steps {
+        for (version, (kind, status, when, by)) in (1..).zip(steps.iter()) {
             let note = match *status {
-                "unable_to_implement" => "This needs a change in national legislation, which the partnership has asked government to make.",
-                "ready_for_assessment" => "The evidence is attached for the independent chair's assessment.",
+                "unable_to_implement" => {
+                    "This needs a change in national legislation, which the partnership has asked government to make."
+                }
+                "ready_for_assessment" => {
+                    "The evidence is attached for the independent chair's assessment."
+                }
                 "implemented" => "Seen the evidence: implemented as recommended.",
                 _ => "",
             };
@@ -218,18 +444,23 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
                 store::set_verified_status(&mut tx.conn(), p, id, status, version, *when).await?
             };
             if !changed {
-                return Err(ServiceError::Internal(anyhow::anyhow!("demo recommendation version")));
+                return Err(ServiceError::Internal(anyhow::anyhow!(
+                    "demo recommendation version"
+                )));
             }
-            version += 1;
             store::append_event(&mut tx.conn(), p, id, (kind, status, note), *by, *when).await?;
         }
         if matches!(code, 'r' | 'v') {
             let ev = Evidence {
                 file_id: None,
-                url: "https://www.telford.gov.uk/info/21867/eight_key_facts_on_the_inquiry".to_owned(),
-                label: format!("Progress report to the Strategic Implementation Group, recommendation {number}"),
+                url: "https://www.telford.gov.uk/info/21867/eight_key_facts_on_the_inquiry"
+                    .to_owned(),
+                label: format!(
+                    "Progress report to the Strategic Implementation Group, recommendation {number}"
+                ),
             };
-            store::insert_evidence(&mut tx.conn(), p, id, &ev, lead_person, at(2023, 2, 20)).await?;
+            store::insert_evidence(&mut tx.conn(), p, id, &ev, lead_person, at(2023, 2, 20))
+                .await?;
         }
         ids.push((number, id, lead_person));
     }
@@ -265,7 +496,10 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
         .await?;
         let mut e = NewEntry::new("action.create", "action", Some(action.to_string()));
         e.partnership_id = Some(p.0);
-        e.after = Some(serde_json::json!({"title": title, "source_type": "recommendation", "via": "demo"}).to_string());
+        e.after = Some(
+            serde_json::json!({"title": title, "source_type": "recommendation", "via": "demo"})
+                .to_string(),
+        );
         audit_log::append(&mut tx.conn(), &e, now).await?;
     }
     Ok(())

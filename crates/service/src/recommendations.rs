@@ -31,7 +31,9 @@
 use crate::activity::{Export, ExportFormat};
 use crate::{Actor, ServiceError, ServiceResult, Services};
 use chrono::{Datelike, NaiveDate};
-use safeguard_domain::actions::{NewAction, NewActionInput, Source as ActionSource, SourceType, uk_date};
+use safeguard_domain::actions::{
+    NewAction, NewActionInput, Source as ActionSource, SourceType, uk_date,
+};
 use safeguard_domain::csv::CsvWriter;
 use safeguard_domain::policy::Permission;
 use safeguard_domain::recommendations::{
@@ -301,7 +303,11 @@ pub async fn choices(svc: &Services, actor: &Actor) -> ServiceResult<SourceChoic
 }
 
 /// Adds a source (`ManageRecommendations`).
-pub async fn create_source(svc: &Services, actor: &Actor, input: &SourceInput) -> ServiceResult<Uuid> {
+pub async fn create_source(
+    svc: &Services,
+    actor: &Actor,
+    input: &SourceInput,
+) -> ServiceResult<Uuid> {
     actor.require(Permission::ManageRecommendations)?;
     let c = choices(svc, actor).await?;
     let files: Vec<Uuid> = c.files.iter().map(|f| f.0).collect();
@@ -310,8 +316,20 @@ pub async fn create_source(svc: &Services, actor: &Actor, input: &SourceInput) -
     let s = Source::parse(input, &files, &reviews, uk_date(now))?;
     let id = Uuid::new_v4();
     let mut tx = svc.db.begin().await?;
-    store::insert_source(&mut tx.conn(), actor.partnership_id, id, &s, actor.person_id, now).await?;
-    let mut e = actor.entry("recommendation.source.create", "recommendation_source", Some(id.to_string()));
+    store::insert_source(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        &s,
+        actor.person_id,
+        now,
+    )
+    .await?;
+    let mut e = actor.entry(
+        "recommendation.source.create",
+        "recommendation_source",
+        Some(id.to_string()),
+    );
     e.after = Some(
         json!({"kind": s.kind.slug(), "title": s.title, "published_on": s.published_on, "publisher": s.publisher,
                "link": s.link, "file_id": s.file_id, "review_id": s.review_id})
@@ -324,11 +342,9 @@ pub async fn create_source(svc: &Services, actor: &Actor, input: &SourceInput) -
 
 /// The review recommendations of the partnership as the reader may read them (by id), through the
 /// case review module; empty when the reader is outside the case review panel.
-async fn referenced_map(
-    svc: &Services,
-    actor: &Actor,
-) -> ServiceResult<Vec<(Uuid, Referenced)>> {
-    if !actor.can(Permission::ViewCaseReviews) || !crate::case_reviews::can_view(svc, actor).await? {
+async fn referenced_map(svc: &Services, actor: &Actor) -> ServiceResult<Vec<(Uuid, Referenced)>> {
+    if !actor.can(Permission::ViewCaseReviews) || !crate::case_reviews::can_view(svc, actor).await?
+    {
         return Ok(Vec::new());
     }
     let refs = crate::review_learning::partnership_recommendations(svc, actor).await?;
@@ -442,7 +458,10 @@ pub async fn recommendation_form(
     Ok(RecommendationForm {
         source: src,
         next_number,
-        organisations: orgs.into_iter().map(|o| (o.organisation_id, o.name)).collect(),
+        organisations: orgs
+            .into_iter()
+            .map(|o| (o.organisation_id, o.name))
+            .collect(),
         people: people
             .into_iter()
             .map(|x| (x.person_id, x.name, x.organisation_name))
@@ -450,13 +469,15 @@ pub async fn recommendation_form(
         review_recommendations: review_ids
             .into_iter()
             .map(|id| {
-                let label = referenced
-                    .iter()
-                    .find(|(k, _)| *k == id)
-                    .map_or_else(
-                        || "Review recommendation (held by the case review panel)".to_owned(),
-                        |(_, r)| format!("{} recommendation {}: {}", r.subject_reference, r.number, r.title),
-                    );
+                let label = referenced.iter().find(|(k, _)| *k == id).map_or_else(
+                    || "Review recommendation (held by the case review panel)".to_owned(),
+                    |(_, r)| {
+                        format!(
+                            "{} recommendation {}: {}",
+                            r.subject_reference, r.number, r.title
+                        )
+                    },
+                );
                 (id, label)
             })
             .collect(),
@@ -497,7 +518,11 @@ pub async fn add_recommendation(
         }
         other => other.into(),
     })?;
-    let mut e = actor.entry("recommendation.create", "tracked_recommendation", Some(id.to_string()));
+    let mut e = actor.entry(
+        "recommendation.create",
+        "tracked_recommendation",
+        Some(id.to_string()),
+    );
     e.after = Some(
         json!({"source_id": source, "number": r.number, "title": r.title, "body": r.body,
                "review_recommendation_id": r.review_recommendation_id, "addressees": r.addressees,
@@ -547,7 +572,13 @@ pub async fn recommendation(
         (
             store::addressees(&mut pc.conn(), p, row.source_id, Some(id)).await?,
             store::events(&mut pc.conn(), p, id).await?,
-            store::evidence(&mut pc.conn(), p, id, actor.can(Permission::ViewBoardPapers)).await?,
+            store::evidence(
+                &mut pc.conn(),
+                p,
+                id,
+                actor.can(Permission::ViewBoardPapers),
+            )
+            .await?,
             safeguard_store::actions::by_source(
                 &mut pc.conn(),
                 p,
@@ -580,10 +611,16 @@ pub async fn recommendation(
         }
     };
     let view = view_of(row, addressees, referenced, today)?;
-    let can_self_assess =
-        may_self_assess(is_lead(actor, &view.row), actor.can(Permission::ManageRecommendations));
+    let can_self_assess = may_self_assess(
+        is_lead(actor, &view.row),
+        actor.can(Permission::ManageRecommendations),
+    );
     Ok(RecommendationDetail {
-        next: if can_self_assess { view.status.next().to_vec() } else { Vec::new() },
+        next: if can_self_assess {
+            view.status.next().to_vec()
+        } else {
+            Vec::new()
+        },
         can_verify: actor.can(Permission::VerifyRecommendations) && view.status.verifiable(),
         can_add_action: actor.can(Permission::ManageRecommendations)
             && actor.can(Permission::ManageActions),
@@ -609,7 +646,10 @@ pub async fn self_assess(
     input: &StatusInput,
 ) -> ServiceResult<()> {
     let (row, _) = load_row(svc, actor, id).await?;
-    if !may_self_assess(is_lead(actor, &row), actor.can(Permission::ManageRecommendations)) {
+    if !may_self_assess(
+        is_lead(actor, &row),
+        actor.can(Permission::ManageRecommendations),
+    ) {
         tracing::warn!(target: "security.denied", person = %actor.person_id, "not the recommendation's lead");
         return Err(ServiceError::Forbidden("not the recommendation's lead"));
     }
@@ -630,7 +670,16 @@ pub async fn self_assess(
     }
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    if !store::set_self_status(&mut tx.conn(), actor.partnership_id, id, status.slug(), version, now).await? {
+    if !store::set_self_status(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        status.slug(),
+        version,
+        now,
+    )
+    .await?
+    {
         return Err(ServiceError::Conflict(CONFLICT_MESSAGE.to_owned()));
     }
     store::append_event(
@@ -642,7 +691,11 @@ pub async fn self_assess(
         now,
     )
     .await?;
-    let mut e = actor.entry("recommendation.self_assess", "tracked_recommendation", Some(id.to_string()));
+    let mut e = actor.entry(
+        "recommendation.self_assess",
+        "tracked_recommendation",
+        Some(id.to_string()),
+    );
     e.before = Some(json!({"self_status": row.self_status, "verified_status": row.verified_status, "version": row.version}).to_string());
     e.after = Some(json!({"self_status": status.slug(), "verified_status": null, "note": note, "version": version + 1}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
@@ -677,7 +730,16 @@ pub async fn verify(
     }
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    if !store::set_verified_status(&mut tx.conn(), actor.partnership_id, id, verdict.slug(), version, now).await? {
+    if !store::set_verified_status(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        verdict.slug(),
+        version,
+        now,
+    )
+    .await?
+    {
         return Err(ServiceError::Conflict(CONFLICT_MESSAGE.to_owned()));
     }
     store::append_event(
@@ -689,7 +751,11 @@ pub async fn verify(
         now,
     )
     .await?;
-    let mut e = actor.entry("recommendation.verify", "tracked_recommendation", Some(id.to_string()));
+    let mut e = actor.entry(
+        "recommendation.verify",
+        "tracked_recommendation",
+        Some(id.to_string()),
+    );
     e.before = Some(json!({"self_status": row.self_status, "verified_status": row.verified_status, "version": row.version}).to_string());
     e.after = Some(json!({"self_status": row.self_status, "verified_status": verdict.slug(), "note": note, "version": version + 1}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
@@ -730,7 +796,10 @@ pub async fn add_evidence(
     input: &EvidenceInput,
 ) -> ServiceResult<Uuid> {
     let (row, _) = load_row(svc, actor, id).await?;
-    if !may_self_assess(is_lead(actor, &row), actor.can(Permission::ManageRecommendations)) {
+    if !may_self_assess(
+        is_lead(actor, &row),
+        actor.can(Permission::ManageRecommendations),
+    ) {
         return Err(ServiceError::Forbidden("not the recommendation's lead"));
     }
     let c = choices(svc, actor).await?;
@@ -738,9 +807,24 @@ pub async fn add_evidence(
     let ev = Evidence::parse(input, &files)?;
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let eid = store::insert_evidence(&mut tx.conn(), actor.partnership_id, id, &ev, actor.person_id, now).await?;
-    let mut e = actor.entry("recommendation.evidence.add", "tracked_recommendation", Some(id.to_string()));
-    e.after = Some(json!({"evidence_id": eid, "file_id": ev.file_id, "url": ev.url, "label": ev.label}).to_string());
+    let eid = store::insert_evidence(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        &ev,
+        actor.person_id,
+        now,
+    )
+    .await?;
+    let mut e = actor.entry(
+        "recommendation.evidence.add",
+        "tracked_recommendation",
+        Some(id.to_string()),
+    );
+    e.after = Some(
+        json!({"evidence_id": eid, "file_id": ev.file_id, "url": ev.url, "label": ev.label})
+            .to_string(),
+    );
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok(eid)
@@ -857,7 +941,11 @@ fn export_rows(p: &Progress) -> Vec<[String; 10]> {
                     .map(|a| a.organisation_name.as_str())
                     .collect::<Vec<_>>()
                     .join("; "),
-                if r.row.accepted { "Yes".to_owned() } else { format!("No: {}", r.row.not_accepted_reason) },
+                if r.row.accepted {
+                    "Yes".to_owned()
+                } else {
+                    format!("No: {}", r.row.not_accepted_reason)
+                },
                 r.row.lead_name.clone().unwrap_or_default(),
                 r.row.target_date.map(|d| d.to_string()).unwrap_or_default(),
                 r.status.label().to_owned(),
@@ -872,7 +960,10 @@ fn export_rows(p: &Progress) -> Vec<[String; 10]> {
 fn xlsx(p: &Progress) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, FormatAlign, Workbook};
     let mut wb = Workbook::new();
-    let bold = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top);
+    let bold = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let ws = wb.add_worksheet();
     ws.set_name("Recommendations")?;
@@ -902,7 +993,10 @@ fn xlsx(p: &Progress) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         ws.set_column_width(col, 16.0)?;
     }
     ws.write_string_with_format(0, 8, "Total", &bold)?;
-    for (i, row) in std::iter::once(&p.overall).chain(p.by_addressee.iter()).enumerate() {
+    for (i, row) in std::iter::once(&p.overall)
+        .chain(p.by_addressee.iter())
+        .enumerate()
+    {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
         ws.write_string_with_format(r, 0, &row.label, &wrap)?;
         for (j, c) in row.counts.iter().enumerate() {
@@ -933,12 +1027,17 @@ pub async fn export(
             }
             out.into_bytes()
         }
-        ExportFormat::Xlsx => xlsx(&p)
-            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("xlsx export: {e}")))?,
+        ExportFormat::Xlsx => {
+            xlsx(&p).map_err(|e| ServiceError::Internal(anyhow::anyhow!("xlsx export: {e}")))?
+        }
     };
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
-    let mut e = actor.entry("recommendation.export", "recommendation_source", Some(id.to_string()));
+    let mut e = actor.entry(
+        "recommendation.export",
+        "recommendation_source",
+        Some(id.to_string()),
+    );
     e.after = Some(json!({"format": format.extension(), "recommendations": p.recommendations.len(), "bytes": bytes.len()}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;

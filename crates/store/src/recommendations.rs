@@ -122,10 +122,12 @@ pub async fn practice_reviews(
     partnership: PartnershipId,
 ) -> Result<Vec<PracticeReviewRef>> {
     let sql = "select review_id, reference, title from practice_review where partnership_id = $1 order by reference";
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, PracticeReviewRef>(sql)
-        .bind(partnership.0)
-        .fetch_all(e)
-        .await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, PracticeReviewRef>(
+        sql
+    )
+    .bind(partnership.0)
+    .fetch_all(e)
+    .await)?)
 }
 
 /// One practice review's reference and title.
@@ -135,11 +137,13 @@ pub async fn practice_review_ref(
     review: Uuid,
 ) -> Result<Option<PracticeReviewRef>> {
     let sql = "select review_id, reference, title from practice_review where partnership_id = $1 and review_id = $2";
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, PracticeReviewRef>(sql)
-        .bind(partnership.0)
-        .bind(review)
-        .fetch_optional(e)
-        .await)?)
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, PracticeReviewRef>(
+        sql
+    )
+    .bind(partnership.0)
+    .bind(review)
+    .fetch_optional(e)
+    .await)?)
 }
 
 /// The ids of a practice review's recommendations (what its tracked recommendations may refer to).
@@ -279,7 +283,11 @@ pub async fn insert_recommendation(
 }
 
 /// The next free number in a source (one more than the highest).
-pub async fn next_number(c: &mut Conn<'_>, partnership: PartnershipId, source: Uuid) -> Result<i32> {
+pub async fn next_number(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    source: Uuid,
+) -> Result<i32> {
     let sql = "select cast(coalesce(max(number), 0) as bigint) from tracked_recommendation where partnership_id = $1 and source_id = $2";
     let n: i64 = on_conn!(c, |e| sqlx::query_scalar::<_, i64>(sql)
         .bind(partnership.0)

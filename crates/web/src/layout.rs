@@ -93,6 +93,12 @@ impl Layout {
                 if can(Permission::ViewCaseReviews) {
                     items.push(NavigationItem::new("Case reviews", "/case-reviews"));
                 }
+                if can(Permission::ViewRecommendations) {
+                    items.push(NavigationItem::new(
+                        "Recommendations",
+                        "/recommendation-sources",
+                    ));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

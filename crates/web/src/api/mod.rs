@@ -16,6 +16,8 @@ pub mod case_reviews;
 
 pub mod review_learning;
 
+pub mod recommendations;
+
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use axum::Json;
@@ -581,5 +583,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(activity::ActivityApi::openapi());
     doc.merge(case_reviews::CaseReviewsApi::openapi());
     doc.merge(review_learning::ReviewLearningApi::openapi());
+    doc.merge(recommendations::RecommendationsApi::openapi());
     Json(doc).into_response()
 }
