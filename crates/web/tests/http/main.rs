@@ -29,6 +29,8 @@ mod signoffs;
 // case reviews
 mod case_reviews;
 mod review_learning;
+// recommendations tracker
+mod recommendations;
 
 use helpers::*;
 
