@@ -169,7 +169,10 @@ safeguard_testkit::both_backends!(
         assert_eq!(r.status().as_u16(), 200);
         let rows = parse_csv(&r.text().await.unwrap());
         assert_eq!(rows.len(), 48);
-        assert_eq!(rows[0][0], "\u{feff}Number", "a UTF-8 byte order mark for Excel");
+        assert_eq!(
+            rows[0][0], "\u{feff}Number",
+            "a UTF-8 byte order mark for Excel"
+        );
         assert_eq!(rows[1][0], "1");
         assert_eq!(
             rows[1][1],
