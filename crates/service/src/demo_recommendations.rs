@@ -208,6 +208,9 @@ const RECS: &[(&str, &str, char)] = &[
 ];
 
 /// Actions (recommendation number, title, owner code, due date, status) in the one action model.
+/// They are owned by the organisation (anyone of it with `ViewActions` updates them), not a person,
+/// and the live ones carry no due date: the demo pictures March 2023, and a 2023 due date would make
+/// them overdue in every owner's digest and "my actions" today.
 const ACTIONS: &[(i32, &str, char, &str, &str)] = &[
     (
         1,
@@ -465,7 +468,7 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
         ids.push((number, id, lead_person));
     }
     for (number, title, owner, due, status) in ACTIONS {
-        let Some((_, rec, lead_person)) = ids.iter().find(|(n, _, _)| n == number) else {
+        let Some((_, rec, _)) = ids.iter().find(|(n, _, _)| n == number) else {
             continue;
         };
         let action = ActionId::new();
@@ -480,14 +483,12 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
                 title,
                 description: "Agreed by the Partner Operations Group (Inquiry recommendations).",
                 owner_organisation: OrganisationId(org_of(*owner)),
-                owner_person: match owner {
-                    'C' if *lead_person == council_lead => Some(council_lead),
-                    'C' => Some(admin),
-                    'P' => Some(lead),
-                    'I' => Some(board),
-                    _ => None,
+                owner_person: None,
+                due_date: if *status == "done" {
+                    NaiveDate::parse_from_str(due, "%Y-%m-%d").ok()
+                } else {
+                    None
                 },
-                due_date: NaiveDate::parse_from_str(due, "%Y-%m-%d").ok(),
                 status,
                 created_by: admin,
             },
