@@ -713,6 +713,77 @@ await step('case review administration: settings refused then saved, a body mark
   assert(!(await other.locator('.govuk-error-summary').count()), 'saved on purpose the second time');
   await other.context().close();
   await page.context().close();
+  await page.context().close();
+});
+
+await step('recommendations tracker: the owner updates an action and marks a recommendation ready, the scrutineer verifies it', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin@safeguard.example');
+  await visit(page, '/recommendation-sources', 'recommendations tracker');
+  await visit(page, '/recommendation-sources/new', 'add a source');
+  // Bad input: the error summary, values kept.
+  await page.fill('#title', 'E2E national review');
+  await page.fill('#published_on', '2099-01-01');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add source")')]);
+  assert(await page.locator('.govuk-error-summary').isVisible(), 'a bad source is refused');
+  assert((await page.inputValue('#title')) === 'E2E national review', 'title kept');
+  await checkA11y(page, 'add a source with errors');
+  await visit(page, '/recommendation-sources', 'recommendations tracker (again)');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Independent Inquiry into Telford Child Sexual Exploitation")')]);
+  const source = new URL(page.url()).pathname;
+  assert((await page.locator('table a[href^="/tracked-recommendations/"]').count()) === 47, '47 recommendations');
+  await checkA11y(page, 'a source with its recommendations');
+  await visit(page, source + '/progress', 'progress by status and addressee');
+  assert(await page.locator('svg[role="img"] title').count() === 1, 'the chart has a title');
+  await visit(page, source + '/recommendations/new', 'add a recommendation');
+  await page.context().close();
+
+  // The owner (the police's agency lead) updates the action of recommendation 11 and marks it ready.
+  const lead = await newPage();
+  await signIn(lead, 'lead@safeguard.example');
+  if (!(await lead.locator('header.sg-header').innerText()).includes('Telford')) {
+    await lead.selectOption('#switch-partnership', { label: 'Telford and Wrekin Safeguarding Children Partnership' });
+    await Promise.all([lead.waitForNavigation(), lead.click('button:has-text("Switch")')]);
+  }
+  await visit(lead, source, 'a source (lead)');
+  await Promise.all([lead.waitForNavigation(), lead.click('a:has-text("Review the police CSE training programme")')]);
+  const rec = new URL(lead.url()).pathname;
+  await checkA11y(lead, 'a recommendation (owner)');
+  await Promise.all([lead.waitForNavigation(), lead.click('a:has-text("Commission a review of police CSE training")')]);
+  await lead.fill('#body', 'The review of CSE training has been commissioned and reported.');
+  await lead.selectOption('#new_status', 'done');
+  await Promise.all([lead.waitForNavigation(), lead.click('button:has-text("Add update")')]);
+  assert(await lead.locator('.govuk-notification-banner--success').isVisible(), 'action update confirmed');
+  await visit(lead, rec, 'a recommendation after the action update');
+  assert((await lead.locator('#actions ~ table').first().innerText()).includes('Done'), 'the action is done');
+  // Unable to implement without a reason is refused first.
+  await lead.getByLabel('Unable to implement', { exact: true }).check();
+  await Promise.all([lead.waitForNavigation(), lead.click('button:has-text("Save status")')]);
+  assert(await lead.locator('.govuk-error-summary').isVisible(), 'a reason is required');
+  await checkA11y(lead, 'self-assessment with errors');
+  await lead.getByLabel('Ready for assessment', { exact: true }).check();
+  await lead.fill('#note', 'Training reviewed; the report is attached.');
+  await Promise.all([lead.waitForNavigation(), lead.click('button:has-text("Save status")')]);
+  assert(await lead.locator('.govuk-notification-banner--success').isVisible(), 'status saved');
+  assert((await lead.locator('main').innerText()).includes('Self-assessed: Ready for assessment'), 'in the history');
+  await checkA11y(lead, 'a recommendation marked ready');
+  await lead.context().close();
+
+  // The scrutineer verifies it.
+  const sc = await newPage();
+  await signIn(sc, 'scrutineer@safeguard.example');
+  await visit(sc, rec, 'a recommendation (scrutineer)');
+  await sc.getByLabel('Do not verify it', { exact: true }).check();
+  await Promise.all([sc.waitForNavigation(), sc.click('button:has-text("Save verdict")')]);
+  assert(await sc.locator('.govuk-error-summary').isVisible(), 'a refusal needs a reason');
+  await checkA11y(sc, 'verification with errors');
+  await sc.getByLabel('Verify it as implemented', { exact: true }).check();
+  await Promise.all([sc.waitForNavigation(), sc.click('button:has-text("Save verdict")')]);
+  const text = await sc.locator('main').innerText();
+  assert(text.includes('Verified as implemented'), 'verified');
+  assert(await sc.locator('.govuk-tag--green').first().isVisible(), 'green');
+  await checkA11y(sc, 'a verified recommendation');
+  await sc.context().close();
 });
 
 await step('agency lead switches partnership', async () => {

@@ -19,6 +19,7 @@ pub mod password;
 pub mod people;
 pub mod policy;
 pub mod practice_reviews;
+pub mod recommendations;
 pub mod review_learning;
 pub mod secret;
 pub mod signoffs;

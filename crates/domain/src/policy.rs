@@ -152,11 +152,18 @@ pub enum Permission {
     /// reviews shared with the caller and not revoked; every view is audit-logged. Grants nothing
     /// else of case reviews.
     ViewSharedReviews,
+    /// See the recommendations tracker: sources, recommendations, status, actions, evidence, progress.
+    ViewRecommendations,
+    /// Add sources and recommendations and their actions; self-assess any recommendation (a
+    /// recommendation's lead may self-assess theirs: an object-level rule in the tracker module).
+    ManageRecommendations,
+    /// Verify the owners' self-assessments independently (the independent chair or scrutineer).
+    VerifyRecommendations,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 28] = [
+    pub const ALL: [Permission; 31] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -185,6 +192,9 @@ impl Permission {
         Permission::ViewChildIdentities,
         Permission::ManageCaseReviewThemes,
         Permission::ViewSharedReviews,
+        Permission::ViewRecommendations,
+        Permission::ManageRecommendations,
+        Permission::VerifyRecommendations,
     ];
 }
 
@@ -220,6 +230,8 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ManageCaseReviews,
             P::ViewChildIdentities,
             P::ManageCaseReviewThemes,
+            P::ViewRecommendations,
+            P::ManageRecommendations,
         ],
     ),
     // Board members from the three statutory partners sign off for their organisation.
@@ -239,6 +251,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewFunding,
             P::ViewActivityLog,
             P::ViewCaseReviews,
+            P::ViewRecommendations,
         ],
     ),
     (
@@ -253,6 +266,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewGovernance,
             P::ViewActivityLog,
             P::ViewCaseReviews,
+            P::ViewRecommendations,
         ],
     ),
     // A statutory partner's safeguarding lead may be its delegated partner and sign off for it.
@@ -270,6 +284,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::SignOffForPartner,
             P::ViewActivityLog,
             P::ViewCaseReviews,
+            P::ViewRecommendations,
         ],
     ),
     // Practitioners see the actions they own (an object-level rule in the action module), not all.
@@ -288,6 +303,8 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewSignOffs,
             P::ViewFunding,
             P::ViewActivityLog,
+            P::ViewRecommendations,
+            P::VerifyRecommendations,
         ],
     ),
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
@@ -380,6 +397,27 @@ mod tests {
                 "{p:?}"
             );
         }
+    }
+
+    #[test]
+    fn only_the_scrutineer_verifies_recommendations() {
+        assert_eq!(
+            roles_granting(Permission::VerifyRecommendations),
+            vec![Role::IndependentScrutineer]
+        );
+        assert_eq!(
+            roles_granting(Permission::ManageRecommendations),
+            vec![Role::PartnershipAdministrator]
+        );
+        assert!(decide(&[Role::AgencyLead], Permission::ViewRecommendations).is_allowed());
+        assert!(!decide(&[Role::Practitioner], Permission::ViewRecommendations).is_allowed());
+        assert!(
+            !decide(
+                &[Role::LivedExperienceConsultant],
+                Permission::ViewRecommendations
+            )
+            .is_allowed()
+        );
     }
 
     #[test]

@@ -309,6 +309,8 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
     crate::demo_practice_reviews::load(&mut tx, &cal, p.id(), now).await?;
     // The themes taxonomy and the reviews' learning (after the practice reviews, which it tags).
     crate::demo_review_learning::load(&mut tx, p.id(), now).await?;
+    // The Telford inquiry and its 47 recommendations in the recommendations tracker.
+    crate::demo_recommendations::load(&mut tx, p.id(), now).await?;
     tx.commit().await?;
     Ok(created)
 }

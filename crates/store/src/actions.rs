@@ -459,3 +459,28 @@ pub async fn digest(c: &mut Conn<'_>, until: NaiveDate) -> Result<Vec<DigestLine
         .fetch_all(e)
         .await)?)
 }
+
+/// The actions a record created (source type and id, such as a tracked recommendation), by due
+/// date then creation.
+pub async fn by_source(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    source_type: &str,
+    source_ids: &[Uuid],
+) -> Result<Vec<Action>> {
+    let sql = format!(
+        "{SELECT} where a.partnership_id = $1 and a.source_type = $2 \
+         order by case when a.due_date is null then 1 else 0 end, a.due_date, a.created_at, a.action_id"
+    );
+    let rows: Vec<Action> = on_conn!(c, |e| sqlx::query_as::<_, Action>(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(partnership.0)
+    .bind(source_type)
+    .fetch_all(e)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .filter(|a| a.source_id.is_some_and(|s| source_ids.contains(&s)))
+        .collect())
+}

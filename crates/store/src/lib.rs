@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod partnerships;
 pub mod people;
 pub mod practice_reviews;
+pub mod recommendations;
 pub mod review_learning;
 pub mod roles;
 pub mod sessions;

@@ -99,6 +99,12 @@ impl Layout {
                         "/shared-reviews",
                     ));
                 }
+                if can(Permission::ViewRecommendations) {
+                    items.push(NavigationItem::new(
+                        "Recommendations",
+                        "/recommendation-sources",
+                    ));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

@@ -17,6 +17,8 @@ pub mod case_reviews;
 pub mod practice_reviews;
 pub mod review_learning;
 
+pub mod recommendations;
+
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use axum::Json;
@@ -583,5 +585,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(case_reviews::CaseReviewsApi::openapi());
     doc.merge(review_learning::ReviewLearningApi::openapi());
     doc.merge(practice_reviews::PracticeReviewsApi::openapi());
+    doc.merge(recommendations::RecommendationsApi::openapi());
     Json(doc).into_response()
 }

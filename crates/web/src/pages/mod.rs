@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod ops;
 pub mod people;
 pub mod practice_reviews;
+pub mod recommendations;
 pub mod review_learning;
 pub mod settings;
 pub mod signoffs;

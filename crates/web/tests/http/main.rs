@@ -32,6 +32,8 @@ mod case_reviews;
 mod case_reviews_edits;
 mod practice_reviews;
 mod review_learning;
+// recommendations tracker
+mod recommendations;
 
 use helpers::*;
 

@@ -94,6 +94,10 @@ struct Fixtures {
     practice_review: String,
     finding: String,
     recommendation: String,
+    /// The recommendations tracker: the demo inquiry and its recommendation 1 (led by the
+    /// administrator, so others with `ViewRecommendations` are refused its self-assessment).
+    tracker_source: String,
+    tracked_recommendation: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -130,6 +134,24 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.contains("/review-findings/{id}")
         || spec.path.contains("/review-recommendations/{id}")
         || spec.path.contains("/shared-reviews/{id}")
+        || spec.path.contains("/recommendation-sources/{id}")
+        || spec.path.contains("/tracked-recommendations/{id}")
+}
+
+/// The recommendations tracker's object-level rule: a recommendation's self-assessment and evidence
+/// are for its lead (the fixture's is the administrator) or those who may manage recommendations;
+/// others who may view it are refused (403).
+fn tracker_expect(spec: &RouteSpec, c: &Caller) -> Option<Expect> {
+    let owner_route = spec.path.ends_with("/tracked-recommendations/{id}/status")
+        || spec
+            .path
+            .ends_with("/tracked-recommendations/{id}/evidence");
+    (c.kind == Kind::Full
+        && c.in_demo
+        && owner_route
+        && policy::decide(&c.roles, policy::Permission::ViewRecommendations).is_allowed()
+        && !policy::decide(&c.roles, policy::Permission::ManageRecommendations).is_allowed())
+    .then_some(Expect::Deny)
 }
 
 /// Action pages are open to any signed-in person and the service decides: `ViewActions` in the
@@ -171,6 +193,9 @@ fn expect(spec: &RouteSpec, c: &Caller) -> Expect {
         return e;
     }
     if let Some(e) = case_review_expect(spec, c) {
+        return e;
+    }
+    if let Some(e) = tracker_expect(spec, c) {
         return e;
     }
     let api = spec.is_api();
@@ -244,6 +269,10 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.finding
     } else if path.contains("/review-recommendations/{id}") {
         &fx.recommendation
+    } else if path.contains("/recommendation-sources/{id}") {
+        &fx.tracker_source
+    } else if path.contains("/tracked-recommendations/{id}") {
+        &fx.tracked_recommendation
     } else {
         &fx.target
     };
@@ -326,6 +355,15 @@ fn json_body(spec: &RouteSpec) -> serde_json::Value {
             json!({"rule": "", "extended_to": "", "extension_reason": ""})
         }
         "/api/v1/case-reviews/{id}/children" => json!({"age_description": "", "full_name": ""}),
+        // Recommendations tracker: well-formed bodies that are refused (422), so that the
+        // object-level rule answers before the body is read and nothing changes.
+        "/api/v1/tracked-recommendations/{id}/status" => {
+            json!({"status": "not-a-status", "version": 1})
+        }
+        "/api/v1/tracked-recommendations/{id}/verification" => {
+            json!({"verdict": "", "version": 1})
+        }
+        "/api/v1/tracked-recommendations/{id}/evidence" => json!({"label": ""}),
         _ => json!({}),
     }
 }
@@ -715,7 +753,32 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             recommendation.to_string(),
         )
     };
+    let (tracker_source, tracked_recommendation) = {
+        let admin = app.person("admin@safeguard.example").await.expect("admin");
+        let actor = safeguard_service::Actor {
+            person_id: admin.id(),
+            organisation_id: safeguard_domain::OrganisationId(admin.organisation_id),
+            partnership_id: app.partnership_id(DEMO).await,
+            roles: vec![Role::PartnershipAdministrator],
+            session_id: None,
+            meta: safeguard_service::RequestMeta::default(),
+        };
+        let source = safeguard_service::recommendations::sources(&app.svc, &actor)
+            .await
+            .expect("demo sources")
+            .first()
+            .expect("the demo inquiry")
+            .source_id;
+        let v = safeguard_service::recommendations::source(&app.svc, &actor, source)
+            .await
+            .expect("the demo inquiry");
+        let first = v.recommendations.first().expect("recommendation 1");
+        assert_eq!(first.row.lead_person_id, Some(admin.id().0));
+        (source.to_string(), first.row.recommendation_id.to_string())
+    };
     let fx = Fixtures {
+        tracker_source,
+        tracked_recommendation,
         theme,
         practice_review,
         finding,
