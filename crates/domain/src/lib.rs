@@ -15,6 +15,7 @@ pub mod funding;
 pub mod governance;
 pub mod ids;
 pub mod organisation;
+pub mod performance;
 pub mod password;
 pub mod people;
 pub mod policy;

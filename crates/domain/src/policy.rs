@@ -146,11 +146,18 @@ pub enum Permission {
     ViewChildIdentities,
     /// Keep the case review themes taxonomy: add, rename, describe, retire and reinstate themes.
     ManageCaseReviewThemes,
+    /// See the performance framework: the indicator catalogue, place profile, dashboard, indicator
+    /// pages, exception report, returns and their exports.
+    ViewPerformance,
+    /// Keep the indicator catalogue, benchmarks and place profile; check and approve data returns.
+    ManagePerformance,
+    /// Send an agency's data return (by form or file) and download its template.
+    SubmitPerformanceReturns,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 30] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -178,6 +185,9 @@ impl Permission {
         Permission::ManageCaseReviews,
         Permission::ViewChildIdentities,
         Permission::ManageCaseReviewThemes,
+        Permission::ViewPerformance,
+        Permission::ManagePerformance,
+        Permission::SubmitPerformanceReturns,
     ];
 }
 
@@ -213,6 +223,9 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ManageCaseReviews,
             P::ViewChildIdentities,
             P::ManageCaseReviewThemes,
+            P::ViewPerformance,
+            P::ManagePerformance,
+            P::SubmitPerformanceReturns,
         ],
     ),
     // Board members from the three statutory partners sign off for their organisation.
@@ -232,6 +245,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewFunding,
             P::ViewActivityLog,
             P::ViewCaseReviews,
+            P::ViewPerformance,
         ],
     ),
     (
@@ -246,6 +260,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewGovernance,
             P::ViewActivityLog,
             P::ViewCaseReviews,
+            P::ViewPerformance,
         ],
     ),
     // A statutory partner's safeguarding lead may be its delegated partner and sign off for it.
@@ -263,6 +278,8 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::SignOffForPartner,
             P::ViewActivityLog,
             P::ViewCaseReviews,
+            P::ViewPerformance,
+            P::SubmitPerformanceReturns,
         ],
     ),
     // Practitioners see the actions they own (an object-level rule in the action module), not all.
@@ -281,6 +298,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewSignOffs,
             P::ViewFunding,
             P::ViewActivityLog,
+            P::ViewPerformance,
         ],
     ),
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
@@ -405,6 +423,7 @@ mod tests {
             Permission::RequestSignOffs,
             Permission::ManageFunding,
             Permission::ManageActivityLog,
+            Permission::ManagePerformance,
         ] {
             assert_eq!(
                 roles_granting(p),
@@ -474,5 +493,15 @@ mod tests {
             assert_eq!(Role::parse(r.slug()), Some(r));
         }
         assert_eq!(Role::parse("superuser"), None);
+    }
+
+    #[test]
+    fn agency_leads_send_returns_and_only_administrators_keep_the_framework() {
+        assert_eq!(
+            roles_granting(Permission::SubmitPerformanceReturns),
+            vec![Role::PartnershipAdministrator, Role::AgencyLead]
+        );
+        assert!(!decide(&[Role::Practitioner], Permission::ViewPerformance).is_allowed());
+        assert!(decide(&[Role::IndependentScrutineer], Permission::ViewPerformance).is_allowed());
     }
 }

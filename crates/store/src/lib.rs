@@ -19,6 +19,7 @@ pub mod governance;
 pub mod invitations;
 pub mod jobs;
 pub mod organisations;
+pub mod performance;
 pub mod outbox;
 pub mod partnerships;
 pub mod people;
