@@ -1055,6 +1055,15 @@ pub fn check_return(
             });
         }
     }
+    for i in indicators {
+        if !seen.contains(&i.code) {
+            errors.push(RowError {
+                row: 0,
+                column: "indicator_code".into(),
+                reason: format!("There is no row for {}: the return needs one row per indicator", i.code),
+            });
+        }
+    }
     if errors.is_empty() {
         Ok(lines)
     } else {
@@ -1315,9 +1324,11 @@ mod tests {
 
     #[test]
     fn duplicate_rows_are_refused() {
-        let e = only("indicator_code,numerator,denominator\nCONTACTS,4,\nCONTACTS,5,\n");
+        let e = only(
+            "indicator_code,numerator,denominator\nCP-PLANS,1,\nRE-REF,1,2\nCONTACTS,4,\nCONTACTS,5,\n",
+        );
         assert_eq!(e.len(), 1);
-        assert_eq!(e[0].row, 3);
+        assert_eq!(e[0].row, 5);
         assert!(e[0].reason.contains("more than once"));
     }
 
@@ -1354,6 +1365,18 @@ mod tests {
                 "Row 3, denominator: Enter a whole number",
                 "Row 4, denominator: CONTACTS is a count: leave the denominator empty",
                 "Row 5: The row has 2 cells; it needs 3",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_indicator_is_refused() {
+        let e = only("indicator_code,numerator,denominator\nCONTACTS,4,\n");
+        assert_eq!(
+            e.iter().map(RowError::message).collect::<Vec<_>>(),
+            vec![
+                "There is no row for CP-PLANS: the return needs one row per indicator",
+                "There is no row for RE-REF: the return needs one row per indicator",
             ]
         );
     }

@@ -28,6 +28,7 @@ pub mod mail;
 pub mod partnerships;
 pub mod passwords;
 pub mod people;
+pub mod performance;
 pub mod review_learning;
 pub mod scheduler;
 pub mod signoffs;
