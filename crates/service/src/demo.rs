@@ -307,6 +307,8 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
     crate::demo_case_reviews::load(&mut tx, &cal, p.id(), now).await?;
     // The themes taxonomy and the reviews' learning (after the practice reviews, which it tags).
     crate::demo_review_learning::load(&mut tx, p.id(), now).await?;
+    // The seed's indicators, place profile and England benchmarks; contacts each month of 2022-23.
+    crate::demo_performance::load(&mut tx, p.id(), now).await?;
     tx.commit().await?;
     Ok(created)
 }

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod case_reviews;
 pub mod demo;
 pub mod demo_activity;
+pub mod demo_performance;
 mod demo_case_reviews;
 mod demo_governance;
 mod demo_review_learning;
