@@ -15,6 +15,7 @@ pub mod home;
 pub mod invitations;
 pub mod ops;
 pub mod people;
+pub mod performance;
 pub mod review_learning;
 pub mod settings;
 pub mod signoffs;
