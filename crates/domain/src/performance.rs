@@ -302,7 +302,12 @@ pub fn compute(numerator: i64, denominator: i64, multiplier: i128, decimals: u8)
 
 /// The figure of an indicator: its unit applied to a numerator and denominator (a count ignores
 /// the denominator).
-pub fn figure(unit: Unit, numerator: i64, denominator: Option<i64>, decimals: u8) -> Option<Figure> {
+pub fn figure(
+    unit: Unit,
+    numerator: i64,
+    denominator: Option<i64>,
+    decimals: u8,
+) -> Option<Figure> {
     match unit {
         Unit::Count => compute(numerator, 1, 1, decimals),
         Unit::Percentage | Unit::RatePer10000 => {
@@ -556,7 +561,13 @@ pub struct IndicatorFields {
     pub source: String,
 }
 
-fn text(errors: &mut ValidationErrors, field: &str, value: &str, label: &str, max: usize) -> String {
+fn text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    label: &str,
+    max: usize,
+) -> String {
     let v = value.trim();
     if v.is_empty() {
         errors.add(field, format!("Enter {label}"));
@@ -628,7 +639,10 @@ impl IndicatorFields {
         let decimals = match i.decimals.trim().parse::<u8>() {
             Ok(d) if d <= Figure::MAX_DECIMALS => d,
             _ => {
-                e.add("decimals", "Decimal places must be a whole number from 0 to 3");
+                e.add(
+                    "decimals",
+                    "Decimal places must be a whole number from 0 to 3",
+                );
                 0
             }
         };
@@ -1012,8 +1026,7 @@ pub fn check_return(
         };
         let numerator = whole_number(&mut errors, row, "numerator", cells.get(1), true);
         let has_den = code.is_some_and(|i| i.unit.return_has_denominator());
-        let denominator =
-            whole_number(&mut errors, row, "denominator", cells.get(2), has_den);
+        let denominator = whole_number(&mut errors, row, "denominator", cells.get(2), has_den);
         let Some(ind) = code else { continue };
         if !has_den && denominator.is_some() {
             errors.push(RowError {
@@ -1060,7 +1073,10 @@ pub fn check_return(
             errors.push(RowError {
                 row: 0,
                 column: "indicator_code".into(),
-                reason: format!("There is no row for {}: the return needs one row per indicator", i.code),
+                reason: format!(
+                    "There is no row for {}: the return needs one row per indicator",
+                    i.code
+                ),
             });
         }
     }
@@ -1138,13 +1154,39 @@ mod tests {
     #[test]
     fn the_seeds_child_protection_rate() {
         let f = figure(Unit::RatePer10000, 257, Some(POP_FROM_CP), 1).unwrap();
-        assert_eq!(f, Figure { scaled: 504, decimals: 1 });
+        assert_eq!(
+            f,
+            Figure {
+                scaled: 504,
+                decimals: 1
+            }
+        );
         assert_eq!(f.to_string(), "50.4");
         // the range of populations that give 50.4
-        assert_eq!(figure(Unit::RatePer10000, 257, Some(50_942), 1).unwrap().scaled, 504);
-        assert_eq!(figure(Unit::RatePer10000, 257, Some(51_042), 1).unwrap().scaled, 504);
-        assert_eq!(figure(Unit::RatePer10000, 257, Some(50_941), 1).unwrap().scaled, 505);
-        assert_eq!(figure(Unit::RatePer10000, 257, Some(51_043), 1).unwrap().scaled, 503);
+        assert_eq!(
+            figure(Unit::RatePer10000, 257, Some(50_942), 1)
+                .unwrap()
+                .scaled,
+            504
+        );
+        assert_eq!(
+            figure(Unit::RatePer10000, 257, Some(51_042), 1)
+                .unwrap()
+                .scaled,
+            504
+        );
+        assert_eq!(
+            figure(Unit::RatePer10000, 257, Some(50_941), 1)
+                .unwrap()
+                .scaled,
+            505
+        );
+        assert_eq!(
+            figure(Unit::RatePer10000, 257, Some(51_043), 1)
+                .unwrap()
+                .scaled,
+            503
+        );
     }
 
     #[test]
@@ -1181,17 +1223,34 @@ mod tests {
     #[test]
     fn percentages_and_counts() {
         assert_eq!(
-            figure(Unit::Percentage, 214, Some(1000), 1).unwrap().to_string(),
+            figure(Unit::Percentage, 214, Some(1000), 1)
+                .unwrap()
+                .to_string(),
             "21.4"
         );
-        assert_eq!(figure(Unit::Count, 1234, None, 0).unwrap().to_string(), "1,234");
+        assert_eq!(
+            figure(Unit::Count, 1234, None, 0).unwrap().to_string(),
+            "1,234"
+        );
         assert!(figure(Unit::Percentage, 1, None, 1).is_none());
     }
 
     #[test]
     fn figures_parse_and_print() {
-        assert_eq!(Figure::parse("42.1", 1), Some(Figure { scaled: 421, decimals: 1 }));
-        assert_eq!(Figure::parse("70", 1), Some(Figure { scaled: 700, decimals: 1 }));
+        assert_eq!(
+            Figure::parse("42.1", 1),
+            Some(Figure {
+                scaled: 421,
+                decimals: 1
+            })
+        );
+        assert_eq!(
+            Figure::parse("70", 1),
+            Some(Figure {
+                scaled: 700,
+                decimals: 1
+            })
+        );
         assert_eq!(Figure::parse("1,234.5", 2).unwrap().to_string(), "1,234.50");
         assert_eq!(Figure::parse("-0.5", 1).unwrap().to_string(), "-0.5");
         assert_eq!(Figure::parse("42.15", 1), None);
@@ -1202,7 +1261,10 @@ mod tests {
 
     #[test]
     fn rag_follows_polarity_and_tolerance() {
-        let f = |s| Figure { scaled: s, decimals: 1 };
+        let f = |s| Figure {
+            scaled: s,
+            decimals: 1,
+        };
         // lower is better: target 45.0, tolerance 3.0
         let t = Some(f(450));
         assert_eq!(rag(f(420), Polarity::LowerIsBetter, t, f(30)), Rag::Green);
@@ -1210,17 +1272,38 @@ mod tests {
         assert_eq!(rag(f(480), Polarity::LowerIsBetter, t, f(30)), Rag::Amber);
         assert_eq!(rag(f(504), Polarity::LowerIsBetter, t, f(30)), Rag::Red);
         // higher is better
-        assert_eq!(rag(f(900), Polarity::HigherIsBetter, Some(f(900)), f(50)), Rag::Green);
-        assert_eq!(rag(f(860), Polarity::HigherIsBetter, Some(f(900)), f(50)), Rag::Amber);
-        assert_eq!(rag(f(849), Polarity::HigherIsBetter, Some(f(900)), f(50)), Rag::Red);
-        assert_eq!(rag(f(849), Polarity::Neutral, Some(f(900)), f(50)), Rag::NotRated);
-        assert_eq!(rag(f(849), Polarity::HigherIsBetter, None, f(50)), Rag::NotRated);
+        assert_eq!(
+            rag(f(900), Polarity::HigherIsBetter, Some(f(900)), f(50)),
+            Rag::Green
+        );
+        assert_eq!(
+            rag(f(860), Polarity::HigherIsBetter, Some(f(900)), f(50)),
+            Rag::Amber
+        );
+        assert_eq!(
+            rag(f(849), Polarity::HigherIsBetter, Some(f(900)), f(50)),
+            Rag::Red
+        );
+        assert_eq!(
+            rag(f(849), Polarity::Neutral, Some(f(900)), f(50)),
+            Rag::NotRated
+        );
+        assert_eq!(
+            rag(f(849), Polarity::HigherIsBetter, None, f(50)),
+            Rag::NotRated
+        );
     }
 
     #[test]
     fn trends_read_with_polarity() {
-        let f = |s| Figure { scaled: s, decimals: 0 };
-        assert_eq!(trend(f(1), f(2), Polarity::HigherIsBetter), Trend::Improving);
+        let f = |s| Figure {
+            scaled: s,
+            decimals: 0,
+        };
+        assert_eq!(
+            trend(f(1), f(2), Polarity::HigherIsBetter),
+            Trend::Improving
+        );
         assert_eq!(trend(f(1), f(2), Polarity::LowerIsBetter), Trend::Worsening);
         assert_eq!(trend(f(2), f(1), Polarity::LowerIsBetter), Trend::Improving);
         assert_eq!(trend(f(2), f(2), Polarity::LowerIsBetter), Trend::NoChange);
@@ -1232,14 +1315,29 @@ mod tests {
     fn periods() {
         assert_eq!(period_start(Frequency::Year, d(2022, 3, 31)), d(2021, 4, 1));
         assert_eq!(period_start(Frequency::Year, d(2022, 4, 1)), d(2022, 4, 1));
-        assert_eq!(period_start(Frequency::Quarter, d(2022, 3, 31)), d(2022, 1, 1));
-        assert_eq!(period_start(Frequency::Quarter, d(2022, 5, 2)), d(2022, 4, 1));
-        assert_eq!(period_start(Frequency::Quarter, d(2022, 12, 2)), d(2022, 10, 1));
-        assert_eq!(period_start(Frequency::Month, d(2022, 3, 31)), d(2022, 3, 1));
+        assert_eq!(
+            period_start(Frequency::Quarter, d(2022, 3, 31)),
+            d(2022, 1, 1)
+        );
+        assert_eq!(
+            period_start(Frequency::Quarter, d(2022, 5, 2)),
+            d(2022, 4, 1)
+        );
+        assert_eq!(
+            period_start(Frequency::Quarter, d(2022, 12, 2)),
+            d(2022, 10, 1)
+        );
+        assert_eq!(
+            period_start(Frequency::Month, d(2022, 3, 31)),
+            d(2022, 3, 1)
+        );
         assert_eq!(period_end(Frequency::Year, d(2021, 4, 1)), d(2022, 3, 31));
         assert_eq!(period_end(Frequency::Month, d(2022, 2, 1)), d(2022, 2, 28));
         assert_eq!(period_label(Frequency::Year, d(2021, 4, 1)), "2021-22");
-        assert_eq!(period_label(Frequency::Quarter, d(2022, 1, 1)), "Q4 2021-22");
+        assert_eq!(
+            period_label(Frequency::Quarter, d(2022, 1, 1)),
+            "Q4 2021-22"
+        );
         assert_eq!(period_label(Frequency::Month, d(2022, 3, 1)), "March 2022");
         assert!(is_period_start(Frequency::Year, d(2021, 4, 1)));
         assert!(!is_period_start(Frequency::Year, d(2021, 1, 1)));
@@ -1293,7 +1391,10 @@ mod tests {
         let e = only("code,value\r\nCP-PLANS,257\r\n");
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].row, 1);
-        assert!(e[0].reason.contains("indicator_code, numerator, denominator"));
+        assert!(
+            e[0].reason
+                .contains("indicator_code, numerator, denominator")
+        );
     }
 
     #[test]
@@ -1306,7 +1407,10 @@ mod tests {
     #[test]
     fn text_for_numbers_is_refused() {
         let e = only("indicator_code,numerator,denominator\nCP-PLANS,lots,\n");
-        assert_eq!(e[0].message(), "Row 2, numerator: \"lots\" is not a whole number");
+        assert_eq!(
+            e[0].message(),
+            "Row 2, numerator: \"lots\" is not a whole number"
+        );
     }
 
     #[test]
@@ -1336,7 +1440,11 @@ mod tests {
     fn empty_and_corrupt_files_are_refused() {
         assert!(only("")[0].reason.contains("empty"));
         assert!(only("\r\n,,\r\n")[0].reason.contains("empty"));
-        assert!(only("indicator_code,numerator,denominator\r\n")[0].reason.contains("no rows"));
+        assert!(
+            only("indicator_code,numerator,denominator\r\n")[0]
+                .reason
+                .contains("no rows")
+        );
         let e = read_csv(b"indicator_code\n\xff\xfe").unwrap_err();
         assert!(e.reason.contains("UTF-8"));
         let e = read_csv(b"a,\"b\n").unwrap_err();

@@ -30,8 +30,8 @@ use crate::{Actor, ServiceError, ServiceResult, Services};
 use chrono::NaiveDate;
 use safeguard_domain::csv::CsvWriter;
 use safeguard_domain::performance::{
-    self as rules, Cell, Figure, Frequency, IndicatorFields, IndicatorInput, Measure, Polarity, Rag,
-    ReturnIndicator, ReturnState, RowError, Trend, Unit,
+    self as rules, Cell, Figure, Frequency, IndicatorFields, IndicatorInput, Measure, Polarity,
+    Rag, ReturnIndicator, ReturnState, RowError, Trend, Unit,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::{OrganisationId, ValidationErrors};
@@ -78,7 +78,9 @@ impl IndicatorView {
             frequency: Frequency::from_slug(&indicator.frequency).ok_or_else(bad)?,
             measure: Measure::from_slug(&indicator.measure).ok_or_else(bad)?,
             polarity: Polarity::from_slug(&indicator.polarity).ok_or_else(bad)?,
-            target: indicator.target_scaled.map(|scaled| Figure { scaled, decimals }),
+            target: indicator
+                .target_scaled
+                .map(|scaled| Figure { scaled, decimals }),
             tolerance: Figure {
                 scaled: indicator.tolerance_scaled,
                 decimals,
@@ -182,8 +184,10 @@ fn point(v: &IndicatorView, value: &Value, bench: &[BenchmarkView]) -> ServiceRe
         Unit::Percentage => value.denominator,
         Unit::RatePer10000 => value.population,
     };
-    let figure = rules::figure(v.unit, value.numerator, denominator, v.decimals)
-        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("a stored value has no denominator")))?;
+    let figure =
+        rules::figure(v.unit, value.numerator, denominator, v.decimals).ok_or_else(|| {
+            ServiceError::Internal(anyhow::anyhow!("a stored value has no denominator"))
+        })?;
     let at = |series: &str| {
         bench
             .iter()
@@ -313,11 +317,8 @@ async fn check_agency(c: &mut Conn<'_>, actor: &Actor, id: Uuid) -> ServiceResul
         .await?
         .map(|_| ())
         .ok_or_else(|| {
-            ValidationErrors::single(
-                "organisation_id",
-                "Select an agency of this partnership",
-            )
-            .into()
+            ValidationErrors::single("organisation_id", "Select an agency of this partnership")
+                .into()
         })
 }
 
@@ -363,13 +364,28 @@ pub async fn create_indicator(
     let mut tx = svc.db.begin().await?;
     check_agency(&mut tx.conn(), actor, f.organisation_id).await?;
     if store::code_taken(&mut tx.conn(), actor.partnership_id, &f.code, None).await? {
-        return Err(ValidationErrors::single("code", format!("{} is already in the catalogue", f.code)).into());
+        return Err(ValidationErrors::single(
+            "code",
+            format!("{} is already in the catalogue", f.code),
+        )
+        .into());
     }
     let id = Uuid::new_v4();
     let r = row(&f);
-    store::insert_indicator(&mut tx.conn(), actor.partnership_id, id, &r, actor.person_id, now)
-        .await?;
-    let mut e = actor.entry("performance.indicator_create", "perf_indicator", Some(id.to_string()));
+    store::insert_indicator(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        &r,
+        actor.person_id,
+        now,
+    )
+    .await?;
+    let mut e = actor.entry(
+        "performance.indicator_create",
+        "perf_indicator",
+        Some(id.to_string()),
+    );
     e.after = Some(fields_json(&r, 1));
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
@@ -397,15 +413,31 @@ pub async fn update_indicator(
         (Ok(f), Some(v)) => (f, v),
         (Err(e), _) => return Err(e.into()),
         (Ok(_), None) => {
-            return Err(ValidationErrors::single("version", "The form is out of date: reload it").into());
+            return Err(
+                ValidationErrors::single("version", "The form is out of date: reload it").into(),
+            );
         }
     };
     check_agency(&mut tx.conn(), actor, f.organisation_id).await?;
     if store::code_taken(&mut tx.conn(), actor.partnership_id, &f.code, Some(id)).await? {
-        return Err(ValidationErrors::single("code", format!("{} is already in the catalogue", f.code)).into());
+        return Err(ValidationErrors::single(
+            "code",
+            format!("{} is already in the catalogue", f.code),
+        )
+        .into());
     }
     let r = row(&f);
-    if !store::update_indicator(&mut tx.conn(), actor.partnership_id, id, &r, version, actor.person_id, now).await? {
+    if !store::update_indicator(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        &r,
+        version,
+        actor.person_id,
+        now,
+    )
+    .await?
+    {
         return Err(ServiceError::Conflict(CONFLICT_MESSAGE.to_owned()));
     }
     let b = IndicatorRow {
@@ -424,7 +456,11 @@ pub async fn update_indicator(
         organisation_id: before.organisation_id,
         source: &before.source,
     };
-    let mut e = actor.entry("performance.indicator_update", "perf_indicator", Some(id.to_string()));
+    let mut e = actor.entry(
+        "performance.indicator_update",
+        "perf_indicator",
+        Some(id.to_string()),
+    );
     e.before = Some(fields_json(&b, before.version));
     e.after = Some(fields_json(&r, version + 1));
     audit_log::append(&mut tx.conn(), &e, now).await?;
@@ -473,14 +509,20 @@ pub async fn add_benchmark(
         Some(p) if rules::is_period_start(v.frequency, p) => {}
         _ => errors.add(
             "period_start",
-            format!("Select a period of this indicator ({})", v.frequency.label().to_lowercase()),
+            format!(
+                "Select a period of this indicator ({})",
+                v.frequency.label().to_lowercase()
+            ),
         ),
     }
     let value = Figure::parse(&input.value, v.decimals);
     if value.is_none() {
         errors.add(
             "value",
-            format!("Value must be a number with at most {} decimal places", v.decimals),
+            format!(
+                "Value must be a number with at most {} decimal places",
+                v.decimals
+            ),
         );
     }
     let publication = input.publication.trim();
@@ -511,7 +553,11 @@ pub async fn add_benchmark(
         now,
     )
     .await?;
-    let mut e = actor.entry("performance.benchmark_add", "perf_indicator", Some(indicator.to_string()));
+    let mut e = actor.entry(
+        "performance.benchmark_add",
+        "perf_indicator",
+        Some(indicator.to_string()),
+    );
     e.after = Some(
         json!({"benchmark_id": id, "series": series, "period_start": period, "value": value.to_string(), "publication": publication})
             .to_string(),
@@ -574,7 +620,12 @@ pub async fn add_population(
     if !band_ok {
         errors.add("age_band", "Enter an age band like 0-17");
     }
-    let year = input.year.trim().parse::<i32>().ok().filter(|y| (1990..=2100).contains(y));
+    let year = input
+        .year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1990..=2100).contains(y));
     if year.is_none() {
         errors.add("year", "Enter the estimate's year, like 2021");
     }
@@ -586,7 +637,10 @@ pub async fn add_population(
         .ok()
         .filter(|p| *p > 0);
     if population.is_none() {
-        errors.add("population", "Enter the population as a whole number above 0");
+        errors.add(
+            "population",
+            "Enter the population as a whole number above 0",
+        );
     }
     let source = input.source.trim();
     if source.is_empty() {
@@ -613,8 +667,15 @@ pub async fn add_population(
         now,
     )
     .await?;
-    let mut e = actor.entry("performance.population_add", "perf_population", Some(id.to_string()));
-    e.after = Some(json!({"age_band": band, "year": year, "population": population, "source": source}).to_string());
+    let mut e = actor.entry(
+        "performance.population_add",
+        "perf_population",
+        Some(id.to_string()),
+    );
+    e.after = Some(
+        json!({"age_band": band, "year": year, "population": population, "source": source})
+            .to_string(),
+    );
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok(id)
@@ -630,9 +691,20 @@ pub async fn add_place_figure(
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
     let id = Uuid::new_v4();
-    store::insert_place_figure(&mut tx.conn(), actor.partnership_id, id, r, actor.person_id, now)
-        .await?;
-    let mut e = actor.entry("performance.place_figure_add", "perf_place_figure", Some(id.to_string()));
+    store::insert_place_figure(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        r,
+        actor.person_id,
+        now,
+    )
+    .await?;
+    let mut e = actor.entry(
+        "performance.place_figure_add",
+        "perf_place_figure",
+        Some(id.to_string()),
+    );
     e.after = Some(json!({"name": r.name, "value_scaled": r.value_scaled, "decimals": r.decimals, "year": r.year, "source": r.source}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
@@ -726,7 +798,9 @@ pub async fn submit_return(
     let now = svc.now();
     let k = parse_key(key, safeguard_domain::actions::uk_date(now))?;
     if !actor.can(Permission::ManagePerformance) && actor.organisation_id.0 != k.organisation_id {
-        return Err(ServiceError::Forbidden("agency leads send their own organisation's return"));
+        return Err(ServiceError::Forbidden(
+            "agency leads send their own organisation's return",
+        ));
     }
     let mut tx = svc.db.begin().await?;
     check_agency(&mut tx.conn(), actor, k.organisation_id).await?;
@@ -754,9 +828,18 @@ pub async fn submit_return(
         .collect();
     let (rows, method, file_name) = match body {
         ReturnBody::Form(values) => {
-            let mut rows = vec![rules::RETURN_HEADINGS.iter().map(|h| Cell::Text((*h).to_owned())).collect::<Vec<_>>()];
+            let mut rows = vec![
+                rules::RETURN_HEADINGS
+                    .iter()
+                    .map(|h| Cell::Text((*h).to_owned()))
+                    .collect::<Vec<_>>(),
+            ];
             for (code, n, d) in values {
-                rows.push(vec![Cell::Text(code.clone()), Cell::Text(n.clone()), Cell::Text(d.clone())]);
+                rows.push(vec![
+                    Cell::Text(code.clone()),
+                    Cell::Text(n.clone()),
+                    Cell::Text(d.clone()),
+                ]);
             }
             (rows, "form", None)
         }
@@ -784,7 +867,13 @@ pub async fn submit_return(
     // a rate's denominator: the population estimate for the period
     let end = rules::period_end(k.frequency, k.period_start);
     let pop_year = rules::population_year_for(end);
-    let population = store::population_for(&mut tx.conn(), actor.partnership_id, Unit::RATE_AGE_BAND, pop_year).await?;
+    let population = store::population_for(
+        &mut tx.conn(),
+        actor.partnership_id,
+        Unit::RATE_AGE_BAND,
+        pop_year,
+    )
+    .await?;
     let mut errors = Vec::new();
     let mut values = Vec::with_capacity(lines.len());
     for l in &lines {
@@ -820,7 +909,14 @@ pub async fn submit_return(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    let revision = store::next_revision(&mut tx.conn(), actor.partnership_id, k.organisation_id, k.frequency.slug(), k.period_start).await?;
+    let revision = store::next_revision(
+        &mut tx.conn(),
+        actor.partnership_id,
+        k.organisation_id,
+        k.frequency.slug(),
+        k.period_start,
+    )
+    .await?;
     let id = Uuid::new_v4();
     store::insert_return(
         &mut tx.conn(),
@@ -839,7 +935,11 @@ pub async fn submit_return(
     )
     .await?;
     store::insert_values(&mut tx.conn(), actor.partnership_id, id, &values).await?;
-    let mut e = actor.entry("performance.return_submit", "perf_return", Some(id.to_string()));
+    let mut e = actor.entry(
+        "performance.return_submit",
+        "perf_return",
+        Some(id.to_string()),
+    );
     e.after = Some(
         json!({
             "organisation_id": k.organisation_id, "frequency": k.frequency.slug(),
@@ -928,9 +1028,21 @@ pub async fn advance_return(
         return Err(ValidationErrors::single("state", "The form is out of date: reload it").into());
     };
     let Some(to) = from.next() else {
-        return Err(ServiceError::Conflict("This return is already approved.".to_owned()));
+        return Err(ServiceError::Conflict(
+            "This return is already approved.".to_owned(),
+        ));
     };
-    if !store::set_state(&mut tx.conn(), actor.partnership_id, id, from.slug(), to.slug(), actor.person_id, now).await? {
+    if !store::set_state(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        from.slug(),
+        to.slug(),
+        actor.person_id,
+        now,
+    )
+    .await?
+    {
         return Err(ServiceError::Conflict(format!(
             "This return is now {}: reload the page.",
             ret.state
@@ -1038,16 +1150,26 @@ fn export_cells(r: &DashboardRow) -> [String; 12] {
         p.map(|p| p.label.clone()).unwrap_or_default(),
         p.map(|p| p.value.to_string()).unwrap_or_default(),
         p.map(|p| p.numerator.to_string()).unwrap_or_default(),
-        p.and_then(|p| p.denominator).map(|d| d.to_string()).unwrap_or_default(),
+        p.and_then(|p| p.denominator)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         v.target.map(|t| t.to_string()).unwrap_or_default(),
         p.map(|p| p.rag.label().to_owned()).unwrap_or_default(),
-        p.and_then(|p| p.england.as_ref()).map(|b| b.value.to_string()).unwrap_or_default(),
-        p.and_then(|p| p.england.as_ref()).map(|b| b.publication.clone()).unwrap_or_default(),
+        p.and_then(|p| p.england.as_ref())
+            .map(|b| b.value.to_string())
+            .unwrap_or_default(),
+        p.and_then(|p| p.england.as_ref())
+            .map(|b| b.publication.clone())
+            .unwrap_or_default(),
         p.map(|p| p.state.label().to_owned()).unwrap_or_default(),
     ]
 }
 
-fn xlsx_of(headings: &[&str], rows: &[Vec<String>], sheet: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn xlsx_of(
+    headings: &[&str],
+    rows: &[Vec<String>],
+    sheet: &str,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -1092,7 +1214,8 @@ pub async fn export(
     let now = svc.now();
     let mut tx = svc.db.begin().await?;
     let mut e = actor.entry("performance.export", "performance_dashboard", None);
-    e.after = Some(json!({"as_at": as_at, "format": format.extension(), "rows": rows.len()}).to_string());
+    e.after =
+        Some(json!({"as_at": as_at, "format": format.extension(), "rows": rows.len()}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     let suffix = as_at.map(|d| format!("-{d}")).unwrap_or_default();

@@ -168,7 +168,10 @@ pub async fn update_indicator(
 }
 
 /// The partnership's indicators, by code.
-pub async fn list_indicators(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<Indicator>> {
+pub async fn list_indicators(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+) -> Result<Vec<Indicator>> {
     let sql = format!("{SELECT_INDICATOR} where i.partnership_id = $1 order by i.code");
     Ok(on_conn!(c, |e| sqlx::query_as::<_, Indicator>(
         sqlx::AssertSqlSafe(sql.as_str())
@@ -201,14 +204,16 @@ pub async fn code_taken(
     code: &str,
     except: Option<Uuid>,
 ) -> Result<bool> {
-    let n: i64 = on_conn!(c, |e| sqlx::query_scalar(
+    let n: i64 = on_conn!(c, |e| {
+        sqlx::query_scalar(
         "select count(*) from perf_indicator where partnership_id = $1 and code = $2 and indicator_id <> $3"
     )
     .bind(partnership.0)
     .bind(code)
     .bind(except.unwrap_or(Uuid::nil()))
     .fetch_one(e)
-    .await)?;
+    .await
+    })?;
     Ok(n > 0)
 }
 
@@ -255,7 +260,8 @@ pub async fn insert_benchmark(
     by: PersonId,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    on_conn!(c, |e| sqlx::query(
+    on_conn!(c, |e| {
+        sqlx::query(
         "insert into perf_benchmark (benchmark_id, partnership_id, indicator_id, series, period_start, \
          value_scaled, publication, created_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     )
@@ -270,20 +276,23 @@ pub async fn insert_benchmark(
     .bind(now)
     .execute(e)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
 /// Every benchmark value of the partnership (all indicators, superseded ones included), oldest
 /// recorded first: the service keeps the last per indicator, series and period.
 pub async fn benchmarks(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<Benchmark>> {
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, Benchmark>(
+    Ok(on_conn!(c, |e| {
+        sqlx::query_as::<_, Benchmark>(
         "select benchmark_id, indicator_id, series, period_start, value_scaled, publication, created_at \
          from perf_benchmark where partnership_id = $1 order by created_at, benchmark_id"
     )
     .bind(partnership.0)
     .fetch_all(e)
-    .await)?)
+    .await
+    })?)
 }
 
 /// A population estimate.
@@ -436,7 +445,10 @@ pub async fn insert_place_figure(
 }
 
 /// The place figures, in the order recorded.
-pub async fn place_figures(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<PlaceFigure>> {
+pub async fn place_figures(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+) -> Result<Vec<PlaceFigure>> {
     Ok(on_conn!(c, |e| sqlx::query_as::<_, PlaceFigure>(
         "select place_figure_id, name, value_scaled, england_scaled, decimals, unit, year, source \
          from perf_place_figure where partnership_id = $1 order by created_at, place_figure_id"
@@ -504,7 +516,9 @@ pub async fn next_revision(
     frequency: &str,
     period_start: NaiveDate,
 ) -> Result<i32> {
-    let n: Option<i32> = on_conn!(c, |e| sqlx::query_scalar(
+    let n: Option<i32> =
+        on_conn!(c, |e| {
+            sqlx::query_scalar(
         "select max(revision) from perf_return where partnership_id = $1 and organisation_id = $2 \
          and frequency = $3 and period_start = $4"
     )
@@ -513,7 +527,8 @@ pub async fn next_revision(
     .bind(frequency)
     .bind(period_start)
     .fetch_one(e)
-    .await)?;
+    .await
+        })?;
     Ok(n.unwrap_or(0) + 1)
 }
 
@@ -526,7 +541,8 @@ pub async fn insert_return(
     by: PersonId,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    on_conn!(c, |e| sqlx::query(
+    on_conn!(c, |e| {
+        sqlx::query(
         "insert into perf_return (return_id, partnership_id, organisation_id, frequency, period_start, \
          revision, state, method, file_name, submitted_by, submitted_at) \
          values ($1, $2, $3, $4, $5, $6, 'submitted', $7, $8, $9, $10)"
@@ -543,7 +559,8 @@ pub async fn insert_return(
     .bind(now)
     .execute(e)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod signoffs;
 pub mod governance;
 
 pub mod activity;
+pub mod performance;
 
 pub mod case_reviews;
 
@@ -581,5 +582,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(activity::ActivityApi::openapi());
     doc.merge(case_reviews::CaseReviewsApi::openapi());
     doc.merge(review_learning::ReviewLearningApi::openapi());
+    doc.merge(performance::PerformanceApi::openapi());
     Json(doc).into_response()
 }

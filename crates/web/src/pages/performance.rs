@@ -6,7 +6,9 @@
 
 use crate::error::AppError;
 use crate::layout::Layout;
-use crate::pages::{PageResult, esc, html, html_status, notice_text, parse_id, see_other, url_encode};
+use crate::pages::{
+    PageResult, esc, html, html_status, notice_text, parse_id, see_other, url_encode,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -15,10 +17,12 @@ use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::NaiveDate;
-use safeguard_domain::performance::{self as rules, Frequency, IndicatorInput, Polarity, RowError, Unit};
+use safeguard_domain::ValidationErrors;
+use safeguard_domain::performance::{
+    self as rules, Frequency, IndicatorInput, Polarity, RowError, Unit,
+};
 use safeguard_domain::policy::Permission;
 use safeguard_domain::validation::FieldError;
-use safeguard_domain::ValidationErrors;
 use safeguard_service::activity::ExportFormat;
 use safeguard_service::auth::Identity;
 use safeguard_service::performance::{
@@ -26,7 +30,9 @@ use safeguard_service::performance::{
     PopulationInput, ReturnBody, ReturnKey, series_label,
 };
 use safeguard_service::{Actor, ServiceError};
-use safeguard_ui::components::{Button, Select, SelectItem, SummaryList, SummaryRow, TextInput, Textarea};
+use safeguard_ui::components::{
+    Button, Select, SelectItem, SummaryList, SummaryRow, TextInput, Textarea,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -76,7 +82,13 @@ fn basis(v: &IndicatorView, p: &Point) -> String {
         Unit::RatePer10000 => format!(
             "{} children; population {} aged 0 to 17 (mid-{} estimate)",
             p.numerator,
-            p.denominator.map(|d| rules::Figure { scaled: d, decimals: 0 }.to_string()).unwrap_or_default(),
+            p.denominator
+                .map(|d| rules::Figure {
+                    scaled: d,
+                    decimals: 0
+                }
+                .to_string())
+                .unwrap_or_default(),
             p.population_year.map(|y| y.to_string()).unwrap_or_default()
         ),
     }
@@ -119,7 +131,11 @@ fn as_at_of(p: &AsAtParams) -> Result<Option<NaiveDate>, AppError> {
         "" => Ok(None),
         v => NaiveDate::parse_from_str(v, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| AppError::BadRequest("The date could not be read: use year-month-day, for example 2022-03-31.")),
+            .map_err(|_| {
+                AppError::BadRequest(
+                    "The date could not be read: use year-month-day, for example 2022-03-31.",
+                )
+            }),
     }
 }
 
@@ -149,7 +165,12 @@ fn as_at_input(p: &AsAtParams) -> TextInput {
 fn as_at_text(d: Option<NaiveDate>) -> String {
     d.map_or_else(
         || "the latest figures".to_owned(),
-        |d| format!("figures for periods ending on or before {}", d.format("%-d %B %Y")),
+        |d| {
+            format!(
+                "figures for periods ending on or before {}",
+                d.format("%-d %B %Y")
+            )
+        },
     )
 }
 
@@ -211,7 +232,12 @@ pub async fn exceptions(
     })
 }
 
-async fn export(s: &AppState, actor: &Actor, q: Result<Query<AsAtParams>, QueryRejection>, f: ExportFormat) -> PageResult {
+async fn export(
+    s: &AppState,
+    actor: &Actor,
+    q: Result<Query<AsAtParams>, QueryRejection>,
+    f: ExportFormat,
+) -> PageResult {
     let Query(p) = q.map_err(|_| AppError::BadRequest("The date could not be read."))?;
     let e = svc::export(&s.svc, actor, as_at_of(&p)?, f).await?;
     Ok(crate::pages::activity::download(e))
@@ -277,7 +303,10 @@ pub async fn catalogue(
                 unit: v.unit.label(),
                 frequency: v.frequency.label(),
                 polarity: v.polarity.label(),
-                target: v.target.map(|t| t.to_string()).unwrap_or_else(|| "None".to_owned()),
+                target: v
+                    .target
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "None".to_owned()),
                 agency: v.indicator.organisation_name.clone(),
             })
             .collect(),
@@ -297,16 +326,29 @@ struct FormPage {
     button: Button,
 }
 
-fn items<T: Copy>(all: &[T], slug: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<SelectItem> {
+fn items<T: Copy>(
+    all: &[T],
+    slug: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<SelectItem> {
     let mut v = vec![SelectItem::new("", "Select")];
     v.extend(all.iter().map(|x| SelectItem::new(slug(*x), label(*x))));
     v
 }
 
-async fn indicator_fields(s: &AppState, actor: &Actor, i: &IndicatorInput, e: &ValidationErrors) -> Result<Vec<String>, AppError> {
+async fn indicator_fields(
+    s: &AppState,
+    actor: &Actor,
+    i: &IndicatorInput,
+    e: &ValidationErrors,
+) -> Result<Vec<String>, AppError> {
     let agencies = svc::agencies(&s.svc, actor).await?;
     let mut agency_items = vec![SelectItem::new("", "Select the agency")];
-    agency_items.extend(agencies.iter().map(|o| SelectItem::new(o.organisation_id.to_string(), o.name.clone())));
+    agency_items.extend(
+        agencies
+            .iter()
+            .map(|o| SelectItem::new(o.organisation_id.to_string(), o.name.clone())),
+    );
     Ok(vec![
         render(&TextInput::new("code", "Code").hint("A short unique code, for example CP-RATE").value(i.code.clone()).error_opt(e.get("code"))),
         render(&TextInput::new("name", "Name").value(i.name.clone()).error_opt(e.get("name"))),
@@ -325,17 +367,39 @@ async fn indicator_fields(s: &AppState, actor: &Actor, i: &IndicatorInput, e: &V
     ])
 }
 
-async fn indicator_form(s: &AppState, identity: &Identity, actor: &Actor, id: Option<(Uuid, String)>, i: &IndicatorInput, e: &ValidationErrors) -> Result<FormPage, AppError> {
-    let heading = if id.is_some() { "Edit the indicator" } else { "Add an indicator" };
+async fn indicator_form(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: Option<(Uuid, String)>,
+    i: &IndicatorInput,
+    e: &ValidationErrors,
+) -> Result<FormPage, AppError> {
+    let heading = if id.is_some() {
+        "Edit the indicator"
+    } else {
+        "Add an indicator"
+    };
     Ok(FormPage {
         l: Layout::new(heading, Some(identity), ACTIVE).with_errors(e),
         csrf: identity.csrf_token.clone(),
         heading: heading.to_owned(),
-        action: id.as_ref().map_or_else(|| "/performance/indicators".to_owned(), |(id, _)| format!("/performance/indicators/{id}")),
-        back: id.as_ref().map_or_else(|| "/performance/indicators".to_owned(), |(id, _)| format!("/performance/indicators/{id}")),
+        action: id.as_ref().map_or_else(
+            || "/performance/indicators".to_owned(),
+            |(id, _)| format!("/performance/indicators/{id}"),
+        ),
+        back: id.as_ref().map_or_else(
+            || "/performance/indicators".to_owned(),
+            |(id, _)| format!("/performance/indicators/{id}"),
+        ),
         version: id.map(|(_, v)| v),
         fields: indicator_fields(s, actor, i, e).await?,
-        button: Button::new(if heading.starts_with("Edit") { "Save changes" } else { "Add indicator" }).prevent_double_click(),
+        button: Button::new(if heading.starts_with("Edit") {
+            "Save changes"
+        } else {
+            "Add indicator"
+        })
+        .prevent_double_click(),
     })
 }
 
@@ -345,7 +409,17 @@ pub async fn new_indicator(
     Extension(identity): Extension<Identity>,
     Extension(actor): Extension<Actor>,
 ) -> PageResult {
-    html(&indicator_form(&s, &identity, &actor, None, &IndicatorInput::default(), &ValidationErrors::new()).await?)
+    html(
+        &indicator_form(
+            &s,
+            &identity,
+            &actor,
+            None,
+            &IndicatorInput::default(),
+            &ValidationErrors::new(),
+        )
+        .await?,
+    )
 }
 
 /// `POST /performance/indicators`.
@@ -357,8 +431,13 @@ pub async fn create_indicator(
 ) -> PageResult {
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
     match svc::create_indicator(&s.svc, &actor, &input).await {
-        Ok(id) => see_other(&format!("/performance/indicators/{id}?notice=indicator-added")),
-        Err(ServiceError::Invalid(e)) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &indicator_form(&s, &identity, &actor, None, &input, &e).await?),
+        Ok(id) => see_other(&format!(
+            "/performance/indicators/{id}?notice=indicator-added"
+        )),
+        Err(ServiceError::Invalid(e)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &indicator_form(&s, &identity, &actor, None, &input, &e).await?,
+        ),
         Err(e) => Err(e.into()),
     }
 }
@@ -372,9 +451,21 @@ pub async fn edit_indicator(
 ) -> PageResult {
     let id: Uuid = parse_id(&id)?;
     let d = svc::indicator(&s.svc, &actor, id).await?;
-    actor.require(Permission::ManagePerformance).map_err(AppError::Service)?;
+    actor
+        .require(Permission::ManagePerformance)
+        .map_err(AppError::Service)?;
     let v = d.view.indicator.version.to_string();
-    html(&indicator_form(&s, &identity, &actor, Some((id, v)), &d.view.input(), &ValidationErrors::new()).await?)
+    html(
+        &indicator_form(
+            &s,
+            &identity,
+            &actor,
+            Some((id, v)),
+            &d.view.input(),
+            &ValidationErrors::new(),
+        )
+        .await?,
+    )
 }
 
 /// The edit form as posted.
@@ -397,18 +488,41 @@ pub async fn update_indicator(
 ) -> PageResult {
     let id: Uuid = parse_id(&id)?;
     let Form(f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    let (status, errors) = match svc::update_indicator(&s.svc, &actor, id, &f.input, &f.version).await {
-        Ok(()) => return see_other(&format!("/performance/indicators/{id}?notice=indicator-saved")),
-        Err(ServiceError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e),
-        Err(ServiceError::Conflict(m)) => (StatusCode::CONFLICT, ValidationErrors::single("name", m)),
-        Err(e) => return Err(e.into()),
-    };
+    let (status, errors) =
+        match svc::update_indicator(&s.svc, &actor, id, &f.input, &f.version).await {
+            Ok(()) => {
+                return see_other(&format!(
+                    "/performance/indicators/{id}?notice=indicator-saved"
+                ));
+            }
+            Err(ServiceError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e),
+            Err(ServiceError::Conflict(m)) => {
+                (StatusCode::CONFLICT, ValidationErrors::single("name", m))
+            }
+            Err(e) => return Err(e.into()),
+        };
     let version = if status == StatusCode::CONFLICT {
-        svc::indicator(&s.svc, &actor, id).await?.view.indicator.version.to_string()
+        svc::indicator(&s.svc, &actor, id)
+            .await?
+            .view
+            .indicator
+            .version
+            .to_string()
     } else {
         f.version.clone()
     };
-    html_status(status, &indicator_form(&s, &identity, &actor, Some((id, version)), &f.input, &errors).await?)
+    html_status(
+        status,
+        &indicator_form(
+            &s,
+            &identity,
+            &actor,
+            Some((id, version)),
+            &f.input,
+            &errors,
+        )
+        .await?,
+    )
 }
 
 /// A figure of the indicator page's table.
@@ -446,7 +560,9 @@ pub fn chart_svg(d: &IndicatorDetail, title: &str) -> String {
     let points = &d.points;
     let max = points
         .iter()
-        .flat_map(|p| std::iter::once(p.value.as_f64()).chain(p.england.as_ref().map(|b| b.value.as_f64())))
+        .flat_map(|p| {
+            std::iter::once(p.value.as_f64()).chain(p.england.as_ref().map(|b| b.value.as_f64()))
+        })
         .fold(0.0_f64, f64::max)
         .max(1.0);
     let (w, h, left, bottom, top) = (640.0_f64, 280.0_f64, 60.0_f64, 60.0_f64, 20.0_f64);
@@ -457,7 +573,11 @@ pub fn chart_svg(d: &IndicatorDetail, title: &str) -> String {
     let desc = points
         .iter()
         .map(|p| {
-            let eng = p.england.as_ref().map(|b| format!(" (England {})", b.value)).unwrap_or_default();
+            let eng = p
+                .england
+                .as_ref()
+                .map(|b| format!(" (England {})", b.value))
+                .unwrap_or_default();
             format!("{}: {}{eng}", p.label, p.value)
         })
         .collect::<Vec<_>>()
@@ -514,19 +634,48 @@ pub fn chart_svg(d: &IndicatorDetail, title: &str) -> String {
 
 fn bench_fields(i: &BenchmarkInput, e: &ValidationErrors) -> Vec<String> {
     vec![
-        render(&Select::new("series", "Series", vec![
-            SelectItem::new("", "Select"),
-            SelectItem::new("england", "England"),
-            SelectItem::new("region", "Region"),
-            SelectItem::new("statistical_neighbours", "Statistical neighbours"),
-        ]).value(i.series.clone()).error_opt(e.get("series"))),
-        render(&TextInput::new("period_start", "First day of the period").hint("Year-month-day, for example 2021-04-01 for the year 2021-22").value(i.period_start.clone()).error_opt(e.get("period_start"))),
-        render(&TextInput::new("value", "Value").value(i.value.clone()).error_opt(e.get("value"))),
-        render(&TextInput::new("publication", "Publication it came from").value(i.publication.clone()).error_opt(e.get("publication"))),
+        render(
+            &Select::new(
+                "series",
+                "Series",
+                vec![
+                    SelectItem::new("", "Select"),
+                    SelectItem::new("england", "England"),
+                    SelectItem::new("region", "Region"),
+                    SelectItem::new("statistical_neighbours", "Statistical neighbours"),
+                ],
+            )
+            .value(i.series.clone())
+            .error_opt(e.get("series")),
+        ),
+        render(
+            &TextInput::new("period_start", "First day of the period")
+                .hint("Year-month-day, for example 2021-04-01 for the year 2021-22")
+                .value(i.period_start.clone())
+                .error_opt(e.get("period_start")),
+        ),
+        render(
+            &TextInput::new("value", "Value")
+                .value(i.value.clone())
+                .error_opt(e.get("value")),
+        ),
+        render(
+            &TextInput::new("publication", "Publication it came from")
+                .value(i.publication.clone())
+                .error_opt(e.get("publication")),
+        ),
     ]
 }
 
-async fn indicator_page(s: &AppState, identity: &Identity, actor: &Actor, id: Uuid, bench: &BenchmarkInput, e: &ValidationErrors, notice_code: Option<&str>) -> Result<IndicatorPage, AppError> {
+async fn indicator_page(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: Uuid,
+    bench: &BenchmarkInput,
+    e: &ValidationErrors,
+    notice_code: Option<&str>,
+) -> Result<IndicatorPage, AppError> {
     let d = svc::indicator(&s.svc, actor, id).await?;
     let v = &d.view;
     let i = &v.indicator;
@@ -534,17 +683,42 @@ async fn indicator_page(s: &AppState, identity: &Identity, actor: &Actor, id: Uu
     let summary = SummaryList::new([
         SummaryRow::new("Definition", i.definition.clone()),
         SummaryRow::new("Numerator", i.numerator.clone()),
-        SummaryRow::new("Denominator", if i.denominator.is_empty() { "None (a count)".to_owned() } else { i.denominator.clone() }),
+        SummaryRow::new(
+            "Denominator",
+            if i.denominator.is_empty() {
+                "None (a count)".to_owned()
+            } else {
+                i.denominator.clone()
+            },
+        ),
         SummaryRow::new("Unit", v.unit.label()),
-        SummaryRow::new("Reported", format!("{}; {}", v.frequency.label(), v.measure.label().to_lowercase())),
+        SummaryRow::new(
+            "Reported",
+            format!(
+                "{}; {}",
+                v.frequency.label(),
+                v.measure.label().to_lowercase()
+            ),
+        ),
         SummaryRow::new("Better when", v.polarity.label()),
-        SummaryRow::new("Rounding", format!("Half away from zero to {} decimal places", v.decimals)),
-        SummaryRow::new("Target", v.target.map_or_else(|| "None".to_owned(), |t| format!("{t} (near target within {})", v.tolerance))),
+        SummaryRow::new(
+            "Rounding",
+            format!("Half away from zero to {} decimal places", v.decimals),
+        ),
+        SummaryRow::new(
+            "Target",
+            v.target.map_or_else(
+                || "None".to_owned(),
+                |t| format!("{t} (near target within {})", v.tolerance),
+            ),
+        ),
         SummaryRow::new("Supplied by", i.organisation_name.clone()),
         SummaryRow::new("Source", i.source.clone()),
     ]);
     Ok(IndicatorPage {
-        l: Layout::new(i.name.clone(), Some(identity), ACTIVE).with_errors(e).with_notice(notice(notice_code)),
+        l: Layout::new(i.name.clone(), Some(identity), ACTIVE)
+            .with_errors(e)
+            .with_notice(notice(notice_code)),
         csrf: identity.csrf_token.clone(),
         id: id.to_string(),
         code: i.code.clone(),
@@ -553,17 +727,43 @@ async fn indicator_page(s: &AppState, identity: &Identity, actor: &Actor, id: Uu
         can_manage: actor.can(Permission::ManagePerformance),
         chart: chart_svg(&d, &title),
         chart_title: title,
-        points: d.points.iter().map(|p| PointRow {
-            period: p.label.clone(),
-            value: p.value.to_string(),
-            basis: { let b = basis(v, p); if b.is_empty() { format!("{} counted", p.numerator) } else { b } },
-            england: p.england.as_ref().map(|b| b.value.to_string()).unwrap_or_default(),
-            rag: p.rag.label(),
-            rag_class: p.rag.tag_class(),
-            trend: p.trend.map_or("", |t| t.label()),
-            state: p.state.label(),
-        }).collect(),
-        benchmarks: d.benchmarks.iter().map(|b| (v.period_label(b.period_start), series_label(&b.series), b.value.to_string(), b.publication.clone())).collect(),
+        points: d
+            .points
+            .iter()
+            .map(|p| PointRow {
+                period: p.label.clone(),
+                value: p.value.to_string(),
+                basis: {
+                    let b = basis(v, p);
+                    if b.is_empty() {
+                        format!("{} counted", p.numerator)
+                    } else {
+                        b
+                    }
+                },
+                england: p
+                    .england
+                    .as_ref()
+                    .map(|b| b.value.to_string())
+                    .unwrap_or_default(),
+                rag: p.rag.label(),
+                rag_class: p.rag.tag_class(),
+                trend: p.trend.map_or("", |t| t.label()),
+                state: p.state.label(),
+            })
+            .collect(),
+        benchmarks: d
+            .benchmarks
+            .iter()
+            .map(|b| {
+                (
+                    v.period_label(b.period_start),
+                    series_label(&b.series),
+                    b.value.to_string(),
+                    b.publication.clone(),
+                )
+            })
+            .collect(),
         bench_fields: bench_fields(bench, e),
     })
 }
@@ -578,7 +778,18 @@ pub async fn indicator(
 ) -> PageResult {
     let id: Uuid = parse_id(&id)?;
     let n = q.ok().and_then(|Query(p)| p.notice);
-    html(&indicator_page(&s, &identity, &actor, id, &BenchmarkInput::default(), &ValidationErrors::new(), n.as_deref()).await?)
+    html(
+        &indicator_page(
+            &s,
+            &identity,
+            &actor,
+            id,
+            &BenchmarkInput::default(),
+            &ValidationErrors::new(),
+            n.as_deref(),
+        )
+        .await?,
+    )
 }
 
 /// `POST /performance/indicators/{id}/benchmarks`.
@@ -592,8 +803,13 @@ pub async fn add_benchmark(
     let id: Uuid = parse_id(&id)?;
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
     match svc::add_benchmark(&s.svc, &actor, id, &input).await {
-        Ok(_) => see_other(&format!("/performance/indicators/{id}?notice=benchmark-added")),
-        Err(ServiceError::Invalid(e)) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &indicator_page(&s, &identity, &actor, id, &input, &e, None).await?),
+        Ok(_) => see_other(&format!(
+            "/performance/indicators/{id}?notice=benchmark-added"
+        )),
+        Err(ServiceError::Invalid(e)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &indicator_page(&s, &identity, &actor, id, &input, &e, None).await?,
+        ),
         Err(e) => Err(e.into()),
     }
 }
@@ -609,27 +825,94 @@ struct PlacePage {
     fields: Vec<String>,
 }
 
-async fn place_page(s: &AppState, identity: &Identity, actor: &Actor, i: &PopulationInput, e: &ValidationErrors, n: Option<&str>) -> Result<PlacePage, AppError> {
+async fn place_page(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    i: &PopulationInput,
+    e: &ValidationErrors,
+    n: Option<&str>,
+) -> Result<PlacePage, AppError> {
     let p = svc::place_profile(&s.svc, actor).await?;
     let fig = |scaled: i64, decimals: i32, unit: &str| {
-        let f = rules::Figure { scaled, decimals: u8::try_from(decimals).unwrap_or(0) };
-        if unit == "percentage" { format!("{f}%") } else { f.to_string() }
+        let f = rules::Figure {
+            scaled,
+            decimals: u8::try_from(decimals).unwrap_or(0),
+        };
+        if unit == "percentage" {
+            format!("{f}%")
+        } else {
+            f.to_string()
+        }
     };
-    let populations = p.populations.iter().map(|x| {
-        let in_use = !p.populations.iter().any(|y| y.age_band == x.age_band && y.year == x.year && y.created_at > x.created_at);
-        (x.age_band.clone(), x.year, rules::Figure { scaled: x.population, decimals: 0 }.to_string(), x.source.clone(), if in_use { "Yes" } else { "Superseded" })
-    }).collect();
+    let populations = p
+        .populations
+        .iter()
+        .map(|x| {
+            let in_use = !p.populations.iter().any(|y| {
+                y.age_band == x.age_band && y.year == x.year && y.created_at > x.created_at
+            });
+            (
+                x.age_band.clone(),
+                x.year,
+                rules::Figure {
+                    scaled: x.population,
+                    decimals: 0,
+                }
+                .to_string(),
+                x.source.clone(),
+                if in_use { "Yes" } else { "Superseded" },
+            )
+        })
+        .collect();
     Ok(PlacePage {
-        l: Layout::new("Place profile", Some(identity), ACTIVE).with_errors(e).with_notice(notice(n)),
+        l: Layout::new("Place profile", Some(identity), ACTIVE)
+            .with_errors(e)
+            .with_notice(notice(n)),
         csrf: identity.csrf_token.clone(),
         populations,
-        figures: p.figures.iter().map(|f| (f.name.clone(), f.year, fig(f.value_scaled, f.decimals, &f.unit), f.england_scaled.map(|v| fig(v, f.decimals, &f.unit)).unwrap_or_default(), f.source.clone())).collect(),
+        figures: p
+            .figures
+            .iter()
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    f.year,
+                    fig(f.value_scaled, f.decimals, &f.unit),
+                    f.england_scaled
+                        .map(|v| fig(v, f.decimals, &f.unit))
+                        .unwrap_or_default(),
+                    f.source.clone(),
+                )
+            })
+            .collect(),
         can_manage: actor.can(Permission::ManagePerformance),
         fields: vec![
-            render(&TextInput::new("age_band", "Age band").hint("For example 0-17").value(i.age_band.clone()).error_opt(e.get("age_band"))),
-            render(&TextInput::new("year", "Mid-year of the estimate").hint("For example 2021").value(i.year.clone()).inputmode("numeric").error_opt(e.get("year"))),
-            render(&TextInput::new("population", "Population").value(i.population.clone()).inputmode("numeric").error_opt(e.get("population"))),
-            render(&TextInput::new("source", "Source").hint("For example, ONS mid-year population estimates, mid-2021").value(i.source.clone()).error_opt(e.get("source"))),
+            render(
+                &TextInput::new("age_band", "Age band")
+                    .hint("For example 0-17")
+                    .value(i.age_band.clone())
+                    .error_opt(e.get("age_band")),
+            ),
+            render(
+                &TextInput::new("year", "Mid-year of the estimate")
+                    .hint("For example 2021")
+                    .value(i.year.clone())
+                    .inputmode("numeric")
+                    .error_opt(e.get("year")),
+            ),
+            render(
+                &TextInput::new("population", "Population")
+                    .value(i.population.clone())
+                    .inputmode("numeric")
+                    .error_opt(e.get("population")),
+            ),
+            render(
+                &TextInput::new("source", "Source")
+                    .hint("For example, ONS mid-year population estimates, mid-2021")
+                    .value(i.source.clone())
+                    .error_opt(e.get("source")),
+            ),
         ],
     })
 }
@@ -642,7 +925,17 @@ pub async fn place(
     q: Result<Query<AsAtParams>, QueryRejection>,
 ) -> PageResult {
     let n = q.ok().and_then(|Query(p)| p.notice);
-    html(&place_page(&s, &identity, &actor, &PopulationInput::default(), &ValidationErrors::new(), n.as_deref()).await?)
+    html(
+        &place_page(
+            &s,
+            &identity,
+            &actor,
+            &PopulationInput::default(),
+            &ValidationErrors::new(),
+            n.as_deref(),
+        )
+        .await?,
+    )
 }
 
 /// `POST /performance/place/populations`.
@@ -655,7 +948,10 @@ pub async fn add_population(
     let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
     match svc::add_population(&s.svc, &actor, &input).await {
         Ok(_) => see_other("/performance/place?notice=population-added"),
-        Err(ServiceError::Invalid(e)) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &place_page(&s, &identity, &actor, &input, &e, None).await?),
+        Err(ServiceError::Invalid(e)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &place_page(&s, &identity, &actor, &input, &e, None).await?,
+        ),
         Err(e) => Err(e.into()),
     }
 }
@@ -669,13 +965,21 @@ struct ReturnsPage {
     rows: Vec<(String, String, String, i32, &'static str, String)>,
 }
 
-async fn key_fields(s: &AppState, actor: &Actor, k: &ReturnKey, e: &ValidationErrors) -> Result<Vec<String>, AppError> {
+async fn key_fields(
+    s: &AppState,
+    actor: &Actor,
+    k: &ReturnKey,
+    e: &ValidationErrors,
+) -> Result<Vec<String>, AppError> {
     let agencies = svc::agencies(&s.svc, actor).await?;
     let mut agency_items = vec![SelectItem::new("", "Select the agency")];
     agency_items.extend(
         agencies
             .iter()
-            .filter(|o| actor.can(Permission::ManagePerformance) || o.organisation_id == actor.organisation_id.0)
+            .filter(|o| {
+                actor.can(Permission::ManagePerformance)
+                    || o.organisation_id == actor.organisation_id.0
+            })
             .map(|o| SelectItem::new(o.organisation_id.to_string(), o.name.clone())),
     );
     Ok(vec![
@@ -685,20 +989,39 @@ async fn key_fields(s: &AppState, actor: &Actor, k: &ReturnKey, e: &ValidationEr
     ])
 }
 
-async fn returns_page(s: &AppState, identity: &Identity, actor: &Actor, k: &ReturnKey, e: &ValidationErrors, n: Option<&str>) -> Result<ReturnsPage, AppError> {
+async fn returns_page(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    k: &ReturnKey,
+    e: &ValidationErrors,
+    n: Option<&str>,
+) -> Result<ReturnsPage, AppError> {
     let all = svc::returns(&s.svc, actor).await?;
     Ok(ReturnsPage {
-        l: Layout::new("Data returns", Some(identity), ACTIVE).with_errors(e).with_notice(notice(n)),
+        l: Layout::new("Data returns", Some(identity), ACTIVE)
+            .with_errors(e)
+            .with_notice(notice(n)),
         can_submit: actor.can(Permission::SubmitPerformanceReturns),
         fields: key_fields(s, actor, k, e).await?,
-        rows: all.iter().map(|r| (
-            r.return_id.to_string(),
-            svc::return_period_label(r),
-            r.organisation_name.clone(),
-            r.revision,
-            rules::ReturnState::from_slug(&r.state).map_or("", rules::ReturnState::label),
-            format!("{} by {}", safeguard_domain::actions::uk_local(r.submitted_at).format("%-d %B %Y at %H:%M"), r.submitted_by_name),
-        )).collect(),
+        rows: all
+            .iter()
+            .map(|r| {
+                (
+                    r.return_id.to_string(),
+                    svc::return_period_label(r),
+                    r.organisation_name.clone(),
+                    r.revision,
+                    rules::ReturnState::from_slug(&r.state).map_or("", rules::ReturnState::label),
+                    format!(
+                        "{} by {}",
+                        safeguard_domain::actions::uk_local(r.submitted_at)
+                            .format("%-d %B %Y at %H:%M"),
+                        r.submitted_by_name
+                    ),
+                )
+            })
+            .collect(),
     })
 }
 
@@ -710,7 +1033,17 @@ pub async fn returns(
     q: Result<Query<AsAtParams>, QueryRejection>,
 ) -> PageResult {
     let n = q.ok().and_then(|Query(p)| p.notice);
-    html(&returns_page(&s, &identity, &actor, &ReturnKey::default(), &ValidationErrors::new(), n.as_deref()).await?)
+    html(
+        &returns_page(
+            &s,
+            &identity,
+            &actor,
+            &ReturnKey::default(),
+            &ValidationErrors::new(),
+            n.as_deref(),
+        )
+        .await?,
+    )
 }
 
 #[derive(Template)]
@@ -729,10 +1062,16 @@ struct NewReturnPage {
 }
 
 /// Checks a key as far as a page needs (the service checks it again when the return is sent).
-async fn checked_key(s: &AppState, actor: &Actor, k: &ReturnKey) -> Result<(String, Frequency, NaiveDate, Vec<IndicatorView>), ValidationErrors> {
+async fn checked_key(
+    s: &AppState,
+    actor: &Actor,
+    k: &ReturnKey,
+) -> Result<(String, Frequency, NaiveDate, Vec<IndicatorView>), ValidationErrors> {
     let mut e = ValidationErrors::new();
     let agencies = svc::agencies(&s.svc, actor).await.unwrap_or_default();
-    let org = Uuid::parse_str(k.organisation_id.trim()).ok().and_then(|id| agencies.iter().find(|o| o.organisation_id == id));
+    let org = Uuid::parse_str(k.organisation_id.trim())
+        .ok()
+        .and_then(|id| agencies.iter().find(|o| o.organisation_id == id));
     if org.is_none() {
         e.add("organisation_id", "Select the agency");
     }
@@ -746,34 +1085,80 @@ async fn checked_key(s: &AppState, actor: &Actor, k: &ReturnKey) -> Result<(Stri
         (Some(f), Some(p)) if rules::is_period_start(f, p) && p <= today => {}
         _ => e.add("period_start", "Enter the first day of a period that has started, for example 2023-03-01 for March 2023"),
     }
-    let (Some(org), Some(f), Some(p)) = (org, f, p) else { return Err(e) };
+    let (Some(org), Some(f), Some(p)) = (org, f, p) else {
+        return Err(e);
+    };
     if !e.is_empty() {
         return Err(e);
     }
-    let inds = svc::return_indicators(&s.svc, actor, org.organisation_id, f).await.unwrap_or_default();
+    let inds = svc::return_indicators(&s.svc, actor, org.organisation_id, f)
+        .await
+        .unwrap_or_default();
     if inds.is_empty() {
-        return Err(ValidationErrors::single("frequency", format!("{} supplies no {} indicators", org.name, f.label().to_lowercase())));
+        return Err(ValidationErrors::single(
+            "frequency",
+            format!(
+                "{} supplies no {} indicators",
+                org.name,
+                f.label().to_lowercase()
+            ),
+        ));
     }
     Ok((org.name.clone(), f, p, inds))
 }
 
 /// The typed values as posted: `n-CODE` and `d-CODE` per indicator.
-fn value_fields(inds: &[IndicatorView], posted: &[(String, String)], e: &ValidationErrors) -> Vec<String> {
-    let get = |name: &str| posted.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+fn value_fields(
+    inds: &[IndicatorView],
+    posted: &[(String, String)],
+    e: &ValidationErrors,
+) -> Vec<String> {
+    let get = |name: &str| {
+        posted
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let mut out = Vec::new();
     for i in inds {
         let code = &i.indicator.code;
         let n = format!("n-{code}");
-        out.push(render(&TextInput::new(n.clone(), format!("{}: {}", i.indicator.name, i.indicator.numerator)).hint(format!("{code}. A whole number")).value(get(&n)).inputmode("numeric").error_opt(e.get(&n))));
+        out.push(render(
+            &TextInput::new(
+                n.clone(),
+                format!("{}: {}", i.indicator.name, i.indicator.numerator),
+            )
+            .hint(format!("{code}. A whole number"))
+            .value(get(&n))
+            .inputmode("numeric")
+            .error_opt(e.get(&n)),
+        ));
         if i.unit.return_has_denominator() {
             let d = format!("d-{code}");
-            out.push(render(&TextInput::new(d.clone(), format!("{}: {}", i.indicator.name, i.indicator.denominator)).hint(format!("{code}. A whole number, at least the count above")).value(get(&d)).inputmode("numeric").error_opt(e.get(&d))));
+            out.push(render(
+                &TextInput::new(
+                    d.clone(),
+                    format!("{}: {}", i.indicator.name, i.indicator.denominator),
+                )
+                .hint(format!("{code}. A whole number, at least the count above"))
+                .value(get(&d))
+                .inputmode("numeric")
+                .error_opt(e.get(&d)),
+            ));
         }
     }
     out
 }
 
-async fn new_return_page(s: &AppState, identity: &Identity, actor: &Actor, k: &ReturnKey, posted: &[(String, String)], e: &ValidationErrors) -> Result<Result<NewReturnPage, ValidationErrors>, AppError> {
+async fn new_return_page(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    k: &ReturnKey,
+    posted: &[(String, String)],
+    e: &ValidationErrors,
+) -> Result<Result<NewReturnPage, ValidationErrors>, AppError> {
     let (agency, f, p, inds) = match checked_key(s, actor, k).await {
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),
@@ -787,8 +1172,16 @@ async fn new_return_page(s: &AppState, identity: &Identity, actor: &Actor, k: &R
         organisation_id: k.organisation_id.trim().to_owned(),
         frequency: f.slug().to_owned(),
         period_start: p.to_string(),
-        template_href: format!("/performance/returns/template.xlsx?organisation_id={}&frequency={}", url_encode(k.organisation_id.trim()), f.slug()),
-        file_error: e.0.iter().find(|x| x.field == "file").map(|x| x.message.clone()),
+        template_href: format!(
+            "/performance/returns/template.xlsx?organisation_id={}&frequency={}",
+            url_encode(k.organisation_id.trim()),
+            f.slug()
+        ),
+        file_error: e
+            .0
+            .iter()
+            .find(|x| x.field == "file")
+            .map(|x| x.message.clone()),
         fields: value_fields(&inds, posted, e),
     }))
 }
@@ -801,38 +1194,88 @@ pub async fn new_return(
     Extension(actor): Extension<Actor>,
     q: Result<Query<ReturnKey>, QueryRejection>,
 ) -> PageResult {
-    actor.require(Permission::SubmitPerformanceReturns).map_err(AppError::Service)?;
+    actor
+        .require(Permission::SubmitPerformanceReturns)
+        .map_err(AppError::Service)?;
     let Query(k) = q.map_err(|_| AppError::BadRequest("The choice could not be read."))?;
     match new_return_page(&s, &identity, &actor, &k, &[], &ValidationErrors::new()).await? {
         Ok(page) => html(&page),
-        Err(e) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &returns_page(&s, &identity, &actor, &k, &e, None).await?),
+        Err(e) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &returns_page(&s, &identity, &actor, &k, &e, None).await?,
+        ),
     }
 }
 
 fn key_of(posted: &[(String, String)]) -> ReturnKey {
-    let get = |name: &str| posted.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    ReturnKey { organisation_id: get("organisation_id"), frequency: get("frequency"), period_start: get("period_start") }
+    let get = |name: &str| {
+        posted
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    ReturnKey {
+        organisation_id: get("organisation_id"),
+        frequency: get("frequency"),
+        period_start: get("period_start"),
+    }
 }
 
 /// Each row problem of an upload as an error-summary item linking to the file input.
 fn file_errors(rows: &[RowError]) -> ValidationErrors {
-    ValidationErrors(rows.iter().map(|r| FieldError { field: "file".to_owned(), message: r.message() }).collect())
+    ValidationErrors(
+        rows.iter()
+            .map(|r| FieldError {
+                field: "file".to_owned(),
+                message: r.message(),
+            })
+            .collect(),
+    )
 }
 
-async fn after_submit(s: &AppState, identity: &Identity, actor: &Actor, k: &ReturnKey, posted: &[(String, String)], result: Result<Result<Uuid, Vec<RowError>>, ServiceError>, inds_for_form: bool) -> PageResult {
+async fn after_submit(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    k: &ReturnKey,
+    posted: &[(String, String)],
+    result: Result<Result<Uuid, Vec<RowError>>, ServiceError>,
+    inds_for_form: bool,
+) -> PageResult {
     let errors = match result {
         Ok(Ok(_)) => return see_other("/performance?notice=return-sent"),
         Ok(Err(rows)) => {
             if inds_for_form {
                 // row r of the typed form is the (r-2)th indicator
-                let inds = checked_key(s, actor, k).await.map(|x| x.3).unwrap_or_default();
-                ValidationErrors(rows.iter().map(|r| {
-                    let code = r.row.checked_sub(2).and_then(|i| inds.get(i)).map(|i| i.indicator.code.clone());
-                    match code {
-                        Some(c) => FieldError { field: format!("{}-{c}", if r.column == "denominator" { "d" } else { "n" }), message: format!("{c}: {}", r.reason) },
-                        None => FieldError { field: "file".to_owned(), message: r.message() },
-                    }
-                }).collect())
+                let inds = checked_key(s, actor, k)
+                    .await
+                    .map(|x| x.3)
+                    .unwrap_or_default();
+                ValidationErrors(
+                    rows.iter()
+                        .map(|r| {
+                            let code = r
+                                .row
+                                .checked_sub(2)
+                                .and_then(|i| inds.get(i))
+                                .map(|i| i.indicator.code.clone());
+                            match code {
+                                Some(c) => FieldError {
+                                    field: format!(
+                                        "{}-{c}",
+                                        if r.column == "denominator" { "d" } else { "n" }
+                                    ),
+                                    message: format!("{c}: {}", r.reason),
+                                },
+                                None => FieldError {
+                                    field: "file".to_owned(),
+                                    message: r.message(),
+                                },
+                            }
+                        })
+                        .collect(),
+                )
             } else {
                 file_errors(&rows)
             }
@@ -842,7 +1285,10 @@ async fn after_submit(s: &AppState, identity: &Identity, actor: &Actor, k: &Retu
     };
     match new_return_page(s, identity, actor, k, posted, &errors).await? {
         Ok(page) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
-        Err(e) => html_status(StatusCode::UNPROCESSABLE_ENTITY, &returns_page(s, identity, actor, k, &e, None).await?),
+        Err(e) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &returns_page(s, identity, actor, k, &e, None).await?,
+        ),
     }
 }
 
@@ -859,11 +1305,20 @@ pub async fn submit_return(
         Ok(x) => x.3,
         Err(_) => Vec::new(),
     };
-    let get = |name: &str| posted.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    let values = inds.iter().map(|i| {
-        let c = &i.indicator.code;
-        (c.clone(), get(&format!("n-{c}")), get(&format!("d-{c}")))
-    }).collect();
+    let get = |name: &str| {
+        posted
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let values = inds
+        .iter()
+        .map(|i| {
+            let c = &i.indicator.code;
+            (c.clone(), get(&format!("n-{c}")), get(&format!("d-{c}")))
+        })
+        .collect();
     let result = svc::submit_return(&s.svc, &actor, &k, &ReturnBody::Form(values)).await;
     after_submit(&s, &identity, &actor, &k, &posted, result, true).await
 }
@@ -880,17 +1335,37 @@ pub async fn upload_return(
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(crate::multipart::boundary)
-        .ok_or(AppError::BadRequest("The form could not be read: it must be sent as multipart/form-data."))?;
+        .ok_or(AppError::BadRequest(
+            "The form could not be read: it must be sent as multipart/form-data.",
+        ))?;
     let bytes = axum::body::to_bytes(body, s.upload_body_limit())
         .await
         .map_err(|_| AppError::BadRequest("The form could not be read."))?;
-    let parts = crate::multipart::parse(&bytes, &boundary).ok_or(AppError::BadRequest("The form could not be read."))?;
+    let parts = crate::multipart::parse(&bytes, &boundary)
+        .ok_or(AppError::BadRequest("The form could not be read."))?;
     let field = |n: &str| crate::multipart::text_field(&parts, n).unwrap_or_default();
-    let k = ReturnKey { organisation_id: field("organisation_id"), frequency: field("frequency"), period_start: field("period_start") };
-    let file = parts.iter().find(|p| p.name == "file" && p.filename.as_deref().is_some_and(|f| !f.is_empty()));
+    let k = ReturnKey {
+        organisation_id: field("organisation_id"),
+        frequency: field("frequency"),
+        period_start: field("period_start"),
+    };
+    let file = parts
+        .iter()
+        .find(|p| p.name == "file" && p.filename.as_deref().is_some_and(|f| !f.is_empty()));
     let result = match file {
-        None => Err(ServiceError::Invalid(ValidationErrors::single("file", "Select a CSV file"))),
-        Some(f) => svc::submit_return(&s.svc, &actor, &k, &ReturnBody::Csv(f.filename.clone().unwrap_or_default(), f.data.to_vec())).await,
+        None => Err(ServiceError::Invalid(ValidationErrors::single(
+            "file",
+            "Select a CSV file",
+        ))),
+        Some(f) => {
+            svc::submit_return(
+                &s.svc,
+                &actor,
+                &k,
+                &ReturnBody::Csv(f.filename.clone().unwrap_or_default(), f.data.to_vec()),
+            )
+            .await
+        }
     };
     after_submit(&s, &identity, &actor, &k, &[], result, false).await
 }
@@ -912,8 +1387,11 @@ pub async fn template(
 ) -> PageResult {
     let Query(p) = q.map_err(|_| AppError::BadRequest("The choice could not be read."))?;
     let org: Uuid = parse_id(p.organisation_id.trim())?;
-    let f = Frequency::from_slug(p.frequency.trim()).ok_or(AppError::BadRequest("Choose monthly, quarterly or yearly."))?;
-    Ok(crate::pages::activity::download(svc::template(&s.svc, &actor, org, f).await?))
+    let f = Frequency::from_slug(p.frequency.trim())
+        .ok_or(AppError::BadRequest("Choose monthly, quarterly or yearly."))?;
+    Ok(crate::pages::activity::download(
+        svc::template(&s.svc, &actor, org, f).await?,
+    ))
 }
 
 #[derive(Template)]
@@ -952,7 +1430,12 @@ pub async fn show_return(
         None
     };
     html(&ReturnPage {
-        l: Layout::new(format!("Return for {}", r.period_label), Some(&identity), ACTIVE).with_notice(notice(n.as_deref())),
+        l: Layout::new(
+            format!("Return for {}", r.period_label),
+            Some(&identity),
+            ACTIVE,
+        )
+        .with_notice(notice(n.as_deref())),
         csrf: identity.csrf_token.clone(),
         id: id.to_string(),
         agency: r.ret.organisation_name.clone(),
@@ -961,15 +1444,44 @@ pub async fn show_return(
         summary: SummaryList::new([
             SummaryRow::new("State", r.state.label()),
             SummaryRow::new("Sent by", r.ret.submitted_by_name.clone()),
-            SummaryRow::new("Sent", safeguard_domain::actions::uk_local(r.ret.submitted_at).format("%-d %B %Y at %H:%M").to_string()),
-            SummaryRow::new("How", match (r.ret.method.as_str(), &r.ret.file_name) { ("csv", Some(f)) => format!("Uploaded file {f}"), _ => "Typed in the form".to_owned() }),
+            SummaryRow::new(
+                "Sent",
+                safeguard_domain::actions::uk_local(r.ret.submitted_at)
+                    .format("%-d %B %Y at %H:%M")
+                    .to_string(),
+            ),
+            SummaryRow::new(
+                "How",
+                match (r.ret.method.as_str(), &r.ret.file_name) {
+                    ("csv", Some(f)) => format!("Uploaded file {f}"),
+                    _ => "Typed in the form".to_owned(),
+                },
+            ),
         ]),
-        values: r.values.iter().map(|(code, name, v)| (
-            format!("{name} ({code})"),
-            v.numerator,
-            v.denominator.map(|d| d.to_string()).unwrap_or_default(),
-            v.population.map(|p| format!("{} aged 0 to 17, mid-{} ({})", rules::Figure { scaled: p, decimals: 0 }, v.population_year.unwrap_or_default(), v.population_source.clone().unwrap_or_default())).unwrap_or_default(),
-        )).collect(),
+        values: r
+            .values
+            .iter()
+            .map(|(code, name, v)| {
+                (
+                    format!("{name} ({code})"),
+                    v.numerator,
+                    v.denominator.map(|d| d.to_string()).unwrap_or_default(),
+                    v.population
+                        .map(|p| {
+                            format!(
+                                "{} aged 0 to 17, mid-{} ({})",
+                                rules::Figure {
+                                    scaled: p,
+                                    decimals: 0
+                                },
+                                v.population_year.unwrap_or_default(),
+                                v.population_source.clone().unwrap_or_default()
+                            )
+                        })
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
         state: r.state.slug(),
         advance,
     })
