@@ -516,9 +516,8 @@ pub async fn next_revision(
     frequency: &str,
     period_start: NaiveDate,
 ) -> Result<i32> {
-    let n: Option<i32> =
-        on_conn!(c, |e| {
-            sqlx::query_scalar(
+    let n: Option<i32> = on_conn!(c, |e| {
+        sqlx::query_scalar(
         "select max(revision) from perf_return where partnership_id = $1 and organisation_id = $2 \
          and frequency = $3 and period_start = $4"
     )
@@ -528,7 +527,7 @@ pub async fn next_revision(
     .bind(period_start)
     .fetch_one(e)
     .await
-        })?;
+    })?;
     Ok(n.unwrap_or(0) + 1)
 }
 

@@ -1177,11 +1177,17 @@ async fn new_return_page(
             url_encode(k.organisation_id.trim()),
             f.slug()
         ),
-        file_error: e
-            .0
-            .iter()
-            .find(|x| x.field == "file")
-            .map(|x| x.message.clone()),
+        file_error: match e.0.iter().filter(|x| x.field == "file").count() {
+            0 => None,
+            1 => {
+                e.0.iter()
+                    .find(|x| x.field == "file")
+                    .map(|x| x.message.clone())
+            }
+            n => Some(format!(
+                "The file has {n} problems, listed at the top of the page: correct them all and upload it again"
+            )),
+        },
         fields: value_fields(&inds, posted, e),
     }))
 }
