@@ -1204,6 +1204,13 @@ pub async fn new_return(
         .require(Permission::SubmitPerformanceReturns)
         .map_err(AppError::Service)?;
     let Query(k) = q.map_err(|_| AppError::BadRequest("The choice could not be read."))?;
+    // an agency named by id that is not one of this partnership's looks missing, as elsewhere
+    if let Ok(org) = Uuid::parse_str(k.organisation_id.trim()) {
+        let agencies = svc::agencies(&s.svc, &actor).await?;
+        if !agencies.iter().any(|o| o.organisation_id == org) {
+            return Err(AppError::Service(ServiceError::NotFound));
+        }
+    }
     match new_return_page(&s, &identity, &actor, &k, &[], &ValidationErrors::new()).await? {
         Ok(page) => html(&page),
         Err(e) => html_status(
