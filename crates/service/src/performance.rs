@@ -732,6 +732,87 @@ pub enum ReturnBody {
     Form(Vec<(String, String, String)>),
     /// An uploaded CSV file (name, bytes).
     Csv(String, Vec<u8>),
+    /// An uploaded Excel workbook (name, bytes): its first sheet is read.
+    Xlsx(String, Vec<u8>),
+}
+
+impl ReturnBody {
+    /// An uploaded file: an Excel workbook when it starts like one (a zip archive), else CSV.
+    pub fn upload(name: String, bytes: Vec<u8>) -> ReturnBody {
+        if bytes.starts_with(b"PK\x03\x04") {
+            ReturnBody::Xlsx(name, bytes)
+        } else {
+            ReturnBody::Csv(name, bytes)
+        }
+    }
+}
+
+fn whole_file(reason: impl Into<String>) -> RowError {
+    RowError {
+        row: 0,
+        column: String::new(),
+        reason: reason.into(),
+    }
+}
+
+/// Reads the first sheet of an Excel workbook into rows of cells, row 1 first, so that row numbers
+/// are the spreadsheet's. Formula cells are kept as formulas (the return reader refuses them);
+/// numbers become text the reader checks; empty cells past the third column are dropped (an empty
+/// denominator cell is not a missing cell, as it is in CSV).
+pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, RowError> {
+    use calamine::{Data, Reader, Xlsx};
+    let damaged = || {
+        whole_file(
+            "The file is not an Excel workbook (.xlsx), or it is damaged: save it again from Excel, or as CSV UTF-8",
+        )
+    };
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| damaged())?;
+    let name = wb.sheet_names().first().cloned().ok_or_else(damaged)?;
+    let range = wb.worksheet_range(&name).map_err(|_| damaged())?;
+    let formulas = wb.worksheet_formula(&name).ok();
+    let Some((last_row, last_col)) = range.end() else {
+        return Ok(Vec::new());
+    };
+    if usize::try_from(last_row).unwrap_or(usize::MAX) > rules::MAX_RETURN_ROWS + 1 {
+        return Err(whole_file(format!(
+            "The workbook has more than {} rows",
+            rules::MAX_RETURN_ROWS
+        )));
+    }
+    let mut rows = Vec::new();
+    for r in 0..=last_row {
+        let mut row = Vec::new();
+        let width = u32::try_from(rules::RETURN_HEADINGS.len()).unwrap_or(3);
+        for c in 0..=last_col.max(width - 1).min(50) {
+            let formula = formulas
+                .as_ref()
+                .and_then(|f| f.get_value((r, c)))
+                .filter(|f| !f.is_empty());
+            let cell = match (formula, range.get_value((r, c))) {
+                (Some(f), _) => Cell::Formula(format!("={f}")),
+                (None, None | Some(Data::Empty)) => Cell::Text(String::new()),
+                (None, Some(Data::Int(i))) => Cell::Text(i.to_string()),
+                (None, Some(Data::Float(f))) => Cell::Text(if f.fract() == 0.0 && f.abs() < 1e15 {
+                    // whole numbers are stored as floats by Excel
+                    #[allow(clippy::cast_possible_truncation)]
+                    let i = *f as i64;
+                    i.to_string()
+                } else {
+                    f.to_string()
+                }),
+                (None, Some(Data::String(t))) => Cell::Text(t.clone()),
+                (None, Some(other)) => Cell::Text(other.to_string()),
+            };
+            row.push(cell);
+        }
+        while row.len() > rules::RETURN_HEADINGS.len()
+            && matches!(row.last(), Some(Cell::Text(t)) if t.is_empty())
+        {
+            row.pop();
+        }
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// A checked return key.
@@ -856,6 +937,18 @@ pub async fn submit_return(
             }
             match rules::read_csv(bytes) {
                 Ok(rows) => (rows, "csv", Some(name.as_str())),
+                Err(e) => return Ok(Err(vec![e])),
+            }
+        }
+        ReturnBody::Xlsx(name, bytes) => {
+            if bytes.len() > rules::MAX_RETURN_BYTES {
+                return Ok(Err(vec![whole_file(format!(
+                    "The file is larger than {} MB",
+                    rules::MAX_RETURN_BYTES / (1024 * 1024)
+                ))]));
+            }
+            match read_xlsx(bytes) {
+                Ok(rows) => (rows, "xlsx", Some(name.as_str())),
                 Err(e) => return Ok(Err(vec![e])),
             }
         }
@@ -1252,4 +1345,109 @@ pub async fn template(
         rows: rows.len(),
         bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::{Formula, Workbook};
+
+    fn inds() -> Vec<ReturnIndicator> {
+        vec![
+            ReturnIndicator {
+                code: "CP-RATE".into(),
+                unit: Unit::RatePer10000,
+            },
+            ReturnIndicator {
+                code: "RE-REF".into(),
+                unit: Unit::Percentage,
+            },
+        ]
+    }
+
+    fn workbook(rows: &[[&str; 3]], formula_at: Option<(u32, u16)>) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, row) in rows.iter().enumerate() {
+            let r = u32::try_from(r).unwrap();
+            for (c, v) in row.iter().enumerate() {
+                let c = u16::try_from(c).unwrap();
+                if formula_at == Some((r, c)) {
+                    ws.write_formula(r, c, Formula::new("=1+1")).unwrap();
+                } else if let Ok(n) = v.parse::<f64>() {
+                    ws.write_number(r, c, n).unwrap();
+                } else if !v.is_empty() {
+                    ws.write_string(r, c, *v).unwrap();
+                }
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    const H: [&str; 3] = ["indicator_code", "numerator", "denominator"];
+
+    #[test]
+    fn a_workbook_return_is_read_with_numbers_as_whole_numbers() {
+        let bytes = workbook(&[H, ["CP-RATE", "257", ""], ["RE-REF", "12", "50"]], None);
+        assert!(matches!(
+            ReturnBody::upload("r.xlsx".into(), bytes.clone()),
+            ReturnBody::Xlsx(..)
+        ));
+        let rows = read_xlsx(&bytes).unwrap();
+        let lines = rules::check_return(&rows, &inds()).unwrap();
+        assert_eq!(lines[0].numerator, 257);
+        assert_eq!(lines[1].denominator, Some(50));
+    }
+
+    #[test]
+    fn formula_cells_and_fractions_in_a_workbook_are_refused_with_their_row() {
+        let bytes = workbook(
+            &[H, ["CP-RATE", "2", ""], ["RE-REF", "12.5", "50"]],
+            Some((1, 1)),
+        );
+        let rows = read_xlsx(&bytes).unwrap();
+        let e = rules::check_return(&rows, &inds()).unwrap_err();
+        let got: Vec<String> = e.iter().map(RowError::message).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].starts_with("Row 2, numerator: The cell holds a formula (=1+1)"));
+        assert_eq!(got[1], "Row 3, numerator: \"12.5\" is not a whole number");
+    }
+
+    #[test]
+    fn a_damaged_or_empty_workbook_is_refused() {
+        let e = read_xlsx(b"PK\x03\x04 not really a zip").unwrap_err();
+        assert!(e.reason.contains("not an Excel workbook"));
+        let empty = workbook(&[], None);
+        let rows = read_xlsx(&empty).unwrap();
+        assert!(
+            rules::check_return(&rows, &inds()).unwrap_err()[0]
+                .reason
+                .contains("empty")
+        );
+        assert!(matches!(
+            ReturnBody::upload("r.csv".into(), b"a,b".to_vec()),
+            ReturnBody::Csv(..)
+        ));
+    }
+
+    #[test]
+    fn the_template_reads_back_with_its_codes() {
+        let rows: Vec<Vec<String>> = vec![vec!["CP-RATE".into(), String::new(), String::new()]];
+        let bytes = xlsx_of(&rules::RETURN_HEADINGS, &rows, "Return").unwrap();
+        let read = read_xlsx(&bytes).unwrap();
+        assert_eq!(
+            read[0],
+            RETURN_CELLS.map(|h| Cell::Text(h.to_owned())).to_vec()
+        );
+        assert_eq!(
+            read[1],
+            vec![
+                Cell::Text("CP-RATE".into()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new())
+            ]
+        );
+    }
+
+    const RETURN_CELLS: [&str; 3] = rules::RETURN_HEADINGS;
 }

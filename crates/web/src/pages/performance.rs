@@ -583,7 +583,7 @@ pub fn chart_svg(d: &IndicatorDetail, title: &str) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" style=\"max-width:{w}px\"><title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"chart-title chart-desc\"><title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{}</desc>",
         esc(title),
         esc(&desc)
     );
@@ -1336,7 +1336,7 @@ pub async fn submit_return(
     after_submit(&s, &identity, &actor, &k, &posted, result, true).await
 }
 
-/// `POST /performance/returns/upload`: a return uploaded as CSV (multipart, CSRF in the body).
+/// `POST /performance/returns/upload`: a return uploaded as CSV or XLSX (multipart, CSRF in the body).
 pub async fn upload_return(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
@@ -1368,14 +1368,14 @@ pub async fn upload_return(
     let result = match file {
         None => Err(ServiceError::Invalid(ValidationErrors::single(
             "file",
-            "Select a CSV file",
+            "Select a CSV or Excel file",
         ))),
         Some(f) => {
             svc::submit_return(
                 &s.svc,
                 &actor,
                 &k,
-                &ReturnBody::Csv(f.filename.clone().unwrap_or_default(), f.data.to_vec()),
+                &ReturnBody::upload(f.filename.clone().unwrap_or_default(), f.data.to_vec()),
             )
             .await
         }

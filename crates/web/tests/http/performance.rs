@@ -233,7 +233,7 @@ safeguard_testkit::both_backends!(
                 format!("{h}CP-RATE,1,\r\nCP-RATE,2,\r\nCLA-RATE,1,\r\n").into_bytes(),
                 "CP-RATE appears more than once",
             ),
-            (Vec::new(), "Select a CSV file"),
+            (Vec::new(), "Select a CSV or Excel file"),
             (b"\xff\xfe\x00garbage".to_vec(), "not a UTF-8 CSV file"),
             (
                 format!("{h}CP-RATE,=1+1,\r\nCLA-RATE,1,\r\n").into_bytes(),
@@ -654,5 +654,55 @@ safeguard_testkit::both_backends!(
                 .as_u16(),
             403
         );
+    }
+);
+
+safeguard_testkit::both_backends!(
+    the_xlsx_template_downloads_and_an_unfilled_one_is_refused_row_by_row,
+    |backend| async move {
+        let app = spawn_app(backend).await;
+        let c = app.signed_in(ADMIN).await;
+        let la = app.organisation_id(LA).await.to_string();
+        let r = app
+            .get(
+                &c,
+                &format!("/performance/returns/template.xlsx?organisation_id={la}&frequency=year"),
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(header(&r, "content-type").contains("spreadsheetml"));
+        let template = r.bytes().await.unwrap().to_vec();
+        let before = return_count(&app).await;
+        let csrf = app.csrf(&c).await;
+        let body = multipart(&[
+            ("csrf_token", None, csrf.as_bytes()),
+            ("organisation_id", None, la.as_bytes()),
+            ("frequency", None, b"year"),
+            ("period_start", None, b"2021-04-01"),
+            ("file", Some("template.xlsx"), &template),
+        ]);
+        let r = post_multipart_to(&app, &c, "/performance/returns/upload", body).await;
+        assert_eq!(r.status().as_u16(), 422);
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("Row 2, numerator: Enter a whole number"),
+            "{page}"
+        );
+        assert!(page.contains("Row 3, numerator: Enter a whole number"));
+        assert!(page.contains("The file has 2 problems"));
+        assert_eq!(return_count(&app).await, before);
+        // a damaged workbook
+        let csrf = app.csrf(&c).await;
+        let body = multipart(&[
+            ("csrf_token", None, csrf.as_bytes()),
+            ("organisation_id", None, la.as_bytes()),
+            ("frequency", None, b"year"),
+            ("period_start", None, b"2021-04-01"),
+            ("file", Some("broken.xlsx"), &template[..template.len() / 2]),
+        ]);
+        let r = post_multipart_to(&app, &c, "/performance/returns/upload", body).await;
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(r.text().await.unwrap().contains("not an Excel workbook"));
+        assert_eq!(return_count(&app).await, before);
     }
 );
