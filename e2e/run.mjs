@@ -784,6 +784,54 @@ await step('recommendations tracker: the owner updates an action and marks a rec
   assert(await sc.locator('.govuk-tag--green').first().isVisible(), 'green');
   await checkA11y(sc, 'a verified recommendation');
   await sc.context().close();
+  await page.context().close();
+});
+
+await step('performance: the seed figures for March 2022, a return with an error refused in the error summary, the corrected file changes the dashboard', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'sg-e2e-perf-'));
+  const bad = join(dir, 'return-bad.csv');
+  writeFileSync(bad, 'indicator_code,numerator,denominator\r\nCP-RATE,three hundred,\r\nCLA-RATE,449,\r\n');
+  const good = join(dir, 'return.csv');
+  writeFileSync(good, 'indicator_code,numerator,denominator\r\nCP-RATE,300,\r\nCLA-RATE,449,\r\n');
+  const page = await newPage();
+  await signIn(page, 'admin@safeguard.example');
+  await visit(page, '/performance?as_at=2022-03-31', 'performance dashboard March 2022');
+  let main = await page.locator('main').innerText();
+  assert(main.includes('50.4') && main.includes('42.1') && main.includes('257 children'), 'the seed figures are on the dashboard');
+  await visit(page, '/performance/exceptions', 'exception report');
+  await visit(page, '/performance/indicators', 'indicator catalogue');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Children on a child protection plan")')]);
+  assert(await page.locator('svg[role="img"] title').count() === 1, 'the chart has a title');
+  await checkA11y(page, 'indicator page with chart');
+  await visit(page, '/performance/indicators/new', 'add an indicator');
+  await visit(page, '/performance/place', 'place profile');
+  await visit(page, '/performance/returns', 'data returns');
+  await page.selectOption('#organisation_id', { label: 'Telford & Wrekin Council' });
+  await page.selectOption('#frequency', 'year');
+  await page.fill('#period_start', '2021-04-01');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Continue")')]);
+  await checkA11y(page, 'send a return');
+  await page.setInputFiles('#file', bad);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Upload the return")')]);
+  const summary = page.locator('.govuk-error-summary');
+  assert(await summary.isVisible(), 'the bad file is refused in the error summary');
+  assert((await summary.innerText()).includes('Row 2, numerator: "three hundred" is not a whole number'), 'row, column and reason');
+  const violations = await checkA11y(page, 'send a return with errors');
+  assert(violations.length === 0, `send a return with errors: ${violations.length} accessibility violation(s)`);
+  await page.setInputFiles('#file', good);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Upload the return")')]);
+  assert(await page.locator('.govuk-notification-banner--success').isVisible(), 'return received');
+  await visit(page, '/performance?as_at=2022-03-31', 'performance dashboard after the return');
+  main = await page.locator('main').innerText();
+  assert(main.includes('58.8') && !main.includes('50.4'), 'the dashboard shows the corrected figure');
+  await visit(page, '/performance/returns', 'data returns after sending');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("2021-22")')]);
+  await checkA11y(page, 'a return');
+  const res = await page.request.get(base + '/performance/export.xlsx');
+  assert(res.status() === 200 && (res.headers()['content-type'] || '').includes('spreadsheetml'), 'XLSX export');
 });
 
 await step('agency lead switches partnership', async () => {

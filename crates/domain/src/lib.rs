@@ -17,6 +17,7 @@ pub mod ids;
 pub mod organisation;
 pub mod password;
 pub mod people;
+pub mod performance;
 pub mod policy;
 pub mod practice_reviews;
 pub mod recommendations;

@@ -159,11 +159,18 @@ pub enum Permission {
     ManageRecommendations,
     /// Verify the owners' self-assessments independently (the independent chair or scrutineer).
     VerifyRecommendations,
+    /// See the performance framework: the indicator catalogue, place profile, dashboard, indicator
+    /// pages, exception report, returns and their exports.
+    ViewPerformance,
+    /// Keep the indicator catalogue, benchmarks and place profile; check and approve data returns.
+    ManagePerformance,
+    /// Send an agency's data return (by form or file) and download its template.
+    SubmitPerformanceReturns,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 31] = [
+    pub const ALL: [Permission; 34] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -195,6 +202,9 @@ impl Permission {
         Permission::ViewRecommendations,
         Permission::ManageRecommendations,
         Permission::VerifyRecommendations,
+        Permission::ViewPerformance,
+        Permission::ManagePerformance,
+        Permission::SubmitPerformanceReturns,
     ];
 }
 
@@ -232,6 +242,9 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ManageCaseReviewThemes,
             P::ViewRecommendations,
             P::ManageRecommendations,
+            P::ViewPerformance,
+            P::ManagePerformance,
+            P::SubmitPerformanceReturns,
         ],
     ),
     // Board members from the three statutory partners sign off for their organisation.
@@ -252,6 +265,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewActivityLog,
             P::ViewCaseReviews,
             P::ViewRecommendations,
+            P::ViewPerformance,
         ],
     ),
     (
@@ -267,6 +281,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewActivityLog,
             P::ViewCaseReviews,
             P::ViewRecommendations,
+            P::ViewPerformance,
         ],
     ),
     // A statutory partner's safeguarding lead may be its delegated partner and sign off for it.
@@ -285,6 +300,8 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewActivityLog,
             P::ViewCaseReviews,
             P::ViewRecommendations,
+            P::ViewPerformance,
+            P::SubmitPerformanceReturns,
         ],
     ),
     // Practitioners see the actions they own (an object-level rule in the action module), not all.
@@ -305,6 +322,7 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
             P::ViewActivityLog,
             P::ViewRecommendations,
             P::VerifyRecommendations,
+            P::ViewPerformance,
         ],
     ),
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
@@ -475,6 +493,7 @@ mod tests {
             Permission::RequestSignOffs,
             Permission::ManageFunding,
             Permission::ManageActivityLog,
+            Permission::ManagePerformance,
         ] {
             assert_eq!(
                 roles_granting(p),
@@ -544,5 +563,15 @@ mod tests {
             assert_eq!(Role::parse(r.slug()), Some(r));
         }
         assert_eq!(Role::parse("superuser"), None);
+    }
+
+    #[test]
+    fn agency_leads_send_returns_and_only_administrators_keep_the_framework() {
+        assert_eq!(
+            roles_granting(Permission::SubmitPerformanceReturns),
+            vec![Role::PartnershipAdministrator, Role::AgencyLead]
+        );
+        assert!(!decide(&[Role::Practitioner], Permission::ViewPerformance).is_allowed());
+        assert!(decide(&[Role::IndependentScrutineer], Permission::ViewPerformance).is_allowed());
     }
 }

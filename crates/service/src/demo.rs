@@ -311,6 +311,8 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
     crate::demo_review_learning::load(&mut tx, p.id(), now).await?;
     // The Telford inquiry and its 47 recommendations in the recommendations tracker.
     crate::demo_recommendations::load(&mut tx, p.id(), now).await?;
+    // The seed's indicators, place profile and England benchmarks; contacts each month of 2022-23.
+    crate::demo_performance::load(&mut tx, p.id(), now).await?;
     tx.commit().await?;
     Ok(created)
 }

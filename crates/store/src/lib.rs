@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod partnerships;
 pub mod people;
+pub mod performance;
 pub mod practice_reviews;
 pub mod recommendations;
 pub mod review_learning;

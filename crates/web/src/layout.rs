@@ -90,6 +90,9 @@ impl Layout {
                 if can(Permission::ViewActivityLog) {
                     items.push(NavigationItem::new("Activity log", "/activity"));
                 }
+                if can(Permission::ViewPerformance) {
+                    items.push(NavigationItem::new("Performance", "/performance"));
+                }
                 if can(Permission::ViewCaseReviews) {
                     items.push(NavigationItem::new("Case reviews", "/case-reviews"));
                 }

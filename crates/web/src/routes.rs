@@ -59,6 +59,7 @@ pub const UPLOAD_ROUTES: &[&str] = &[
     "/bodies/{id}/terms",
     "/sign-offs/new",
     "/practice-reviews/{id}/drafts",
+    "/performance/returns/upload",
 ];
 
 /// True when a request path matches a route pattern: the same number of segments, each equal or a
@@ -586,6 +587,127 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             pages::account::password_form
         ),
         r!(POST, "/account/password", Account, pages::account::password),
+        // performance framework
+        r!(
+            GET,
+            "/performance",
+            Perm(P::ViewPerformance),
+            pages::performance::dashboard
+        ),
+        r!(
+            GET,
+            "/performance/export.csv",
+            Perm(P::ViewPerformance),
+            pages::performance::export_csv
+        ),
+        r!(
+            GET,
+            "/performance/export.xlsx",
+            Perm(P::ViewPerformance),
+            pages::performance::export_xlsx
+        ),
+        r!(
+            GET,
+            "/performance/exceptions",
+            Perm(P::ViewPerformance),
+            pages::performance::exceptions
+        ),
+        r!(
+            GET,
+            "/performance/indicators",
+            Perm(P::ViewPerformance),
+            pages::performance::catalogue
+        ),
+        r!(
+            GET,
+            "/performance/indicators/new",
+            Perm(P::ManagePerformance),
+            pages::performance::new_indicator
+        ),
+        r!(
+            POST,
+            "/performance/indicators",
+            Perm(P::ManagePerformance),
+            pages::performance::create_indicator
+        ),
+        r!(
+            GET,
+            "/performance/indicators/{id}",
+            Perm(P::ViewPerformance),
+            pages::performance::indicator
+        ),
+        r!(
+            GET,
+            "/performance/indicators/{id}/edit",
+            Perm(P::ManagePerformance),
+            pages::performance::edit_indicator
+        ),
+        r!(
+            POST,
+            "/performance/indicators/{id}",
+            Perm(P::ManagePerformance),
+            pages::performance::update_indicator
+        ),
+        r!(
+            POST,
+            "/performance/indicators/{id}/benchmarks",
+            Perm(P::ManagePerformance),
+            pages::performance::add_benchmark
+        ),
+        r!(
+            GET,
+            "/performance/place",
+            Perm(P::ViewPerformance),
+            pages::performance::place
+        ),
+        r!(
+            POST,
+            "/performance/place/populations",
+            Perm(P::ManagePerformance),
+            pages::performance::add_population
+        ),
+        r!(
+            GET,
+            "/performance/returns",
+            Perm(P::ViewPerformance),
+            pages::performance::returns
+        ),
+        r!(
+            GET,
+            "/performance/returns/new",
+            Perm(P::SubmitPerformanceReturns),
+            pages::performance::new_return
+        ),
+        r!(
+            POST,
+            "/performance/returns",
+            Perm(P::SubmitPerformanceReturns),
+            pages::performance::submit_return
+        ),
+        r!(
+            POST,
+            "/performance/returns/upload",
+            Perm(P::SubmitPerformanceReturns),
+            pages::performance::upload_return
+        ),
+        r!(
+            GET,
+            "/performance/returns/template.xlsx",
+            Perm(P::SubmitPerformanceReturns),
+            pages::performance::template
+        ),
+        r!(
+            GET,
+            "/performance/returns/{id}",
+            Perm(P::ViewPerformance),
+            pages::performance::show_return
+        ),
+        r!(
+            POST,
+            "/performance/returns/{id}/advance",
+            Perm(P::ManagePerformance),
+            pages::performance::advance_return
+        ),
         // activity and impact log
         r!(
             GET,
@@ -934,6 +1056,36 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/api/v1/funding-spend/{id}/remove",
             Perm(P::ManageFunding),
             api::funding::remove_funding_spend
+        ),
+        r!(
+            GET,
+            "/api/v1/performance/indicators",
+            Perm(P::ViewPerformance),
+            api::performance::list_indicators
+        ),
+        r!(
+            POST,
+            "/api/v1/performance/indicators",
+            Perm(P::ManagePerformance),
+            api::performance::create_indicator
+        ),
+        r!(
+            GET,
+            "/api/v1/performance/indicators/{id}",
+            Perm(P::ViewPerformance),
+            api::performance::get_indicator
+        ),
+        r!(
+            GET,
+            "/api/v1/performance/dashboard",
+            Perm(P::ViewPerformance),
+            api::performance::dashboard
+        ),
+        r!(
+            POST,
+            "/api/v1/performance/returns",
+            Perm(P::SubmitPerformanceReturns),
+            api::performance::submit_return
         ),
         r!(
             GET,

@@ -11,6 +11,7 @@ pub mod signoffs;
 pub mod governance;
 
 pub mod activity;
+pub mod performance;
 
 pub mod case_reviews;
 
@@ -586,5 +587,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(review_learning::ReviewLearningApi::openapi());
     doc.merge(practice_reviews::PracticeReviewsApi::openapi());
     doc.merge(recommendations::RecommendationsApi::openapi());
+    doc.merge(performance::PerformanceApi::openapi());
     Json(doc).into_response()
 }

@@ -16,6 +16,7 @@ pub mod home;
 pub mod invitations;
 pub mod ops;
 pub mod people;
+pub mod performance;
 pub mod practice_reviews;
 pub mod recommendations;
 pub mod review_learning;

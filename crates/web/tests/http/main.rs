@@ -21,6 +21,7 @@ mod mail;
 mod matrix;
 mod ops;
 mod people;
+mod performance;
 mod security;
 // sign-offs and funding
 mod funding;

@@ -98,6 +98,11 @@ struct Fixtures {
     /// administrator, so others with `ViewRecommendations` are refused its self-assessment).
     tracker_source: String,
     tracked_recommendation: String,
+    /// The performance framework of the demo partnership: an indicator, a return, and the agency
+    /// that supplies them (the council).
+    perf_indicator: String,
+    perf_return: String,
+    perf_agency: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -136,6 +141,10 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.contains("/shared-reviews/{id}")
         || spec.path.contains("/recommendation-sources/{id}")
         || spec.path.contains("/tracked-recommendations/{id}")
+        || spec.path.contains("/performance/indicators/{id}")
+        || spec.path.contains("/performance/returns/{id}")
+        || spec.path == "/performance/returns/new"
+        || spec.path == "/performance/returns/template.xlsx"
 }
 
 /// The recommendations tracker's object-level rule: a recommendation's self-assessment and evidence
@@ -273,6 +282,10 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.tracker_source
     } else if path.contains("/tracked-recommendations/{id}") {
         &fx.tracked_recommendation
+    } else if path.contains("/performance/indicators/{id}") {
+        &fx.perf_indicator
+    } else if path.contains("/performance/returns/{id}") {
+        &fx.perf_return
     } else {
         &fx.target
     };
@@ -289,6 +302,18 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
     // Required query parameters.
     if path == "/api/v1/calendar/working-days" {
         return format!("{filled}?from=2026-11-26&add=5");
+    }
+    if path == "/performance/returns/new" {
+        return format!(
+            "{filled}?organisation_id={}&frequency=month&period_start=2023-03-01",
+            fx.perf_agency
+        );
+    }
+    if path == "/performance/returns/template.xlsx" {
+        return format!(
+            "{filled}?organisation_id={}&frequency=month",
+            fx.perf_agency
+        );
     }
     filled
 }
@@ -753,6 +778,21 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             recommendation.to_string(),
         )
     };
+    let (perf_indicator, perf_return, perf_agency) = {
+        let mut pc = app.db.acquire().await.expect("acquire");
+        let p = app.partnership_id(DEMO).await;
+        let ind = safeguard_store::performance::list_indicators(&mut pc.conn(), p)
+            .await
+            .expect("demo indicators");
+        let ret = safeguard_store::performance::list_returns(&mut pc.conn(), p)
+            .await
+            .expect("demo returns");
+        (
+            ind[0].indicator_id.to_string(),
+            ret[0].return_id.to_string(),
+            ind[0].organisation_id.to_string(),
+        )
+    };
     let (tracker_source, tracked_recommendation) = {
         let admin = app.person("admin@safeguard.example").await.expect("admin");
         let actor = safeguard_service::Actor {
@@ -779,6 +819,9 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
     let fx = Fixtures {
         tracker_source,
         tracked_recommendation,
+        perf_indicator,
+        perf_return,
+        perf_agency,
         theme,
         practice_review,
         finding,
