@@ -6,7 +6,8 @@
 use crate::error::AppError;
 use crate::layout::Layout;
 use crate::pages::{
-    NoticeQuery, PageResult, esc, html, html_status, notice_text, parse_id, see_other,
+    NoticeQuery, PageResult, date_input, esc, html, html_status, notice_text, parse_id, radios,
+    see_other,
 };
 use crate::state::AppState;
 use askama::Template;
@@ -29,8 +30,8 @@ use safeguard_service::case_reviews::{
 use safeguard_service::{Actor, ServiceError};
 use safeguard_store::case_reviews::NotificationRow;
 use safeguard_ui::components::{
-    Button, Choice, Radios, Select, SelectItem, SummaryList, SummaryRow, Table, TableCell, Tag,
-    TagColour, TextInput, Textarea,
+    Button, Select, SelectItem, SummaryList, SummaryRow, Table, TableCell, Tag, TagColour,
+    TextInput, Textarea,
 };
 use uuid::Uuid;
 
@@ -184,27 +185,6 @@ struct FormPage {
 
 fn r<T: Template>(t: T) -> String {
     t.render().unwrap_or_default()
-}
-
-fn date_input(name: &str, label: &str, value: &str, errors: &ValidationErrors) -> String {
-    r(TextInput::new(name, label)
-        .hint("Year-month-day, for example 2022-09-15")
-        .value(value.to_owned())
-        .autocomplete("off")
-        .error_opt(errors.get(name)))
-}
-
-fn radios<'a>(
-    name: &str,
-    legend: &str,
-    items: impl IntoIterator<Item = (&'a str, &'a str)>,
-    value: &str,
-    errors: &ValidationErrors,
-) -> String {
-    r(Radios::new(name, legend)
-        .items(items.into_iter().map(|(v, l)| Choice::new(v, l)))
-        .value(value.to_owned())
-        .error_opt(errors.get(name)))
 }
 
 fn checked(v: &str) -> bool {

@@ -172,3 +172,39 @@ pub fn parse_id<T: std::str::FromStr>(id: &str) -> Result<T, crate::error::AppEr
     id.parse()
         .map_err(|_| crate::error::AppError::Service(safeguard_service::ServiceError::NotFound))
 }
+
+/// A GOV.UK text input for an ISO date (year-month-day), with its error if any: the date field of the
+/// case review and practice review forms.
+pub fn date_input(
+    name: &str,
+    label: &str,
+    value: &str,
+    errors: &safeguard_domain::ValidationErrors,
+) -> String {
+    use askama::Template;
+    safeguard_ui::components::TextInput::new(name, label)
+        .hint("Year-month-day, for example 2022-09-15")
+        .value(value.to_owned())
+        .autocomplete("off")
+        .error_opt(errors.get(name))
+        .render()
+        .unwrap_or_default()
+}
+
+/// GOV.UK radios of `(value, label)` items with the chosen value and its error if any.
+pub fn radios<'a>(
+    name: &str,
+    legend: &str,
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+    value: &str,
+    errors: &safeguard_domain::ValidationErrors,
+) -> String {
+    use askama::Template;
+    use safeguard_ui::components::{Choice, Radios};
+    Radios::new(name, legend)
+        .items(items.into_iter().map(|(v, l)| Choice::new(v, l)))
+        .value(value.to_owned())
+        .error_opt(errors.get(name))
+        .render()
+        .unwrap_or_default()
+}

@@ -7,7 +7,9 @@
 use crate::error::AppError;
 use crate::layout::Layout;
 use crate::pages::case_reviews::state_tag;
-use crate::pages::{NoticeQuery, PageResult, esc, html, html_status, parse_id, see_other};
+use crate::pages::{
+    NoticeQuery, PageResult, date_input, esc, html, html_status, parse_id, radios, see_other,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -29,8 +31,8 @@ use safeguard_service::practice_reviews::{
 };
 use safeguard_service::{Actor, ServiceError};
 use safeguard_ui::components::{
-    Button, Checkboxes, Choice, Content, Radios, Select, SelectItem, SummaryList, SummaryRow,
-    Table, TableCell, Tag, TagColour, TextInput, Textarea,
+    Button, Checkboxes, Choice, Content, Select, SelectItem, SummaryList, SummaryRow, Table,
+    TableCell, Tag, TagColour, TextInput, Textarea,
 };
 use uuid::Uuid;
 
@@ -219,27 +221,6 @@ fn respond(page: &FormPage, status: StatusCode) -> PageResult {
     } else {
         html_status(status, page)
     }
-}
-
-fn date_input(name: &str, label: &str, value: &str, e: &ValidationErrors) -> String {
-    r(TextInput::new(name, label)
-        .hint("Year-month-day, for example 2023-03-15")
-        .value(value.to_owned())
-        .autocomplete("off")
-        .error_opt(e.get(name)))
-}
-
-fn radios<'a>(
-    name: &str,
-    legend: &str,
-    items: impl IntoIterator<Item = (&'a str, &'a str)>,
-    value: &str,
-    e: &ValidationErrors,
-) -> String {
-    r(Radios::new(name, legend)
-        .items(items.into_iter().map(|(v, l)| Choice::new(v, l)))
-        .value(value.to_owned())
-        .error_opt(e.get(name)))
 }
 
 fn area(name: &str, label: &str, value: &str, e: &ValidationErrors) -> String {
