@@ -231,7 +231,8 @@ fn services(db: Db, cfg: &Config) -> Result<Services> {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
-    let passwords = Passwords::new(Cost::default(), 2 * cores)?;
+    // Hashing is CPU-bound: more at once than there are cores only adds memory (19 MiB each).
+    let passwords = Passwords::new(Cost::default(), cores)?;
     Ok(Services::new(
         db,
         clock,
