@@ -855,6 +855,53 @@ await step('a practitioner cannot reach administration pages', async () => {
   await page.context().close();
 });
 
+await step('performance views: approved figures only, region and statistical neighbours, place profile editing', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin@safeguard.example');
+  await visit(page, '/performance', 'performance dashboard, latest figures');
+  let main = await page.locator('main').innerText();
+  assert(main.includes('17.7') && !main.includes('17.4'), 'the latest view shows the revision not yet approved');
+  await page.selectOption('#figures', 'approved');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Show figures")')]);
+  main = await page.locator('main').innerText();
+  assert(main.includes('17.4') && !main.includes('17.7'), 'the approved view leaves it out');
+  await checkA11y(page, 'performance dashboard, approved figures only');
+  await visit(page, '/performance/indicators', 'indicator catalogue (views)');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Re-referrals within 12 months")')]);
+  main = await page.locator('main').innerText();
+  assert(main.includes('Statistical neighbours') && main.includes('Illustrative value for the demo'), 'comparisons with their publication');
+  assert(await page.locator('svg[role="img"] line[data-series="region"]').count() === 2, 'the chart draws the region');
+  const v1 = await checkA11y(page, 'indicator page with comparisons');
+  assert(v1.length === 0, `indicator page with comparisons: ${v1.length} accessibility violation(s)`);
+  await visit(page, '/performance/place/figures/new', 'add a place profile figure');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add the figure")')]);
+  assert(await page.locator('.govuk-error-summary').isVisible(), 'an empty figure is refused in the error summary');
+  const v2 = await checkA11y(page, 'add a place profile figure with errors');
+  assert(v2.length === 0, `add a place profile figure with errors: ${v2.length} accessibility violation(s)`);
+  await page.fill('#name', 'Children in relative low-income families');
+  await page.selectOption('#unit', 'percentage');
+  await page.fill('#value', '19.8');
+  await page.fill('#england', '18.5');
+  await page.fill('#year', '2022');
+  await page.fill('#source', 'DWP children in low income families, 2022 (e2e)');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add the figure")')]);
+  assert(await page.locator('.govuk-notification-banner--success').isVisible(), 'figure added');
+  await checkA11y(page, 'place profile with a new figure');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Change Children in relative low-income families")')]);
+  await checkA11y(page, 'change a place profile figure');
+  await page.fill('#value', '19.9');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save changes")')]);
+  assert((await page.locator('main').innerText()).includes('19.9%'), 'figure changed');
+  await visit(page, '/performance/place/neighbours', 'statistical neighbours form');
+  await page.fill('#authorities', 'Authority A\nAuthority B');
+  await page.fill('#source', 'Statistical neighbour benchmarking tool (e2e)');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save the list")')]);
+  main = await page.locator('main').innerText();
+  assert(main.includes('Authority A') && main.includes('Authority B'), 'neighbours listed on the place profile');
+  await checkA11y(page, 'place profile with statistical neighbours');
+  await page.context().close();
+});
+
 await step('no console errors on any page', async () => {
   assert(failOnConsoleError.length === 0, failOnConsoleError.join('\n'));
 });

@@ -1136,9 +1136,345 @@ impl ReturnState {
     }
 }
 
+/// A deprivation or context figure of the place profile as typed (raw text).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PlaceFigureInput {
+    /// What it is ("Children aged 0 to 15 living in income-deprived households").
+    #[serde(default)]
+    pub name: String,
+    /// `count` or `percentage`.
+    #[serde(default)]
+    pub unit: String,
+    /// The partnership's value ("21.4").
+    #[serde(default)]
+    pub value: String,
+    /// England's value, if published (optional).
+    #[serde(default)]
+    pub england: String,
+    /// The year the figure is for.
+    #[serde(default)]
+    pub year: String,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A checked place figure. Its decimal places are the most typed in the value or England's (up
+/// to 3), so "21.4" and "18.5" keep one place and "18" none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceFigureFields {
+    /// Name.
+    pub name: String,
+    /// `count` or `percentage`.
+    pub unit: Unit,
+    /// Value.
+    pub value: Figure,
+    /// England's value.
+    pub england: Option<Figure>,
+    /// Year.
+    pub year: i32,
+    /// Source.
+    pub source: String,
+}
+
+fn typed_decimals(t: &str) -> usize {
+    t.trim().split_once('.').map_or(0, |(_, f)| f.len())
+}
+
+impl PlaceFigureFields {
+    /// Checks every field, reporting all problems at once.
+    pub fn parse(i: &PlaceFigureInput) -> Result<PlaceFigureFields, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let name = text(&mut e, "name", &i.name, "what the figure is", 200);
+        let unit = match i.unit.trim() {
+            "count" => Some(Unit::Count),
+            "percentage" => Some(Unit::Percentage),
+            _ => {
+                e.add("unit", "Select a count or a percentage");
+                None
+            }
+        };
+        let decimals = typed_decimals(&i.value).max(typed_decimals(&i.england));
+        let decimals = u8::try_from(decimals)
+            .ok()
+            .filter(|d| *d <= Figure::MAX_DECIMALS);
+        let number = |t: &str| {
+            decimals
+                .and_then(|d| Figure::parse(t, d))
+                .filter(|f| f.scaled >= 0)
+                .filter(|f| {
+                    unit != Some(Unit::Percentage)
+                        || f.scaled <= 100 * 10i64.pow(u32::from(f.decimals))
+                })
+        };
+        let value = number(&i.value);
+        let pct = unit == Some(Unit::Percentage);
+        let range = if pct { "from 0 to 100" } else { "of 0 or more" };
+        if i.value.trim().is_empty() {
+            e.add("value", "Enter the value");
+        } else if value.is_none() {
+            e.add(
+                "value",
+                format!("Value must be a number {range}, with at most 3 decimal places"),
+            );
+        }
+        let england = if i.england.trim().is_empty() {
+            None
+        } else {
+            let f = number(&i.england);
+            if f.is_none() {
+                e.add(
+                    "england",
+                    format!(
+                        "England's value must be a number {range}, with at most 3 decimal places"
+                    ),
+                );
+            }
+            f
+        };
+        let year = i
+            .year
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1990..=2100).contains(y));
+        if year.is_none() {
+            e.add("year", "Enter the year the figure is for, like 2019");
+        }
+        let source = text(&mut e, "source", &i.source, "the source", 300);
+        match (unit, value, year) {
+            (Some(unit), Some(value), Some(year)) if e.is_empty() => Ok(PlaceFigureFields {
+                name,
+                unit,
+                value,
+                england,
+                year,
+                source,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// The most statistical neighbours a list holds (the DfE tool gives each authority ten).
+pub const MAX_NEIGHBOURS: usize = 10;
+
+/// The statistical-neighbour list as typed: local authorities one a line, and the source.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NeighbourInput {
+    /// One local authority a line, most similar first.
+    #[serde(default)]
+    pub authorities: String,
+    /// Where the list comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A checked statistical-neighbour list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeighbourFields {
+    /// The authorities, most similar first (blank lines dropped, spaces trimmed).
+    pub authorities: Vec<String>,
+    /// Source.
+    pub source: String,
+}
+
+impl NeighbourFields {
+    /// Checks the list: 1 to 10 authorities, each named once and at most 100 characters, and a
+    /// source.
+    pub fn parse(i: &NeighbourInput) -> Result<NeighbourFields, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let authorities: Vec<String> = i
+            .authorities
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let mut seen = HashSet::new();
+        if authorities.is_empty() {
+            e.add(
+                "authorities",
+                "Enter the statistical neighbours, one a line",
+            );
+        } else if authorities.len() > MAX_NEIGHBOURS {
+            e.add(
+                "authorities",
+                format!(
+                    "Enter at most {MAX_NEIGHBOURS} statistical neighbours ({} entered)",
+                    authorities.len()
+                ),
+            );
+        } else if let Some(long) = authorities.iter().find(|a| a.chars().count() > 100) {
+            e.add(
+                "authorities",
+                format!("Each name must be 100 characters or fewer: {long:.40}… is longer"),
+            );
+        } else if let Some(dup) = authorities.iter().find(|a| !seen.insert(a.to_lowercase())) {
+            e.add("authorities", format!("{dup} is listed twice"));
+        }
+        let source = text(&mut e, "source", &i.source, "the source", 300);
+        if e.is_empty() {
+            Ok(NeighbourFields {
+                authorities,
+                source,
+            })
+        } else {
+            Err(e)
+        }
+    }
+
+    /// The stored form: one authority a line.
+    pub fn joined(&self) -> String {
+        self.authorities.join("\n")
+    }
+}
+
+/// Which returns the figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureBasis {
+    /// The latest revision of each return, whatever its state (the officers' working view).
+    #[default]
+    Latest,
+    /// Only approved revisions: a later revision not yet approved is left out (board packs).
+    Approved,
+}
+
+impl FigureBasis {
+    /// From a query value: `approved`, or `latest`/empty.
+    pub fn from_slug(s: &str) -> Option<FigureBasis> {
+        match s.trim() {
+            "" | "latest" => Some(FigureBasis::Latest),
+            "approved" => Some(FigureBasis::Approved),
+            _ => None,
+        }
+    }
+    /// Query value.
+    pub fn slug(self) -> &'static str {
+        match self {
+            FigureBasis::Latest => "latest",
+            FigureBasis::Approved => "approved",
+        }
+    }
+    /// For people.
+    pub fn label(self) -> &'static str {
+        match self {
+            FigureBasis::Latest => "Latest figures, including returns not yet approved",
+            FigureBasis::Approved => "Approved figures only",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn place_figures_keep_the_decimals_typed_and_report_every_problem() {
+        let ok = PlaceFigureFields::parse(&PlaceFigureInput {
+            name: " Children aged 0 to 15 in income-deprived households ".into(),
+            unit: "percentage".into(),
+            value: "21.4".into(),
+            england: "18.5".into(),
+            year: "2019".into(),
+            source: "IoD 2019".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            ok.value,
+            Figure {
+                scaled: 214,
+                decimals: 1
+            }
+        );
+        assert_eq!(
+            ok.england,
+            Some(Figure {
+                scaled: 185,
+                decimals: 1
+            })
+        );
+        assert_eq!(
+            ok.name,
+            "Children aged 0 to 15 in income-deprived households"
+        );
+        let mixed = PlaceFigureFields::parse(&PlaceFigureInput {
+            name: "x".into(),
+            unit: "percentage".into(),
+            value: "21".into(),
+            england: "18.25".into(),
+            year: "2019".into(),
+            source: "s".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            mixed.value,
+            Figure {
+                scaled: 2100,
+                decimals: 2
+            }
+        );
+        let e = PlaceFigureFields::parse(&PlaceFigureInput {
+            name: String::new(),
+            unit: "percentage".into(),
+            value: "120".into(),
+            england: "abc".into(),
+            year: "19".into(),
+            source: String::new(),
+        })
+        .unwrap_err();
+        for f in ["name", "value", "england", "year", "source"] {
+            assert!(e.get(f).is_some(), "{f}: {e:?}");
+        }
+        let e = PlaceFigureFields::parse(&PlaceFigureInput {
+            unit: "rate".into(),
+            value: "-1".into(),
+            ..PlaceFigureInput::default()
+        })
+        .unwrap_err();
+        assert!(e.get("unit").is_some() && e.get("value").is_some());
+    }
+
+    #[test]
+    fn neighbour_lists_hold_one_to_ten_distinct_authorities() {
+        let ok = NeighbourFields::parse(&NeighbourInput {
+            authorities: " Stoke-on-Trent \r\n\r\nWigan\nDoncaster\n".into(),
+            source: "DfE statistical neighbour benchmarking tool".into(),
+        })
+        .unwrap();
+        assert_eq!(ok.authorities, vec!["Stoke-on-Trent", "Wigan", "Doncaster"]);
+        assert_eq!(ok.joined(), "Stoke-on-Trent\nWigan\nDoncaster");
+        let e = NeighbourFields::parse(&NeighbourInput::default()).unwrap_err();
+        assert!(e.get("authorities").is_some() && e.get("source").is_some());
+        let eleven: Vec<String> = (1..=11).map(|i| format!("Authority {i}")).collect();
+        let e = NeighbourFields::parse(&NeighbourInput {
+            authorities: eleven.join("\n"),
+            source: "s".into(),
+        })
+        .unwrap_err();
+        assert_eq!(
+            e.get("authorities"),
+            Some("Enter at most 10 statistical neighbours (11 entered)")
+        );
+        let e = NeighbourFields::parse(&NeighbourInput {
+            authorities: "Wigan\nwigan".into(),
+            source: "s".into(),
+        })
+        .unwrap_err();
+        assert_eq!(e.get("authorities"), Some("wigan is listed twice"));
+    }
+
+    #[test]
+    fn figure_basis_reads_its_query_value() {
+        assert_eq!(FigureBasis::from_slug(""), Some(FigureBasis::Latest));
+        assert_eq!(
+            FigureBasis::from_slug("approved"),
+            Some(FigureBasis::Approved)
+        );
+        assert_eq!(FigureBasis::from_slug("final"), None);
+        assert_eq!(FigureBasis::default(), FigureBasis::Latest);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -12,6 +12,14 @@
 //! The monthly contact counts are illustrative (the seed says only "over a thousand contacts for
 //! support each month"; the domain notes give 12,300 for 2021-22); their source says so. Targets
 //! are illustrative too (England's rate), set so that the exception report has content.
+//!
+//! The quarterly re-referral indicator (referrals within 12 months of a previous referral, a
+//! measure of the seed's framework and DOMAIN.md 7.1) carries illustrative counts for each quarter
+//! of 2021-22 and 2022-23, and illustrative England, region and statistical-neighbour values at
+//! each year end: no published figure is recorded in the domain notes (England's is "about 21–22%,
+//! unconfirmed"), so every one of them names itself illustrative in its source or publication. Its
+//! last quarter has a second revision that is sent but not approved, so that the "approved figures
+//! only" view shows 17.4% and the latest view 17.7%.
 //! Loaded once (when the partnership has no indicators).
 
 use crate::{ServiceError, ServiceResult};
@@ -330,6 +338,147 @@ pub async fn load(tx: &mut Tx, p: PartnershipId, now: DateTime<Utc>) -> ServiceR
             "perf_return",
             id,
             json!({"frequency": frequency, "period_start": start, "via": "demo"}),
+        );
+        audit_log::append(&mut tx.conn(), &e, now).await?;
+    }
+    load_re_referrals(tx, p, la, by, now).await
+}
+
+/// Re-referrals within 12 months and all referrals, each quarter of 2021-22 and 2022-23
+/// (illustrative).
+pub const RE_REFERRALS: [(&str, i64, i64); 8] = [
+    ("2021-04-01", 128, 612),
+    ("2021-07-01", 141, 655),
+    ("2021-10-01", 119, 598),
+    ("2022-01-01", 137, 640),
+    ("2022-04-01", 122, 634),
+    ("2022-07-01", 118, 671),
+    ("2022-10-01", 109, 602),
+    ("2023-01-01", 113, 649),
+];
+
+const ILLUSTRATIVE: &str = "Illustrative value for the demo: not a published figure";
+
+async fn load_re_referrals(
+    tx: &mut Tx,
+    p: PartnershipId,
+    la: Uuid,
+    by: safeguard_domain::PersonId,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let audit = |action: &str, t: &str, id: Uuid, after: serde_json::Value| {
+        let mut e = NewEntry::new(action, t, Some(id.to_string()));
+        e.partnership_id = Some(p.0);
+        e.actor_person_id = Some(by.0);
+        e.after = Some(after.to_string());
+        e
+    };
+    let id = Uuid::new_v4();
+    let r = IndicatorRow {
+        code: "RE-REFERRALS",
+        name: "Re-referrals within 12 months",
+        definition: "Referrals in the quarter that were within 12 months of a previous referral for the same child, as a percentage of all referrals in the quarter.",
+        numerator: "Referrals within 12 months of a previous referral",
+        denominator: "All referrals in the period",
+        unit: "percentage",
+        frequency: "quarter",
+        measure: "in_year",
+        polarity: "lower_is_better",
+        decimals: 1,
+        target_scaled: Some(200),
+        tolerance_scaled: 20,
+        organisation_id: la,
+        source: "Children in need census (local authority); the demo's counts are illustrative",
+    };
+    store::insert_indicator(&mut tx.conn(), p, id, &r, by, now).await?;
+    let e = audit(
+        "performance.indicator_create",
+        "perf_indicator",
+        id,
+        json!({"code": r.code, "via": "demo"}),
+    );
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    // year-end (Q4) comparisons, all illustrative
+    let benchmarks = [
+        ("england", "2022-01-01", 215),
+        ("region", "2022-01-01", 224),
+        ("statistical_neighbours", "2022-01-01", 231),
+        ("england", "2023-01-01", 210),
+        ("region", "2023-01-01", 220),
+        ("statistical_neighbours", "2023-01-01", 218),
+    ];
+    for (series, period, value) in benchmarks {
+        let bid = Uuid::new_v4();
+        store::insert_benchmark(
+            &mut tx.conn(),
+            p,
+            bid,
+            &BenchmarkRow {
+                indicator_id: id,
+                series,
+                period_start: date(period)?,
+                value_scaled: value,
+                publication: ILLUSTRATIVE,
+            },
+            by,
+            now,
+        )
+        .await?;
+        let e = audit(
+            "performance.benchmark_add",
+            "perf_indicator",
+            id,
+            json!({"benchmark_id": bid, "via": "demo"}),
+        );
+        audit_log::append(&mut tx.conn(), &e, now).await?;
+    }
+    // each quarter approved; the last quarter's count corrected in a second revision, not yet
+    // approved
+    let mut returns: Vec<(NaiveDate, i32, i64, i64, bool)> = RE_REFERRALS
+        .iter()
+        .map(|(d, n, all)| Ok((date(d)?, 1, *n, *all, true)))
+        .collect::<ServiceResult<_>>()?;
+    returns.push((date("2023-01-01")?, 2, 115, 649, false));
+    for (start, revision, n, all, approve) in returns {
+        let rid = Uuid::new_v4();
+        store::insert_return(
+            &mut tx.conn(),
+            p,
+            rid,
+            &ReturnRow {
+                organisation_id: la,
+                frequency: "quarter",
+                period_start: start,
+                revision,
+                method: "form",
+                file_name: None,
+            },
+            by,
+            now,
+        )
+        .await?;
+        store::insert_values(
+            &mut tx.conn(),
+            p,
+            rid,
+            &[ValueRow {
+                indicator_id: id,
+                numerator: n,
+                denominator: Some(all),
+                population_id: None,
+                population: None,
+            }],
+        )
+        .await?;
+        if approve {
+            store::set_state(&mut tx.conn(), p, rid, "submitted", "checked", by, now).await?;
+            store::set_state(&mut tx.conn(), p, rid, "checked", "approved", by, now).await?;
+        }
+        let e = audit(
+            "performance.return_submit",
+            "perf_return",
+            rid,
+            json!({"frequency": "quarter", "period_start": start, "revision": revision, "via": "demo"}),
         );
         audit_log::append(&mut tx.conn(), &e, now).await?;
     }

@@ -13,8 +13,9 @@
 //! Every change writes its audit entry in the same transaction: `performance.indicator_create`,
 //! `performance.indicator_update` (before and after), `performance.benchmark_add`,
 //! `performance.population_add`, `performance.place_figure_add`, `performance.return_submit`,
-//! `performance.return_checked`, `performance.return_approved`; exports write
-//! `performance.export`. A return is accepted whole or not at all: any row problem refuses it and
+//! `performance.return_checked`, `performance.return_approved`,
+//! `performance.place_figure_update` (before and after), `performance.neighbours_save` (before and
+//! after); exports write `performance.export`. A return is accepted whole or not at all: any row problem refuses it and
 //! nothing is written. Sending a return again for the same agency and period adds a revision; the
 //! earlier ones are kept and the latest is the one shown.
 //!
@@ -30,14 +31,15 @@ use crate::{Actor, ServiceError, ServiceResult, Services};
 use chrono::NaiveDate;
 use safeguard_domain::csv::CsvWriter;
 use safeguard_domain::performance::{
-    self as rules, Cell, Figure, Frequency, IndicatorFields, IndicatorInput, Measure, Polarity,
-    Rag, ReturnIndicator, ReturnState, RowError, Trend, Unit,
+    self as rules, Cell, Figure, FigureBasis, Frequency, IndicatorFields, IndicatorInput, Measure,
+    NeighbourFields, NeighbourInput, PlaceFigureFields, PlaceFigureInput, Polarity, Rag,
+    ReturnIndicator, ReturnState, RowError, Trend, Unit,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::{OrganisationId, ValidationErrors};
 use safeguard_store::performance::{
-    self as store, Benchmark, BenchmarkRow, Indicator, IndicatorRow, PlaceFigure, PlaceFigureRow,
-    Population, Return, ReturnRow, Value, ValueRow,
+    self as store, Benchmark, BenchmarkRow, Indicator, IndicatorRow, NeighbourList, PlaceFigure,
+    PlaceFigureRow, Population, Return, ReturnRow, Value, ValueRow,
 };
 use safeguard_store::{Conn, audit_log, organisations};
 use serde_json::json;
@@ -172,6 +174,8 @@ pub struct Point {
     pub rag: Rag,
     /// England's value for the same period, if recorded.
     pub england: Option<BenchmarkView>,
+    /// The region's value for the same period, if recorded.
+    pub region: Option<BenchmarkView>,
     /// Statistical neighbours' value for the same period, if recorded.
     pub neighbours: Option<BenchmarkView>,
     /// Against the previous period.
@@ -207,6 +211,7 @@ fn point(v: &IndicatorView, value: &Value, bench: &[BenchmarkView]) -> ServiceRe
         state: ReturnState::from_slug(&value.state).unwrap_or(ReturnState::Submitted),
         rag: rules::rag(figure, v.polarity, v.target, v.tolerance),
         england: at("england"),
+        region: at("region"),
         neighbours: at("statistical_neighbours"),
         trend: None,
     })
@@ -247,10 +252,17 @@ fn benchmarks_in_force(all: &[Benchmark], v: &IndicatorView) -> Vec<BenchmarkVie
     out
 }
 
-async fn details(c: &mut Conn<'_>, actor: &Actor) -> ServiceResult<Vec<IndicatorDetail>> {
+async fn details(
+    c: &mut Conn<'_>,
+    actor: &Actor,
+    basis: FigureBasis,
+) -> ServiceResult<Vec<IndicatorDetail>> {
     let indicators = store::list_indicators(c, actor.partnership_id).await?;
     let benchmarks = store::benchmarks(c, actor.partnership_id).await?;
-    let values = store::current_values(c, actor.partnership_id).await?;
+    let values = match basis {
+        FigureBasis::Latest => store::current_values(c, actor.partnership_id).await?,
+        FigureBasis::Approved => store::approved_values(c, actor.partnership_id).await?,
+    };
     let mut out = Vec::with_capacity(indicators.len());
     for i in indicators {
         let view = IndicatorView::read(i)?;
@@ -290,12 +302,23 @@ pub async fn indicators(svc: &Services, actor: &Actor) -> ServiceResult<Vec<Indi
 /// One indicator with its figures and benchmarks (`ViewPerformance`; another partnership's is
 /// `NotFound`).
 pub async fn indicator(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<IndicatorDetail> {
+    indicator_of(svc, actor, id, FigureBasis::Latest).await
+}
+
+/// One indicator with its figures from the returns `basis` selects (latest revisions, or approved
+/// revisions only) (`ViewPerformance`; another partnership's is `NotFound`).
+pub async fn indicator_of(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    basis: FigureBasis,
+) -> ServiceResult<IndicatorDetail> {
     actor.require(Permission::ViewPerformance)?;
     let mut pc = svc.db.acquire().await?;
     store::find_indicator(&mut pc.conn(), actor.partnership_id, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    details(&mut pc.conn(), actor)
+    details(&mut pc.conn(), actor, basis)
         .await?
         .into_iter()
         .find(|d| d.view.indicator.indicator_id == id)
@@ -574,6 +597,8 @@ pub struct PlaceProfile {
     pub populations: Vec<Population>,
     /// Deprivation and context figures.
     pub figures: Vec<PlaceFigure>,
+    /// The statistical neighbours, if recorded.
+    pub neighbours: Option<NeighbourList>,
 }
 
 /// The place profile (`ViewPerformance`).
@@ -583,6 +608,7 @@ pub async fn place_profile(svc: &Services, actor: &Actor) -> ServiceResult<Place
     Ok(PlaceProfile {
         populations: store::populations(&mut pc.conn(), actor.partnership_id).await?,
         figures: store::place_figures(&mut pc.conn(), actor.partnership_id).await?,
+        neighbours: store::neighbour_list(&mut pc.conn(), actor.partnership_id).await?,
     })
 }
 
@@ -1170,9 +1196,21 @@ pub async fn dashboard(
     actor: &Actor,
     as_at: Option<NaiveDate>,
 ) -> ServiceResult<Vec<DashboardRow>> {
+    dashboard_of(svc, actor, as_at, FigureBasis::Latest).await
+}
+
+/// The dashboard from the returns `basis` selects: the latest revision of each return, or approved
+/// revisions only, so that a revision sent but not yet approved changes only the latest view
+/// (`ViewPerformance`).
+pub async fn dashboard_of(
+    svc: &Services,
+    actor: &Actor,
+    as_at: Option<NaiveDate>,
+    basis: FigureBasis,
+) -> ServiceResult<Vec<DashboardRow>> {
     actor.require(Permission::ViewPerformance)?;
     let mut pc = svc.db.acquire().await?;
-    let all = details(&mut pc.conn(), actor).await?;
+    let all = details(&mut pc.conn(), actor, basis).await?;
     Ok(all
         .into_iter()
         .map(|d| {
@@ -1199,7 +1237,17 @@ pub async fn exceptions(
     actor: &Actor,
     as_at: Option<NaiveDate>,
 ) -> ServiceResult<Vec<DashboardRow>> {
-    let mut rows: Vec<DashboardRow> = dashboard(svc, actor, as_at)
+    exceptions_of(svc, actor, as_at, FigureBasis::Latest).await
+}
+
+/// The exception report from the returns `basis` selects (`ViewPerformance`).
+pub async fn exceptions_of(
+    svc: &Services,
+    actor: &Actor,
+    as_at: Option<NaiveDate>,
+    basis: FigureBasis,
+) -> ServiceResult<Vec<DashboardRow>> {
+    let mut rows: Vec<DashboardRow> = dashboard_of(svc, actor, as_at, basis)
         .await?
         .into_iter()
         .filter(|r| {
@@ -1218,7 +1266,7 @@ pub async fn exceptions(
 }
 
 /// The dashboard export's headings.
-pub const EXPORT_HEADINGS: [&str; 12] = [
+pub const EXPORT_HEADINGS: [&str; 16] = [
     "Code",
     "Indicator",
     "Unit",
@@ -1231,9 +1279,21 @@ pub const EXPORT_HEADINGS: [&str; 12] = [
     "England",
     "England publication",
     "Return state",
+    "Region",
+    "Region publication",
+    "Statistical neighbours",
+    "Statistical neighbours publication",
 ];
 
-fn export_cells(r: &DashboardRow) -> [String; 12] {
+fn export_cells(r: &DashboardRow) -> [String; 16] {
+    let bench = |b: Option<&BenchmarkView>| {
+        (
+            b.map(|b| b.value.to_string()).unwrap_or_default(),
+            b.map(|b| b.publication.clone()).unwrap_or_default(),
+        )
+    };
+    let (region, region_pub) = bench(r.latest.as_ref().and_then(|p| p.region.as_ref()));
+    let (sn, sn_pub) = bench(r.latest.as_ref().and_then(|p| p.neighbours.as_ref()));
     let v = &r.view;
     let p = r.latest.as_ref();
     [
@@ -1255,6 +1315,10 @@ fn export_cells(r: &DashboardRow) -> [String; 12] {
             .map(|b| b.publication.clone())
             .unwrap_or_default(),
         p.map(|p| p.state.label().to_owned()).unwrap_or_default(),
+        region,
+        region_pub,
+        sn,
+        sn_pub,
     ]
 }
 
@@ -1291,7 +1355,19 @@ pub async fn export(
     as_at: Option<NaiveDate>,
     format: ExportFormat,
 ) -> ServiceResult<Export> {
-    let rows = dashboard(svc, actor, as_at).await?;
+    export_of(svc, actor, as_at, format, FigureBasis::Latest).await
+}
+
+/// Exports the dashboard from the returns `basis` selects (`ViewPerformance`); an approved-only
+/// file is named `performance-approved…`.
+pub async fn export_of(
+    svc: &Services,
+    actor: &Actor,
+    as_at: Option<NaiveDate>,
+    format: ExportFormat,
+    basis: FigureBasis,
+) -> ServiceResult<Export> {
+    let rows = dashboard_of(svc, actor, as_at, basis).await?;
     let cells: Vec<Vec<String>> = rows.iter().map(|r| export_cells(r).to_vec()).collect();
     let bytes = match format {
         ExportFormat::Csv => {
@@ -1308,12 +1384,16 @@ pub async fn export(
     let mut tx = svc.db.begin().await?;
     let mut e = actor.entry("performance.export", "performance_dashboard", None);
     e.after =
-        Some(json!({"as_at": as_at, "format": format.extension(), "rows": rows.len()}).to_string());
+        Some(json!({"as_at": as_at, "format": format.extension(), "rows": rows.len(), "figures": basis.slug()}).to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     let suffix = as_at.map(|d| format!("-{d}")).unwrap_or_default();
+    let kind = match basis {
+        FigureBasis::Latest => "",
+        FigureBasis::Approved => "-approved",
+    };
     Ok(Export {
-        file_name: format!("performance{suffix}.{}", format.extension()),
+        file_name: format!("performance{kind}{suffix}.{}", format.extension()),
         content_type: format.content_type(),
         rows: rows.len(),
         bytes,
@@ -1345,6 +1425,174 @@ pub async fn template(
         rows: rows.len(),
         bytes,
     })
+}
+
+/// Message for a stale place-profile edit.
+pub const PLACE_CONFLICT_MESSAGE: &str = "Someone else changed this while you were editing it. \
+     Your changes are shown below and have not been saved: check them, then save again.";
+
+fn place_row(f: &PlaceFigureFields) -> PlaceFigureRow<'_> {
+    PlaceFigureRow {
+        name: &f.name,
+        value_scaled: f.value.scaled,
+        england_scaled: f.england.map(|e| e.scaled),
+        decimals: i32::from(f.value.decimals),
+        unit: f.unit.slug(),
+        year: f.year,
+        source: &f.source,
+    }
+}
+
+fn place_json(r: &PlaceFigureRow<'_>, version: i64) -> String {
+    json!({
+        "name": r.name, "value_scaled": r.value_scaled, "england_scaled": r.england_scaled,
+        "decimals": r.decimals, "unit": r.unit, "year": r.year, "source": r.source,
+        "version": version,
+    })
+    .to_string()
+}
+
+/// The input a form is filled with to edit a place figure.
+pub fn place_figure_input(f: &PlaceFigure) -> PlaceFigureInput {
+    let d = u8::try_from(f.decimals).unwrap_or(0);
+    let fig = |scaled| {
+        Figure {
+            scaled,
+            decimals: d,
+        }
+        .to_string()
+        .replace(',', "")
+    };
+    PlaceFigureInput {
+        name: f.name.clone(),
+        unit: f.unit.clone(),
+        value: fig(f.value_scaled),
+        england: f.england_scaled.map(fig).unwrap_or_default(),
+        year: f.year.to_string(),
+        source: f.source.clone(),
+    }
+}
+
+/// One place figure (`ViewPerformance`; another partnership's is `NotFound`).
+pub async fn place_figure(svc: &Services, actor: &Actor, id: Uuid) -> ServiceResult<PlaceFigure> {
+    actor.require(Permission::ViewPerformance)?;
+    let mut pc = svc.db.acquire().await?;
+    store::find_place_figure(&mut pc.conn(), actor.partnership_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Adds a deprivation or context figure to the place profile from a form or the API
+/// (`ManagePerformance`). Returns its id.
+pub async fn create_place_figure(
+    svc: &Services,
+    actor: &Actor,
+    input: &PlaceFigureInput,
+) -> ServiceResult<Uuid> {
+    actor.require(Permission::ManagePerformance)?;
+    let f = PlaceFigureFields::parse(input)?;
+    add_place_figure(svc, actor, &place_row(&f)).await
+}
+
+/// Changes a place figure (`ManagePerformance`) against the version the form was built from; a
+/// stale version is a `Conflict` and nothing changes. The audit entry keeps before and after.
+pub async fn update_place_figure(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &PlaceFigureInput,
+    version: &str,
+) -> ServiceResult<()> {
+    actor.require(Permission::ManagePerformance)?;
+    let now = svc.now();
+    let mut tx = svc.db.begin().await?;
+    let before = store::find_place_figure(&mut tx.conn(), actor.partnership_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let f = PlaceFigureFields::parse(input)?;
+    let Some(version) = version.trim().parse::<i64>().ok() else {
+        return Err(ValidationErrors::single("name", "The form is out of date: reload it").into());
+    };
+    let r = place_row(&f);
+    if !store::update_place_figure(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        &r,
+        version,
+        actor.person_id,
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::Conflict(PLACE_CONFLICT_MESSAGE.to_owned()));
+    }
+    let b = PlaceFigureRow {
+        name: &before.name,
+        value_scaled: before.value_scaled,
+        england_scaled: before.england_scaled,
+        decimals: before.decimals,
+        unit: &before.unit,
+        year: before.year,
+        source: &before.source,
+    };
+    let mut e = actor.entry(
+        "performance.place_figure_update",
+        "perf_place_figure",
+        Some(id.to_string()),
+    );
+    e.before = Some(place_json(&b, before.version));
+    e.after = Some(place_json(&r, version + 1));
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records the statistical-neighbour list (`ManagePerformance`): the first time with version 0,
+/// then against the version the form was built from (a stale one is a `Conflict`). The audit
+/// entry keeps before and after.
+pub async fn save_neighbours(
+    svc: &Services,
+    actor: &Actor,
+    input: &NeighbourInput,
+    version: &str,
+) -> ServiceResult<()> {
+    actor.require(Permission::ManagePerformance)?;
+    let f = NeighbourFields::parse(input)?;
+    let Some(version) = version.trim().parse::<i64>().ok().filter(|v| *v >= 0) else {
+        return Err(
+            ValidationErrors::single("authorities", "The form is out of date: reload it").into(),
+        );
+    };
+    let now = svc.now();
+    let mut tx = svc.db.begin().await?;
+    let before = store::neighbour_list(&mut tx.conn(), actor.partnership_id).await?;
+    let joined = f.joined();
+    if !store::save_neighbour_list(
+        &mut tx.conn(),
+        actor.partnership_id,
+        &joined,
+        &f.source,
+        version,
+        actor.person_id,
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::Conflict(PLACE_CONFLICT_MESSAGE.to_owned()));
+    }
+    let mut e = actor.entry("performance.neighbours_save", "perf_neighbour_list", None);
+    e.before = before.map(|b| {
+        json!({"authorities": b.authorities.lines().collect::<Vec<_>>(), "source": b.source, "version": b.version})
+            .to_string()
+    });
+    e.after = Some(
+        json!({"authorities": f.authorities, "source": f.source, "version": version + 1})
+            .to_string(),
+    );
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

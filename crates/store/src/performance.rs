@@ -392,6 +392,8 @@ pub struct PlaceFigure {
     pub year: i32,
     /// Source.
     pub source: String,
+    /// Optimistic concurrency version.
+    pub version: i64,
 }
 
 /// A place figure to record.
@@ -449,13 +451,15 @@ pub async fn place_figures(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
 ) -> Result<Vec<PlaceFigure>> {
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, PlaceFigure>(
-        "select place_figure_id, name, value_scaled, england_scaled, decimals, unit, year, source \
-         from perf_place_figure where partnership_id = $1 order by created_at, place_figure_id"
+    Ok(on_conn!(c, |e| {
+        sqlx::query_as::<_, PlaceFigure>(
+        "select place_figure_id, name, value_scaled, england_scaled, decimals, unit, year, source, \
+         version from perf_place_figure where partnership_id = $1 order by created_at, place_figure_id"
     )
     .bind(partnership.0)
     .fetch_all(e)
-    .await)?)
+    .await
+    })?)
 }
 
 /// A data return (one revision).
@@ -717,11 +721,30 @@ pub async fn values_of_return(
 /// The values in force: for each agency and period, those of the latest revision; oldest period
 /// first.
 pub async fn current_values(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<Value>> {
+    values_in_force(c, partnership, false).await
+}
+
+/// The approved values in force: for each agency and period, those of the latest approved
+/// revision (a later revision not yet approved does not count); oldest period first.
+pub async fn approved_values(c: &mut Conn<'_>, partnership: PartnershipId) -> Result<Vec<Value>> {
+    values_in_force(c, partnership, true).await
+}
+
+async fn values_in_force(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    approved_only: bool,
+) -> Result<Vec<Value>> {
+    let (outer, inner) = if approved_only {
+        ("and r.state = 'approved'", "and r2.state = 'approved'")
+    } else {
+        ("", "")
+    };
     let sql = format!(
-        "{SELECT_VALUE} where v.partnership_id = $1 and r.revision = (select max(r2.revision) \
+        "{SELECT_VALUE} where v.partnership_id = $1 {outer} and r.revision = (select max(r2.revision) \
          from perf_return r2 where r2.partnership_id = r.partnership_id \
          and r2.organisation_id = r.organisation_id and r2.frequency = r.frequency \
-         and r2.period_start = r.period_start) order by r.period_start, v.indicator_id"
+         and r2.period_start = r.period_start {inner}) order by r.period_start, v.indicator_id"
     );
     Ok(on_conn!(c, |e| sqlx::query_as::<_, Value>(
         sqlx::AssertSqlSafe(sql.as_str())
@@ -729,4 +752,127 @@ pub async fn current_values(c: &mut Conn<'_>, partnership: PartnershipId) -> Res
     .bind(partnership.0)
     .fetch_all(e)
     .await)?)
+}
+
+/// One place figure of the partnership.
+pub async fn find_place_figure(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+) -> Result<Option<PlaceFigure>> {
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, PlaceFigure>(
+        "select place_figure_id, name, value_scaled, england_scaled, decimals, unit, year, source, \
+         version from perf_place_figure where partnership_id = $1 and place_figure_id = $2"
+    )
+    .bind(partnership.0)
+    .bind(id)
+    .fetch_optional(e)
+    .await)?)
+}
+
+/// Changes a place figure if its version is still `expected`; false when stale or missing.
+pub async fn update_place_figure(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+    r: &PlaceFigureRow<'_>,
+    expected: i64,
+    by: PersonId,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_conn!(c, |e| sqlx::query(
+        "update perf_place_figure set name = $3, value_scaled = $4, england_scaled = $5, \
+         decimals = $6, unit = $7, year = $8, source = $9, updated_by = $10, updated_at = $11, \
+         version = version + 1 \
+         where partnership_id = $1 and place_figure_id = $2 and version = $12"
+    )
+    .bind(partnership.0)
+    .bind(id)
+    .bind(r.name)
+    .bind(r.value_scaled)
+    .bind(r.england_scaled)
+    .bind(r.decimals)
+    .bind(r.unit)
+    .bind(r.year)
+    .bind(r.source)
+    .bind(by.0)
+    .bind(now)
+    .bind(expected)
+    .execute(e)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The partnership's statistical neighbours: local authorities one a line, with their source.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct NeighbourList {
+    /// One local authority a line, most similar first.
+    pub authorities: String,
+    /// Where the list comes from.
+    pub source: String,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Who changed it.
+    pub updated_by_name: String,
+    /// Optimistic concurrency version.
+    pub version: i64,
+}
+
+/// The statistical-neighbour list, if recorded.
+pub async fn neighbour_list(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+) -> Result<Option<NeighbourList>> {
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, NeighbourList>(
+        "select n.authorities, n.source, n.updated_at, p.name as updated_by_name, n.version \
+         from perf_neighbour_list n join person p on p.person_id = n.updated_by \
+         where n.partnership_id = $1"
+    )
+    .bind(partnership.0)
+    .fetch_optional(e)
+    .await)?)
+}
+
+/// Records the statistical-neighbour list: the first time when `expected` is 0 (false if one
+/// exists meanwhile), otherwise if its version is still `expected` (false when stale).
+pub async fn save_neighbour_list(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    authorities: &str,
+    source: &str,
+    expected: i64,
+    by: PersonId,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = if expected == 0 {
+        on_conn!(c, |e| sqlx::query(
+            "insert into perf_neighbour_list (partnership_id, authorities, source, updated_by, \
+             updated_at, version) values ($1, $2, $3, $4, $5, 1) \
+             on conflict (partnership_id) do nothing"
+        )
+        .bind(partnership.0)
+        .bind(authorities)
+        .bind(source)
+        .bind(by.0)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?
+    } else {
+        on_conn!(c, |e| sqlx::query(
+            "update perf_neighbour_list set authorities = $2, source = $3, updated_by = $4, \
+             updated_at = $5, version = version + 1 where partnership_id = $1 and version = $6"
+        )
+        .bind(partnership.0)
+        .bind(authorities)
+        .bind(source)
+        .bind(by.0)
+        .bind(now)
+        .bind(expected)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?
+    };
+    Ok(n == 1)
 }

@@ -499,3 +499,195 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    approved_values_skip_revisions_not_yet_approved,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let w = world(&db).await;
+        let mut pc = db.acquire().await.unwrap();
+        let mut c = pc.conn();
+        let ind = Uuid::new_v4();
+        let mut r = row("RE", w.org);
+        r.unit = "percentage";
+        r.frequency = "quarter";
+        store::insert_indicator(&mut c, w.north, ind, &r, w.ann, at(1))
+            .await
+            .unwrap();
+        let send = |revision: i32, numerator: i64, period: &'static str| {
+            let id = Uuid::new_v4();
+            (id, revision, numerator, period)
+        };
+        // Q4: revision 1 approved, revision 2 only sent; Q3: revision 1 checked, not approved
+        let returns = [
+            send(1, 10, "2022-01-01"),
+            send(2, 12, "2022-01-01"),
+            send(1, 7, "2021-10-01"),
+        ];
+        for (id, revision, numerator, period) in returns {
+            store::insert_return(
+                &mut c,
+                w.north,
+                id,
+                &ReturnRow {
+                    organisation_id: w.org,
+                    frequency: "quarter",
+                    period_start: day(period),
+                    revision,
+                    method: "form",
+                    file_name: None,
+                },
+                w.ann,
+                at(2),
+            )
+            .await
+            .unwrap();
+            store::insert_values(
+                &mut c,
+                w.north,
+                id,
+                &[ValueRow {
+                    indicator_id: ind,
+                    numerator,
+                    denominator: Some(50),
+                    population_id: None,
+                    population: None,
+                }],
+            )
+            .await
+            .unwrap();
+        }
+        let (q4_r1, q3) = (returns[0].0, returns[2].0);
+        for id in [q4_r1, q3] {
+            assert!(
+                store::set_state(&mut c, w.north, id, "submitted", "checked", w.ann, at(3))
+                    .await
+                    .unwrap()
+            );
+        }
+        assert!(
+            store::set_state(&mut c, w.north, q4_r1, "checked", "approved", w.ann, at(4))
+                .await
+                .unwrap()
+        );
+        let latest = store::current_values(&mut c, w.north).await.unwrap();
+        assert_eq!(
+            latest
+                .iter()
+                .map(|v| (v.period_start, v.revision, v.numerator))
+                .collect::<Vec<_>>(),
+            vec![(day("2021-10-01"), 1, 7), (day("2022-01-01"), 2, 12)]
+        );
+        let approved = store::approved_values(&mut c, w.north).await.unwrap();
+        assert_eq!(
+            approved
+                .iter()
+                .map(|v| (v.period_start, v.revision, v.numerator, v.state.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(day("2022-01-01"), 1, 10, "approved")]
+        );
+        assert!(
+            store::approved_values(&mut c, w.south)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+);
+
+both_backends!(
+    place_figures_and_neighbour_lists_are_versioned_and_scoped,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let w = world(&db).await;
+        let mut pc = db.acquire().await.unwrap();
+        let mut c = pc.conn();
+        let id = Uuid::new_v4();
+        let mut f = PlaceFigureRow {
+            name: "Income-deprived children",
+            value_scaled: 214,
+            england_scaled: Some(185),
+            decimals: 1,
+            unit: "percentage",
+            year: 2019,
+            source: "IoD 2019",
+        };
+        store::insert_place_figure(&mut c, w.north, id, &f, w.ann, at(1))
+            .await
+            .unwrap();
+        let got = store::find_place_figure(&mut c, w.north, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((got.value_scaled, got.version), (214, 1));
+        assert!(
+            store::find_place_figure(&mut c, w.south, id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        f.value_scaled = 215;
+        assert!(
+            store::update_place_figure(&mut c, w.north, id, &f, 1, w.ann, at(2))
+                .await
+                .unwrap()
+        );
+        // stale, or another partnership's: nothing changes
+        f.value_scaled = 999;
+        assert!(
+            !store::update_place_figure(&mut c, w.north, id, &f, 1, w.ann, at(3))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store::update_place_figure(&mut c, w.south, id, &f, 2, w.ann, at(3))
+                .await
+                .unwrap()
+        );
+        let got = store::place_figures(&mut c, w.north).await.unwrap();
+        assert_eq!((got[0].value_scaled, got[0].version), (215, 2));
+
+        assert!(
+            store::neighbour_list(&mut c, w.north)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store::save_neighbour_list(&mut c, w.north, "A\nB", "DfE tool", 0, w.ann, at(1))
+                .await
+                .unwrap()
+        );
+        // a second first list is refused; the saved one stays
+        assert!(
+            !store::save_neighbour_list(&mut c, w.north, "C", "DfE tool", 0, w.ann, at(2))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store::save_neighbour_list(&mut c, w.north, "C", "DfE tool", 5, w.ann, at(2))
+                .await
+                .unwrap()
+        );
+        assert!(
+            store::save_neighbour_list(&mut c, w.north, "B\nC", "DfE tool 2", 1, w.ann, at(3))
+                .await
+                .unwrap()
+        );
+        let n = store::neighbour_list(&mut c, w.north)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (n.authorities.as_str(), n.source.as_str(), n.version),
+            ("B\nC", "DfE tool 2", 2)
+        );
+        assert_eq!(n.updated_by_name, "Ann");
+        assert!(
+            store::neighbour_list(&mut c, w.south)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+);

@@ -708,6 +708,43 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             Perm(P::ManagePerformance),
             pages::performance::advance_return
         ),
+        // performance framework: place profile editing (perf-views)
+        r!(
+            GET,
+            "/performance/place/figures/new",
+            Perm(P::ManagePerformance),
+            pages::performance::new_place_figure
+        ),
+        r!(
+            POST,
+            "/performance/place/figures",
+            Perm(P::ManagePerformance),
+            pages::performance::create_place_figure
+        ),
+        r!(
+            GET,
+            "/performance/place/figures/{id}/edit",
+            Perm(P::ManagePerformance),
+            pages::performance::edit_place_figure
+        ),
+        r!(
+            POST,
+            "/performance/place/figures/{id}",
+            Perm(P::ManagePerformance),
+            pages::performance::update_place_figure
+        ),
+        r!(
+            GET,
+            "/performance/place/neighbours",
+            Perm(P::ManagePerformance),
+            pages::performance::edit_neighbours
+        ),
+        r!(
+            POST,
+            "/performance/place/neighbours",
+            Perm(P::ManagePerformance),
+            pages::performance::save_neighbours
+        ),
         // activity and impact log
         r!(
             GET,
@@ -1086,6 +1123,49 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/api/v1/performance/returns",
             Perm(P::SubmitPerformanceReturns),
             api::performance::submit_return
+        ),
+        // performance framework: returns workflow and place profile (perf-views)
+        r!(
+            GET,
+            "/api/v1/performance/returns",
+            Perm(P::ViewPerformance),
+            api::performance::list_returns
+        ),
+        r!(
+            GET,
+            "/api/v1/performance/returns/{id}",
+            Perm(P::ViewPerformance),
+            api::performance::get_return
+        ),
+        r!(
+            POST,
+            "/api/v1/performance/returns/{id}/check",
+            Perm(P::ManagePerformance),
+            api::performance::check_return
+        ),
+        r!(
+            POST,
+            "/api/v1/performance/returns/{id}/approve",
+            Perm(P::ManagePerformance),
+            api::performance::approve_return
+        ),
+        r!(
+            GET,
+            "/api/v1/performance/place",
+            Perm(P::ViewPerformance),
+            api::performance::place
+        ),
+        r!(
+            POST,
+            "/api/v1/performance/place/populations",
+            Perm(P::ManagePerformance),
+            api::performance::add_population
+        ),
+        r!(
+            POST,
+            "/api/v1/performance/place/figures",
+            Perm(P::ManagePerformance),
+            api::performance::add_place_figure
         ),
         r!(
             GET,

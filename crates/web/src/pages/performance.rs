@@ -19,7 +19,8 @@ use axum::http::{HeaderMap, StatusCode};
 use chrono::NaiveDate;
 use safeguard_domain::ValidationErrors;
 use safeguard_domain::performance::{
-    self as rules, Frequency, IndicatorInput, Polarity, RowError, Unit,
+    self as rules, FigureBasis, Frequency, IndicatorInput, NeighbourInput, PlaceFigureInput,
+    Polarity, RowError, Unit,
 };
 use safeguard_domain::policy::Permission;
 use safeguard_domain::validation::FieldError;
@@ -44,6 +45,9 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         Some("indicator-saved") => Some("Changes saved."),
         Some("benchmark-added") => Some("Benchmark value recorded."),
         Some("population-added") => Some("Population estimate added."),
+        Some("figure-added") => Some("Figure added to the place profile."),
+        Some("figure-saved") => Some("Figure changed."),
+        Some("neighbours-saved") => Some("Statistical neighbours saved."),
         Some("return-sent") => Some("Return received. The dashboard now shows its figures."),
         Some("return-moved") => Some("Return updated."),
         other => notice_text(other),
@@ -64,11 +68,24 @@ pub struct RowView {
     value: String,
     basis: String,
     england: String,
+    england_pub: String,
+    region: String,
+    region_pub: String,
+    neighbours: String,
+    neighbours_pub: String,
     rag: &'static str,
     rag_class: &'static str,
     target: String,
     trend: &'static str,
     state: &'static str,
+}
+
+/// A benchmark's value and the publication it came from (empty when none is recorded).
+fn bench_text(b: Option<&svc::BenchmarkView>) -> (String, String) {
+    b.map_or_else(
+        || (String::new(), String::new()),
+        |b| (b.value.to_string(), b.publication.clone()),
+    )
 }
 
 fn basis(v: &IndicatorView, p: &Point) -> String {
@@ -97,6 +114,9 @@ fn basis(v: &IndicatorView, p: &Point) -> String {
 fn row_view(r: &DashboardRow) -> RowView {
     let v = &r.view;
     let p = r.latest.as_ref();
+    let (england, england_pub) = bench_text(p.and_then(|p| p.england.as_ref()));
+    let (region, region_pub) = bench_text(p.and_then(|p| p.region.as_ref()));
+    let (neighbours, neighbours_pub) = bench_text(p.and_then(|p| p.neighbours.as_ref()));
     RowView {
         id: v.indicator.indicator_id.to_string(),
         code: v.indicator.code.clone(),
@@ -105,10 +125,12 @@ fn row_view(r: &DashboardRow) -> RowView {
         period: p.map_or_else(|| "No figures yet".to_owned(), |p| p.label.clone()),
         value: p.map(|p| p.value.to_string()).unwrap_or_default(),
         basis: p.map(|p| basis(v, p)).unwrap_or_default(),
-        england: p
-            .and_then(|p| p.england.as_ref())
-            .map(|b| b.value.to_string())
-            .unwrap_or_default(),
+        england,
+        england_pub,
+        region,
+        region_pub,
+        neighbours,
+        neighbours_pub,
         rag: p.map_or("Not rated", |p| p.rag.label()),
         rag_class: p.map_or("govuk-tag--grey", |p| p.rag.tag_class()),
         target: v.target.map(|t| t.to_string()).unwrap_or_default(),
@@ -122,8 +144,29 @@ fn row_view(r: &DashboardRow) -> RowView {
 pub struct AsAtParams {
     #[serde(default)]
     as_at: String,
+    /// `latest` (default) or `approved`.
+    #[serde(default)]
+    figures: String,
     #[serde(default)]
     notice: Option<String>,
+}
+
+fn figures_of(p: &AsAtParams) -> Result<FigureBasis, AppError> {
+    FigureBasis::from_slug(&p.figures).ok_or(AppError::BadRequest(
+        "Choose the latest figures or approved figures only.",
+    ))
+}
+
+fn figures_select(basis: FigureBasis) -> Select {
+    Select::new(
+        "figures",
+        "Figures",
+        [FigureBasis::Latest, FigureBasis::Approved]
+            .iter()
+            .map(|b| SelectItem::new(b.slug(), b.label())),
+    )
+    .hint("A board pack should use approved figures only: a return sent again is left out until it is approved.")
+    .value(basis.slug())
 }
 
 fn as_at_of(p: &AsAtParams) -> Result<Option<NaiveDate>, AppError> {
@@ -146,6 +189,7 @@ struct DashboardPage {
     heading: String,
     form_action: &'static str,
     as_at: TextInput,
+    figures: Select,
     intro: String,
     empty: &'static str,
     caption: String,
@@ -183,17 +227,24 @@ pub async fn dashboard(
 ) -> PageResult {
     let Query(p) = q.map_err(|_| AppError::BadRequest("The date could not be read."))?;
     let as_at = as_at_of(&p)?;
-    let rows = svc::dashboard(&s.svc, &actor, as_at).await?;
-    let qs = format!("as_at={}", url_encode(p.as_at.trim()));
+    let basis = figures_of(&p)?;
+    let rows = svc::dashboard_of(&s.svc, &actor, as_at, basis).await?;
+    let qs = format!(
+        "as_at={}&figures={}",
+        url_encode(p.as_at.trim()),
+        basis.slug()
+    );
     html(&DashboardPage {
         l: Layout::new("Performance dashboard", Some(&identity), ACTIVE)
             .with_notice(notice(p.notice.as_deref())),
         heading: "Performance dashboard".to_owned(),
         form_action: "/performance",
         as_at: as_at_input(&p),
+        figures: figures_select(basis),
         intro: format!(
-            "Showing {}. Rates and percentages are computed from the counts agencies return, rounded half away from zero.",
-            as_at_text(as_at)
+            "Showing {}: {}. Rates and percentages are computed from the counts agencies return, rounded half away from zero. Each benchmark shows the publication it came from.",
+            as_at_text(as_at),
+            basis.label().to_lowercase()
         ),
         empty: "The catalogue has no indicators yet.",
         caption: "Indicators".to_owned(),
@@ -213,15 +264,18 @@ pub async fn exceptions(
 ) -> PageResult {
     let Query(p) = q.map_err(|_| AppError::BadRequest("The date could not be read."))?;
     let as_at = as_at_of(&p)?;
-    let rows = svc::exceptions(&s.svc, &actor, as_at).await?;
+    let basis = figures_of(&p)?;
+    let rows = svc::exceptions_of(&s.svc, &actor, as_at, basis).await?;
     html(&DashboardPage {
         l: Layout::new("Exception report", Some(&identity), ACTIVE),
         heading: "Exception report".to_owned(),
         form_action: "/performance/exceptions",
         as_at: as_at_input(&p),
+        figures: figures_select(basis),
         intro: format!(
-            "Indicators whose latest figure is off target or near target, {}.",
-            as_at_text(as_at)
+            "Indicators whose latest figure is off target or near target, {}: {}.",
+            as_at_text(as_at),
+            basis.label().to_lowercase()
         ),
         empty: "Every rated indicator is on target.",
         caption: "Indicators off or near target".to_owned(),
@@ -239,7 +293,7 @@ async fn export(
     f: ExportFormat,
 ) -> PageResult {
     let Query(p) = q.map_err(|_| AppError::BadRequest("The date could not be read."))?;
-    let e = svc::export(&s.svc, actor, as_at_of(&p)?, f).await?;
+    let e = svc::export_of(&s.svc, actor, as_at_of(&p)?, f, figures_of(&p)?).await?;
     Ok(crate::pages::activity::download(e))
 }
 
@@ -531,6 +585,11 @@ pub struct PointRow {
     value: String,
     basis: String,
     england: String,
+    england_pub: String,
+    region: String,
+    region_pub: String,
+    neighbours: String,
+    neighbours_pub: String,
     rag: &'static str,
     rag_class: &'static str,
     trend: &'static str,
@@ -547,6 +606,8 @@ struct IndicatorPage {
     name: String,
     summary: SummaryList,
     can_manage: bool,
+    figures: Select,
+    basis_label: &'static str,
     chart: String,
     chart_title: String,
     points: Vec<PointRow>,
@@ -554,18 +615,49 @@ struct IndicatorPage {
     bench_fields: Vec<String>,
 }
 
-/// The chart: one bar per period (England's value as a marked line where recorded), with a title
-/// and a description that state the same figures as the table.
+/// The benchmark series drawn on the chart: (series, label, colour, dash pattern).
+const CHART_SERIES: [(&str, &str, &str, &str); 3] = [
+    ("england", "England", "#d4351c", "6 3"),
+    ("region", "Region", "#00703c", "2 2"),
+    (
+        "statistical_neighbours",
+        "Statistical neighbours",
+        "#4c2c92",
+        "10 4 2 4",
+    ),
+];
+
+fn series_of<'a>(p: &'a Point, series: &str) -> Option<&'a svc::BenchmarkView> {
+    match series {
+        "england" => p.england.as_ref(),
+        "region" => p.region.as_ref(),
+        _ => p.neighbours.as_ref(),
+    }
+}
+
+/// The chart: one bar per period, and England's, the region's and the statistical neighbours'
+/// values as marked lines (each its own colour and dash pattern, named in a key) where recorded,
+/// with a title and a description that state the same figures as the table.
 pub fn chart_svg(d: &IndicatorDetail, title: &str) -> String {
     let points = &d.points;
     let max = points
         .iter()
         .flat_map(|p| {
-            std::iter::once(p.value.as_f64()).chain(p.england.as_ref().map(|b| b.value.as_f64()))
+            std::iter::once(p.value.as_f64()).chain(
+                CHART_SERIES
+                    .iter()
+                    .filter_map(|(s, ..)| series_of(p, s).map(|b| b.value.as_f64())),
+            )
         })
         .fold(0.0_f64, f64::max)
         .max(1.0);
-    let (w, h, left, bottom, top) = (640.0_f64, 280.0_f64, 60.0_f64, 60.0_f64, 20.0_f64);
+    let drawn: Vec<_> = CHART_SERIES
+        .iter()
+        .filter(|(s, ..)| points.iter().any(|p| series_of(p, s).is_some()))
+        .collect();
+    let key_h = 18.0 * drawn.len() as f64;
+    let (w, left, bottom, top) = (640.0_f64, 60.0_f64, 44.0_f64 + key_h, 20.0_f64);
+    let h = 236.0 + bottom;
     let n = points.len().max(1);
     #[allow(clippy::cast_precision_loss)]
     let slot = (w - left - 10.0) / n as f64;
@@ -573,12 +665,17 @@ pub fn chart_svg(d: &IndicatorDetail, title: &str) -> String {
     let desc = points
         .iter()
         .map(|p| {
-            let eng = p
-                .england
-                .as_ref()
-                .map(|b| format!(" (England {})", b.value))
-                .unwrap_or_default();
-            format!("{}: {}{eng}", p.label, p.value)
+            let bench: Vec<String> = CHART_SERIES
+                .iter()
+                .filter_map(|(s, label, ..)| {
+                    series_of(p, s).map(|b| format!("{label} {}", b.value))
+                })
+                .collect();
+            if bench.is_empty() {
+                format!("{}: {}", p.label, p.value)
+            } else {
+                format!("{}: {} ({})", p.label, p.value, bench.join(", "))
+            }
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -608,12 +705,14 @@ pub fn chart_svg(d: &IndicatorDetail, title: &str) -> String {
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#0b0c0c\">{}</text>",
             x + bw / 2.0, h - bottom - bh - 4.0, esc(&p.value.to_string())
         ));
-        if let Some(b) = &p.england {
-            let y = h - bottom - b.value.as_f64() / max * plot_h;
-            svg.push_str(&format!(
-                "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d4351c\" stroke-width=\"3\" stroke-dasharray=\"6 3\"/>",
-                x - 4.0, x + bw + 4.0
-            ));
+        for (series, _, colour, dash) in &CHART_SERIES {
+            if let Some(b) = series_of(p, series) {
+                let y = h - bottom - b.value.as_f64() / max * plot_h;
+                svg.push_str(&format!(
+                    "<line data-series=\"{series}\" x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{colour}\" stroke-width=\"3\" stroke-dasharray=\"{dash}\"/>",
+                    x - 4.0, x + bw + 4.0
+                ));
+            }
         }
         if n <= 12 {
             svg.push_str(&format!(
@@ -622,10 +721,12 @@ pub fn chart_svg(d: &IndicatorDetail, title: &str) -> String {
             ));
         }
     }
-    if points.iter().any(|p| p.england.is_some()) {
+    for (k, (_, label, colour, dash)) in drawn.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let y = h - key_h + 18.0 * k as f64 + 4.0;
         svg.push_str(&format!(
-            "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#d4351c\" stroke-width=\"3\" stroke-dasharray=\"6 3\"/><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#0b0c0c\">England (dashed line)</text>",
-            h - 8.0, left + 30.0, h - 8.0, left + 36.0, h - 4.0
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{colour}\" stroke-width=\"3\" stroke-dasharray=\"{dash}\"/><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#0b0c0c\">{label} (line)</text>",
+            left + 30.0, left + 36.0, y + 4.0
         ));
     }
     svg.push_str("</svg>");
@@ -667,6 +768,7 @@ fn bench_fields(i: &BenchmarkInput, e: &ValidationErrors) -> Vec<String> {
     ]
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn indicator_page(
     s: &AppState,
     identity: &Identity,
@@ -675,8 +777,9 @@ async fn indicator_page(
     bench: &BenchmarkInput,
     e: &ValidationErrors,
     notice_code: Option<&str>,
+    figures: FigureBasis,
 ) -> Result<IndicatorPage, AppError> {
-    let d = svc::indicator(&s.svc, actor, id).await?;
+    let d = svc::indicator_of(&s.svc, actor, id, figures).await?;
     let v = &d.view;
     let i = &v.indicator;
     let title = format!("{} ({})", i.name, v.unit.label().to_lowercase());
@@ -725,31 +828,39 @@ async fn indicator_page(
         name: i.name.clone(),
         summary,
         can_manage: actor.can(Permission::ManagePerformance),
+        figures: figures_select(figures),
+        basis_label: figures.label(),
         chart: chart_svg(&d, &title),
         chart_title: title,
         points: d
             .points
             .iter()
-            .map(|p| PointRow {
-                period: p.label.clone(),
-                value: p.value.to_string(),
-                basis: {
-                    let b = basis(v, p);
-                    if b.is_empty() {
-                        format!("{} counted", p.numerator)
-                    } else {
-                        b
-                    }
-                },
-                england: p
-                    .england
-                    .as_ref()
-                    .map(|b| b.value.to_string())
-                    .unwrap_or_default(),
-                rag: p.rag.label(),
-                rag_class: p.rag.tag_class(),
-                trend: p.trend.map_or("", |t| t.label()),
-                state: p.state.label(),
+            .map(|p| {
+                let (england, england_pub) = bench_text(p.england.as_ref());
+                let (region, region_pub) = bench_text(p.region.as_ref());
+                let (neighbours, neighbours_pub) = bench_text(p.neighbours.as_ref());
+                PointRow {
+                    period: p.label.clone(),
+                    value: p.value.to_string(),
+                    basis: {
+                        let b = basis(v, p);
+                        if b.is_empty() {
+                            format!("{} counted", p.numerator)
+                        } else {
+                            b
+                        }
+                    },
+                    england,
+                    england_pub,
+                    region,
+                    region_pub,
+                    neighbours,
+                    neighbours_pub,
+                    rag: p.rag.label(),
+                    rag_class: p.rag.tag_class(),
+                    trend: p.trend.map_or("", |t| t.label()),
+                    state: p.state.label(),
+                }
             })
             .collect(),
         benchmarks: d
@@ -777,7 +888,8 @@ pub async fn indicator(
     q: Result<Query<AsAtParams>, QueryRejection>,
 ) -> PageResult {
     let id: Uuid = parse_id(&id)?;
-    let n = q.ok().and_then(|Query(p)| p.notice);
+    let Query(p) = q.map_err(|_| AppError::BadRequest("The choice could not be read."))?;
+    let figures = figures_of(&p)?;
     html(
         &indicator_page(
             &s,
@@ -786,7 +898,8 @@ pub async fn indicator(
             id,
             &BenchmarkInput::default(),
             &ValidationErrors::new(),
-            n.as_deref(),
+            p.notice.as_deref(),
+            figures,
         )
         .await?,
     )
@@ -808,7 +921,17 @@ pub async fn add_benchmark(
         )),
         Err(ServiceError::Invalid(e)) => html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &indicator_page(&s, &identity, &actor, id, &input, &e, None).await?,
+            &indicator_page(
+                &s,
+                &identity,
+                &actor,
+                id,
+                &input,
+                &e,
+                None,
+                FigureBasis::Latest,
+            )
+            .await?,
         ),
         Err(e) => Err(e.into()),
     }
@@ -820,7 +943,10 @@ struct PlacePage {
     l: Layout,
     csrf: String,
     populations: Vec<(String, i32, String, String, &'static str)>,
-    figures: Vec<(String, i32, String, String, String)>,
+    /// (id, name, year, value, England, source)
+    figures: Vec<(String, String, i32, String, String, String)>,
+    /// The statistical neighbours, their source and when and by whom they were last changed.
+    neighbours: Option<(Vec<String>, String, String)>,
     can_manage: bool,
     fields: Vec<String>,
 }
@@ -876,6 +1002,7 @@ async fn place_page(
             .iter()
             .map(|f| {
                 (
+                    f.place_figure_id.to_string(),
                     f.name.clone(),
                     f.year,
                     fig(f.value_scaled, f.decimals, &f.unit),
@@ -886,6 +1013,17 @@ async fn place_page(
                 )
             })
             .collect(),
+        neighbours: p.neighbours.as_ref().map(|n| {
+            (
+                n.authorities.lines().map(str::to_owned).collect(),
+                n.source.clone(),
+                format!(
+                    "{} by {}",
+                    safeguard_domain::actions::uk_local(n.updated_at).format("%-d %B %Y at %H:%M"),
+                    n.updated_by_name
+                ),
+            )
+        }),
         can_manage: actor.can(Permission::ManagePerformance),
         fields: vec![
             render(
@@ -1518,4 +1656,278 @@ pub async fn advance_return(
     let Form(f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
     svc::advance_return(&s.svc, &actor, id, &f.state).await?;
     see_other(&format!("/performance/returns/{id}?notice=return-moved"))
+}
+
+fn place_figure_fields(i: &PlaceFigureInput, e: &ValidationErrors) -> Vec<String> {
+    vec![
+        render(
+            &TextInput::new("name", "What the figure is")
+                .hint("For example, children aged 0 to 15 living in income-deprived households")
+                .value(i.name.clone())
+                .error_opt(e.get("name")),
+        ),
+        render(
+            &Select::new(
+                "unit",
+                "Unit",
+                vec![
+                    SelectItem::new("", "Select"),
+                    SelectItem::new("count", "Count"),
+                    SelectItem::new("percentage", "Percentage"),
+                ],
+            )
+            .value(i.unit.clone())
+            .error_opt(e.get("unit")),
+        ),
+        render(
+            &TextInput::new("value", "Value for the partnership's area")
+                .hint("Up to 3 decimal places; a percentage is from 0 to 100")
+                .value(i.value.clone())
+                .inputmode("decimal")
+                .error_opt(e.get("value")),
+        ),
+        render(
+            &TextInput::new("england", "England's value (optional)")
+                .value(i.england.clone())
+                .inputmode("decimal")
+                .error_opt(e.get("england")),
+        ),
+        render(
+            &TextInput::new("year", "Year the figure is for")
+                .hint("For example 2019")
+                .value(i.year.clone())
+                .inputmode("numeric")
+                .error_opt(e.get("year")),
+        ),
+        render(
+            &TextInput::new("source", "Source")
+                .hint("The publication, for example English Indices of Deprivation 2019")
+                .value(i.source.clone())
+                .error_opt(e.get("source")),
+        ),
+    ]
+}
+
+fn place_figure_form(
+    identity: &Identity,
+    id: Option<(Uuid, String)>,
+    i: &PlaceFigureInput,
+    e: &ValidationErrors,
+) -> FormPage {
+    let heading = if id.is_some() {
+        "Change a place profile figure"
+    } else {
+        "Add a place profile figure"
+    };
+    FormPage {
+        l: Layout::new(heading, Some(identity), ACTIVE).with_errors(e),
+        csrf: identity.csrf_token.clone(),
+        heading: heading.to_owned(),
+        action: id.as_ref().map_or_else(
+            || "/performance/place/figures".to_owned(),
+            |(id, _)| format!("/performance/place/figures/{id}"),
+        ),
+        back: "/performance/place".to_owned(),
+        button: Button::new(if id.is_some() {
+            "Save changes"
+        } else {
+            "Add the figure"
+        })
+        .prevent_double_click(),
+        version: id.map(|(_, v)| v),
+        fields: place_figure_fields(i, e),
+    }
+}
+
+/// `GET /performance/place/figures/new`.
+pub async fn new_place_figure(Extension(identity): Extension<Identity>) -> PageResult {
+    html(&place_figure_form(
+        &identity,
+        None,
+        &PlaceFigureInput::default(),
+        &ValidationErrors::new(),
+    ))
+}
+
+/// `POST /performance/place/figures`: adds a deprivation or context figure.
+pub async fn create_place_figure(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    form: Result<Form<PlaceFigureInput>, FormRejection>,
+) -> PageResult {
+    let Form(input) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    match svc::create_place_figure(&s.svc, &actor, &input).await {
+        Ok(_) => see_other("/performance/place?notice=figure-added"),
+        Err(ServiceError::Invalid(e)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &place_figure_form(&identity, None, &input, &e),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /performance/place/figures/{id}/edit`.
+pub async fn edit_place_figure(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id: Uuid = parse_id(&id)?;
+    let f = svc::place_figure(&s.svc, &actor, id).await?;
+    html(&place_figure_form(
+        &identity,
+        Some((id, f.version.to_string())),
+        &svc::place_figure_input(&f),
+        &ValidationErrors::new(),
+    ))
+}
+
+/// The place figure edit form as posted.
+#[derive(Debug, Deserialize)]
+pub struct PlaceFigureEdit {
+    #[serde(flatten)]
+    input: PlaceFigureInput,
+    #[serde(default)]
+    version: String,
+}
+
+/// `POST /performance/place/figures/{id}`: saves a change (a stale version is 409 with the
+/// person's changes kept).
+pub async fn update_place_figure(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    form: Result<Form<PlaceFigureEdit>, FormRejection>,
+) -> PageResult {
+    let id: Uuid = parse_id(&id)?;
+    let Form(f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let (status, errors) =
+        match svc::update_place_figure(&s.svc, &actor, id, &f.input, &f.version).await {
+            Ok(()) => return see_other("/performance/place?notice=figure-saved"),
+            Err(ServiceError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e),
+            Err(ServiceError::Conflict(m)) => {
+                (StatusCode::CONFLICT, ValidationErrors::single("name", m))
+            }
+            Err(e) => return Err(e.into()),
+        };
+    let version = if status == StatusCode::CONFLICT {
+        svc::place_figure(&s.svc, &actor, id)
+            .await?
+            .version
+            .to_string()
+    } else {
+        f.version.clone()
+    };
+    html_status(
+        status,
+        &place_figure_form(&identity, Some((id, version)), &f.input, &errors),
+    )
+}
+
+fn neighbours_form(
+    identity: &Identity,
+    version: String,
+    i: &NeighbourInput,
+    e: &ValidationErrors,
+) -> FormPage {
+    let heading = "Statistical neighbours";
+    FormPage {
+        l: Layout::new(heading, Some(identity), ACTIVE).with_errors(e),
+        csrf: identity.csrf_token.clone(),
+        heading: heading.to_owned(),
+        action: "/performance/place/neighbours".to_owned(),
+        back: "/performance/place".to_owned(),
+        version: Some(version),
+        fields: vec![
+            render(
+                &Textarea::new("authorities", "Local authorities, one a line")
+                    .hint(format!(
+                        "The local authorities most like this one, most similar first: up to {}",
+                        rules::MAX_NEIGHBOURS
+                    ))
+                    .rows(10)
+                    .value(i.authorities.clone())
+                    .error_opt(e.get("authorities")),
+            ),
+            render(
+                &TextInput::new("source", "Source")
+                    .hint("For example, DfE Children's services statistical neighbour benchmarking tool")
+                    .value(i.source.clone())
+                    .error_opt(e.get("source")),
+            ),
+        ],
+        button: Button::new("Save the list").prevent_double_click(),
+    }
+}
+
+/// `GET /performance/place/neighbours`: the statistical-neighbour list's form.
+pub async fn edit_neighbours(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+) -> PageResult {
+    let p = svc::place_profile(&s.svc, &actor).await?;
+    let (input, version) = p.neighbours.map_or_else(
+        || (NeighbourInput::default(), "0".to_owned()),
+        |n| {
+            (
+                NeighbourInput {
+                    authorities: n.authorities,
+                    source: n.source,
+                },
+                n.version.to_string(),
+            )
+        },
+    );
+    html(&neighbours_form(
+        &identity,
+        version,
+        &input,
+        &ValidationErrors::new(),
+    ))
+}
+
+/// The neighbours form as posted.
+#[derive(Debug, Deserialize)]
+pub struct NeighbourEdit {
+    #[serde(flatten)]
+    input: NeighbourInput,
+    #[serde(default)]
+    version: String,
+}
+
+/// `POST /performance/place/neighbours`: saves the list (a stale version is 409 with the person's
+/// changes kept).
+pub async fn save_neighbours(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    form: Result<Form<NeighbourEdit>, FormRejection>,
+) -> PageResult {
+    let Form(f) = form.map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let (status, errors) = match svc::save_neighbours(&s.svc, &actor, &f.input, &f.version).await {
+        Ok(()) => return see_other("/performance/place?notice=neighbours-saved"),
+        Err(ServiceError::Invalid(e)) => (StatusCode::UNPROCESSABLE_ENTITY, e),
+        Err(ServiceError::Conflict(m)) => (
+            StatusCode::CONFLICT,
+            ValidationErrors::single("authorities", m),
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let version = if status == StatusCode::CONFLICT {
+        svc::place_profile(&s.svc, &actor)
+            .await?
+            .neighbours
+            .map_or(0, |n| n.version)
+            .to_string()
+    } else {
+        f.version.clone()
+    };
+    html_status(
+        status,
+        &neighbours_form(&identity, version, &f.input, &errors),
+    )
 }

@@ -35,6 +35,8 @@ mod practice_reviews;
 mod review_learning;
 // recommendations tracker
 mod recommendations;
+// performance framework: comparisons, place profile editing, returns API, approved view
+mod performance_views;
 
 use helpers::*;
 

@@ -103,6 +103,8 @@ struct Fixtures {
     perf_indicator: String,
     perf_return: String,
     perf_agency: String,
+    /// A deprivation figure of the demo partnership's place profile.
+    perf_place_figure: String,
 }
 
 /// Expected outcome for a (route, caller).
@@ -145,6 +147,7 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path.contains("/performance/returns/{id}")
         || spec.path == "/performance/returns/new"
         || spec.path == "/performance/returns/template.xlsx"
+        || spec.path.contains("/performance/place/figures/{id}")
 }
 
 /// The recommendations tracker's object-level rule: a recommendation's self-assessment and evidence
@@ -286,6 +289,8 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.perf_indicator
     } else if path.contains("/performance/returns/{id}") {
         &fx.perf_return
+    } else if path.contains("/performance/place/figures/{id}") {
+        &fx.perf_place_figure
     } else {
         &fx.target
     };
@@ -793,6 +798,15 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             ind[0].organisation_id.to_string(),
         )
     };
+    let perf_place_figure = {
+        let mut pc = app.db.acquire().await.expect("acquire");
+        let p = app.partnership_id(DEMO).await;
+        safeguard_store::performance::place_figures(&mut pc.conn(), p)
+            .await
+            .expect("demo place figures")[0]
+            .place_figure_id
+            .to_string()
+    };
     let (tracker_source, tracked_recommendation) = {
         let admin = app.person("admin@safeguard.example").await.expect("admin");
         let actor = safeguard_service::Actor {
@@ -822,6 +836,7 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         perf_indicator,
         perf_return,
         perf_agency,
+        perf_place_figure,
         theme,
         practice_review,
         finding,

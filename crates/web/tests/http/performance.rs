@@ -414,9 +414,10 @@ safeguard_testkit::both_backends!(
         let r = app.post_with_csrf(&c, "/performance/indicators", &f).await;
         assert_eq!(r.status().as_u16(), 303);
         let id = indicator_id(&app, "RE-REF").await;
+        // the demo's four indicators and this one
         assert_eq!(
             app.audit(DEMO, "performance.indicator_create").await.len(),
-            4
+            5
         );
         let (_, page) = app
             .get_text(&c, &format!("/performance/indicators/{id}/edit"))
