@@ -1135,19 +1135,26 @@ fn fold_over_time(
     ends: &[NaiveDate],
 ) -> Vec<Vec<i64>> {
     let mut counts = vec![vec![0i64; Position::ALL.len()]; ends.len()];
-    for row in rows {
-        let history: Vec<DatedEvent> = events
-            .iter()
-            .filter(|e| e.recommendation_id == row.recommendation_id)
-            .filter_map(|e| {
-                EventStatus::parse(&e.kind, &e.status).map(|status| DatedEvent {
+    // One pass over the events (in history order) into each recommendation's history.
+    let mut histories: std::collections::HashMap<Uuid, Vec<DatedEvent>> =
+        std::collections::HashMap::with_capacity(rows.len());
+    for e in events {
+        if let Some(status) = EventStatus::parse(&e.kind, &e.status) {
+            histories
+                .entry(e.recommendation_id)
+                .or_default()
+                .push(DatedEvent {
                     on: uk_date(e.at),
                     status,
-                })
-            })
-            .collect();
+                });
+        }
+    }
+    for row in rows {
+        let history = histories
+            .get(&row.recommendation_id)
+            .map_or(&[][..], Vec::as_slice);
         for (i, end) in ends.iter().enumerate() {
-            let (s, v) = status_at(&history, *end);
+            let (s, v) = status_at(history, *end);
             let pos = Position::of(row.accepted, s, v);
             if let Some(j) = Position::ALL.iter().position(|p| *p == pos) {
                 counts[i][j] += 1;
