@@ -734,7 +734,7 @@ await step('recommendations tracker: the owner updates an action and marks a rec
   assert((await page.locator('table a[href^="/tracked-recommendations/"]').count()) === 47, '47 recommendations');
   await checkA11y(page, 'a source with its recommendations');
   await visit(page, source + '/progress', 'progress by status and addressee');
-  assert(await page.locator('svg[role="img"] title').count() === 1, 'the chart has a title');
+  assert(await page.locator('svg[role="img"] title').count() === 2, 'the charts (by status, over time) have titles');
   await visit(page, source + '/recommendations/new', 'add a recommendation');
   await page.context().close();
 
@@ -899,6 +899,84 @@ await step('performance views: approved figures only, region and statistical nei
   main = await page.locator('main').innerText();
   assert(main.includes('Authority A') && main.includes('Authority B'), 'neighbours listed on the place profile');
   await checkA11y(page, 'place profile with statistical neighbours');
+  await page.context().close();
+});
+
+await step('recommendations tracker: progress over time, source and recommendation edits, the public progress page published, read signed out and withdrawn', async () => {
+  const page = await newPage();
+  await signIn(page, 'admin@safeguard.example');
+  await visit(page, '/recommendation-sources', 'recommendations tracker (progress)');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Independent Inquiry into Telford Child Sexual Exploitation")')]);
+  const source = new URL(page.url()).pathname;
+  await visit(page, source + '/progress', 'progress with progress over time');
+  assert(await page.locator('svg[role="img"] title').count() === 2, 'both charts have a title');
+  assert((await page.locator('main').innerText()).includes('Progress over time'), 'progress over time shown');
+  await visit(page, source + '/progress?period=quarter', 'progress over time by quarter');
+  const csv = await page.request.get(base + source + '/progress-over-time.csv');
+  assert(csv.status() === 200 && (await csv.text()).includes('Date,Not started,'), 'progress over time as CSV');
+  // Changing the source: a date in the future is refused in the error summary, then saved.
+  await visit(page, source + '/edit', 'change a source');
+  await page.fill('#published_on', '2099-01-01');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save changes")')]);
+  assert(await page.locator('.govuk-error-summary').isVisible(), 'a future date is refused');
+  await checkA11y(page, 'change a source with errors');
+  await page.fill('#published_on', '2022-07-12');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save changes")')]);
+  assert(await page.locator('.govuk-notification-banner--success').isVisible(), 'source saved');
+  // Evidence uploaded straight from the tracker's form (recommendation 1, led by the administrator).
+  await Promise.all([page.waitForNavigation(), page.locator('table a[href^="/tracked-recommendations/"]').first().click()]);
+  const rec1 = new URL(page.url()).pathname;
+  {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const pdf = join(mkdtempSync(join(tmpdir(), 'sg-e2e-evidence-')), 'evidence.pdf');
+    writeFileSync(pdf, '%PDF-1.4\n%%EOF\n');
+    await page.click('summary:has-text("Add evidence")');
+    await page.fill('#evidence-label', 'E2E uploaded evidence');
+    await page.setInputFiles('#file', pdf);
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add evidence")')]);
+    assert(await page.locator('.govuk-notification-banner--success').isVisible(), 'evidence uploaded');
+    assert((await page.locator('main').innerText()).includes('E2E uploaded evidence'), 'the uploaded evidence is listed');
+    await checkA11y(page, 'a recommendation with uploaded evidence');
+  }
+  // Evidence on an action of the tracker, shown on the recommendation's page under the action.
+  await visit(page, source, 'a source (action evidence)');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Review the police CSE training programme")')]);
+  const rec11 = new URL(page.url()).pathname;
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Commission a review of police CSE training")')]);
+  await checkA11y(page, 'an action with the evidence form');
+  await page.fill('#evidence-label', 'E2E action evidence');
+  await page.fill('#url', 'https://www.gov.uk/');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Add evidence")')]);
+  assert((await page.locator('main').innerText()).includes('E2E action evidence'), 'the action shows its evidence');
+  await visit(page, rec11, 'a recommendation with evidence on its action');
+  assert((await page.locator('main').innerText()).includes('E2E action evidence'), 'under the action on the recommendation page');
+  // Changing a recommendation: an empty title is refused.
+  await visit(page, rec1, 'recommendation 1 (change)');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Change the recommendation")')]);
+  await checkA11y(page, 'change a tracked recommendation');
+  await page.fill('#title', '');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Save changes")')]);
+  assert(await page.locator('.govuk-error-summary').isVisible(), 'an empty title is refused');
+  await checkA11y(page, 'change a tracked recommendation with errors');
+  // Publishing the progress, and reading it signed out.
+  await visit(page, source, 'a source before publishing its progress');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Publish progress")')]);
+  assert(await page.locator('.govuk-notification-banner--success').isVisible(), 'progress published');
+  const publicPath = await page.locator('main a[href^="/public/"]').first().getAttribute('href');
+  await checkA11y(page, 'a source with published progress');
+  const anon = await newPage();
+  await visit(anon, publicPath, 'public progress page (signed out)');
+  const text = await anon.locator('main').innerText();
+  assert(text.includes('Independent Inquiry into Telford Child Sexual Exploitation'), 'the source on the public page');
+  assert(!text.includes('Priya Shah') && !text.includes('RAG rating'), 'no names or ratings on the public page');
+  assert(await anon.locator('svg[role="img"] title').count() === 2, 'the public charts have titles');
+  // Withdrawn: the public page is gone.
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Withdraw the public progress page")')]);
+  assert(await page.locator('.govuk-notification-banner--success').isVisible(), 'progress withdrawn');
+  await visit(anon, publicPath, 'public progress page withdrawn (404)', 404);
+  await anon.context().close();
   await page.context().close();
 });
 

@@ -1167,3 +1167,240 @@ mod tests {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Progress over time: the status of a recommendation at a date, replayed from its append-only
+// history, and the period ends (months or quarters) a source's progress is counted at.
+
+/// One entry of a recommendation's history as progress over time reads it: the day it was made
+/// (in England) and what it set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatedEvent {
+    /// The day (England) the entry was made.
+    pub on: NaiveDate,
+    /// What it set.
+    pub status: EventStatus,
+}
+
+/// What an entry of the history set: a self-assessment or a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventStatus {
+    /// The owner's self-assessment (clears the verdict: it was about the previous one).
+    SelfAssessed(SelfStatus),
+    /// The independent verdict on the self-assessment then current.
+    Verified(VerifiedStatus),
+}
+
+impl EventStatus {
+    /// Reads a stored entry (kind `self` or `verification` and a status slug); `None` when unknown.
+    pub fn parse(kind: &str, status: &str) -> Option<EventStatus> {
+        match kind {
+            "self" => SelfStatus::parse(status).map(EventStatus::SelfAssessed),
+            "verification" => VerifiedStatus::parse(status).map(EventStatus::Verified),
+            _ => None,
+        }
+    }
+}
+
+/// The self-assessed and verified status of a recommendation at the end of `date`, replayed from
+/// its history in the order it was written (`events`, oldest first): every entry made on or before
+/// the date counts; a recommendation with none is not started and unverified. A self-assessment
+/// clears the verdict, as it does when it is made.
+pub fn status_at(events: &[DatedEvent], date: NaiveDate) -> (SelfStatus, Option<VerifiedStatus>) {
+    let mut status = SelfStatus::NotStarted;
+    let mut verified = None;
+    for e in events.iter().filter(|e| e.on <= date) {
+        match e.status {
+            EventStatus::SelfAssessed(s) => {
+                status = s;
+                verified = None;
+            }
+            EventStatus::Verified(v) => verified = Some(v),
+        }
+    }
+    (status, verified)
+}
+
+/// How finely progress over time is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// At the end of each month.
+    #[default]
+    Month,
+    /// At the end of each quarter (March, June, September, December).
+    Quarter,
+}
+
+impl Period {
+    /// The stable identifier.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+        }
+    }
+    /// Parses a slug; anything else (or nothing) is a month.
+    pub fn parse(s: &str) -> Option<Period> {
+        match s.trim() {
+            "month" => Some(Period::Month),
+            "quarter" => Some(Period::Quarter),
+            _ => None,
+        }
+    }
+}
+
+/// Most points a progress-over-time series holds (the latest are kept).
+pub const MAX_PERIODS: usize = 240;
+
+fn last_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt())
+}
+
+/// The dates progress is counted at, from the period containing `from` to the one containing `to`:
+/// the last day of each month (or quarter), except that the last point is `to` itself (today) when
+/// its period has not ended. Empty when `to` is before `from`; at most [`MAX_PERIODS`] (the latest).
+pub fn period_ends(from: NaiveDate, to: NaiveDate, period: Period) -> Vec<NaiveDate> {
+    use chrono::Datelike;
+    let mut out = Vec::new();
+    if to < from {
+        return out;
+    }
+    let step = match period {
+        Period::Month => 1,
+        Period::Quarter => 3,
+    };
+    let (mut y, mut m) = (from.year(), from.month());
+    if period == Period::Quarter {
+        m = m.div_ceil(3) * 3;
+    }
+    while let Some(end) = last_of_month(y, m) {
+        if end >= to {
+            out.push(to);
+            break;
+        }
+        out.push(end);
+        m += step;
+        if m > 12 {
+            m -= 12;
+            y += 1;
+        }
+    }
+    if out.len() > MAX_PERIODS {
+        out.drain(..out.len() - MAX_PERIODS);
+    }
+    out
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn ev(on: &str, status: EventStatus) -> DatedEvent {
+        DatedEvent { on: d(on), status }
+    }
+
+    #[test]
+    fn status_at_replays_the_history_up_to_the_date() {
+        use EventStatus::{SelfAssessed as S, Verified as V};
+        let h = [
+            ev("2022-09-15", S(SelfStatus::InProgress)),
+            ev("2022-11-01", S(SelfStatus::ReadyForAssessment)),
+            ev("2022-11-20", V(VerifiedStatus::NotVerified)),
+            ev("2022-12-05", S(SelfStatus::InProgress)),
+            ev("2023-01-10", S(SelfStatus::ReadyForAssessment)),
+            ev("2023-01-31", V(VerifiedStatus::Implemented)),
+        ];
+        assert_eq!(
+            status_at(&h, d("2022-09-14")),
+            (SelfStatus::NotStarted, None)
+        );
+        assert_eq!(
+            status_at(&h, d("2022-09-15")),
+            (SelfStatus::InProgress, None),
+            "the day itself counts"
+        );
+        assert_eq!(
+            status_at(&h, d("2022-11-30")),
+            (
+                SelfStatus::ReadyForAssessment,
+                Some(VerifiedStatus::NotVerified)
+            )
+        );
+        assert_eq!(
+            status_at(&h, d("2022-12-31")),
+            (SelfStatus::InProgress, None),
+            "a new self-assessment clears the verdict"
+        );
+        assert_eq!(
+            status_at(&h, d("2023-01-30")),
+            (SelfStatus::ReadyForAssessment, None)
+        );
+        assert_eq!(
+            status_at(&h, d("2023-01-31")),
+            (
+                SelfStatus::ReadyForAssessment,
+                Some(VerifiedStatus::Implemented)
+            )
+        );
+        assert_eq!(
+            status_at(&[], d("2030-01-01")),
+            (SelfStatus::NotStarted, None)
+        );
+        assert_eq!(
+            EventStatus::parse("self", "in_progress"),
+            Some(S(SelfStatus::InProgress))
+        );
+        assert_eq!(
+            EventStatus::parse("verification", "not_verified"),
+            Some(V(VerifiedStatus::NotVerified))
+        );
+        assert_eq!(EventStatus::parse("self", "not_verified"), None);
+        assert_eq!(EventStatus::parse("other", "in_progress"), None);
+    }
+
+    #[test]
+    fn period_ends_are_month_or_quarter_ends_and_today() {
+        let m = period_ends(d("2022-07-12"), d("2022-10-05"), Period::Month);
+        assert_eq!(
+            m,
+            vec![
+                d("2022-07-31"),
+                d("2022-08-31"),
+                d("2022-09-30"),
+                d("2022-10-05")
+            ]
+        );
+        let m = period_ends(d("2022-07-12"), d("2022-09-30"), Period::Month);
+        assert_eq!(
+            m.last(),
+            Some(&d("2022-09-30")),
+            "a period ending today ends today"
+        );
+        assert_eq!(m.len(), 3);
+        let q = period_ends(d("2022-07-12"), d("2023-03-31"), Period::Quarter);
+        assert_eq!(q, vec![d("2022-09-30"), d("2022-12-31"), d("2023-03-31")]);
+        let q = period_ends(d("2022-12-31"), d("2023-02-01"), Period::Quarter);
+        assert_eq!(q, vec![d("2022-12-31"), d("2023-02-01")]);
+        assert_eq!(
+            period_ends(d("2024-01-31"), d("2024-03-01"), Period::Month),
+            vec![d("2024-01-31"), d("2024-02-29"), d("2024-03-01")],
+            "leap years"
+        );
+        assert!(period_ends(d("2023-01-02"), d("2023-01-01"), Period::Month).is_empty());
+        let long = period_ends(d("2000-01-01"), d("2040-06-15"), Period::Month);
+        assert_eq!(long.len(), MAX_PERIODS);
+        assert_eq!(long.last(), Some(&d("2040-06-15")));
+        assert_eq!(Period::parse("quarter"), Some(Period::Quarter));
+        assert_eq!(Period::parse("year"), None);
+    }
+}

@@ -619,3 +619,199 @@ pub async fn weekly_digest(svc: &Services, now: DateTime<Utc>) -> ServiceResult<
     tx.commit().await?;
     Ok(sent)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Evidence on actions: documents of the file store (picked from Documents or uploaded with the
+// evidence) or https links, with who added them and when. Whoever may add progress updates to an
+// action may add evidence to it, in the action's partnership. The rules of one piece of evidence are
+// the tracker's ([`safeguard_domain::recommendations::Evidence`]): a document or a link, and a label.
+
+use safeguard_domain::recommendations::{Evidence, EvidenceInput};
+pub use safeguard_store::actions::ActionEvidenceRow;
+
+/// A document uploaded with evidence (from a page's multipart form).
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceDocument<'a> {
+    /// The file's name as sent.
+    pub name: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
+}
+
+/// Validates evidence: a document picked from Documents (one of `files`), a document being uploaded
+/// (`uploading`; its id is set once it is stored), or an https link: exactly one, and a label.
+pub fn parse_evidence(
+    input: &EvidenceInput,
+    files: &[Uuid],
+    uploading: bool,
+) -> Result<Evidence, ValidationErrors> {
+    if !uploading {
+        return Evidence::parse(input, files);
+    }
+    let mut errors = ValidationErrors::new();
+    if !input.file_id.trim().is_empty() {
+        errors.add(
+            "file",
+            "Upload a document or choose one from Documents, not both",
+        );
+    }
+    let placeholder = EvidenceInput {
+        file_id: Uuid::nil().to_string(),
+        ..input.clone()
+    };
+    match Evidence::parse(&placeholder, &[Uuid::nil()]) {
+        Ok(ev) if errors.is_empty() => Ok(Evidence {
+            file_id: None,
+            ..ev
+        }),
+        Ok(_) => Err(errors),
+        Err(mut e) => {
+            e.0.extend(errors.0);
+            Err(e)
+        }
+    }
+}
+
+/// The ids of the documents of the actor's partnership they may see (what evidence may pick).
+pub async fn evidence_files(svc: &Services, actor: &Actor) -> ServiceResult<Vec<Uuid>> {
+    Ok(evidence_file_choices(svc, actor)
+        .await?
+        .into_iter()
+        .map(|f| f.0)
+        .collect())
+}
+
+/// The documents (id, name) of the actor's partnership they may see, for an evidence form.
+pub async fn evidence_file_choices(
+    svc: &Services,
+    actor: &Actor,
+) -> ServiceResult<Vec<(Uuid, String)>> {
+    let mut pc = svc.db.acquire().await?;
+    let (files, _) = safeguard_store::files::list(
+        &mut pc.conn(),
+        actor.partnership_id,
+        &safeguard_store::files::FileFilter {
+            include_board: actor.can(Permission::ViewBoardPapers),
+            attached_to: None,
+        },
+        500,
+        0,
+    )
+    .await?;
+    Ok(files
+        .into_iter()
+        .map(|f| (f.file_id, f.original_name))
+        .collect())
+}
+
+/// Stores an uploaded document for evidence, before the transaction that records it
+/// ([`crate::files::prepare`]: the upload limit, the kind from the content, `UploadFiles`).
+pub async fn prepare_evidence_document(
+    svc: &Services,
+    actor: &Actor,
+    document: Option<EvidenceDocument<'_>>,
+    label: &str,
+    attached_to: (&str, Uuid),
+) -> ServiceResult<Option<crate::files::Prepared>> {
+    match document {
+        None => Ok(None),
+        Some(d) => Ok(Some(
+            crate::files::prepare(
+                svc,
+                actor,
+                crate::files::UploadInput {
+                    name: d.name,
+                    bytes: d.bytes,
+                    description: Some(label.trim()),
+                    board_only: false,
+                    attached_to: Some(attached_to),
+                },
+            )
+            .await?,
+        )),
+    }
+}
+
+/// Adds evidence to an action: a document picked from Documents or uploaded now, or an https link
+/// (the owner, their organisation or a manager, as for progress updates; `NotFound` for others who
+/// may not see it). The document's row, the evidence and their audit entries commit together; a
+/// refused piece of evidence leaves no file.
+pub async fn add_evidence(
+    svc: &Services,
+    actor: &Actor,
+    id: ActionId,
+    input: &EvidenceInput,
+    document: Option<EvidenceDocument<'_>>,
+) -> ServiceResult<Uuid> {
+    let (action, rights) = {
+        let mut pc = svc.db.acquire().await?;
+        load(&mut pc.conn(), actor, id).await?
+    };
+    if !rights.can_update {
+        return Err(ServiceError::Forbidden(
+            "only the owner, their organisation or a manager may add evidence to this action",
+        ));
+    }
+    if action.partnership_id != actor.partnership_id.0 {
+        return Err(ServiceError::Forbidden(
+            "switch to the action's partnership to add evidence to it",
+        ));
+    }
+    let files = evidence_files(svc, actor).await?;
+    let ev = parse_evidence(input, &files, document.is_some())?;
+    let prepared =
+        prepare_evidence_document(svc, actor, document, &ev.label, ("action", id.0)).await?;
+    let now = svc.now();
+    let result = async {
+        let mut tx = svc.db.begin().await?;
+        let file_id = match &prepared {
+            Some(p) => Some(
+                crate::files::record_in_tx(&mut tx, actor, p, now)
+                    .await?
+                    .file_id,
+            ),
+            None => ev.file_id,
+        };
+        let eid = store::insert_evidence(
+            &mut tx.conn(),
+            actor.partnership_id,
+            id,
+            (file_id, &ev.url, &ev.label),
+            actor.person_id,
+            now,
+        )
+        .await?;
+        let mut e = entry(actor, "action.evidence.add", action.partnership_id, id.0);
+        e.after = Some(
+            json!({"evidence_id": eid, "file_id": file_id, "url": ev.url, "label": ev.label})
+                .to_string(),
+        );
+        audit_log::append(&mut tx.conn(), &e, now).await?;
+        tx.commit().await?;
+        Ok(eid)
+    }
+    .await;
+    if result.is_err()
+        && let Some(p) = &prepared
+    {
+        crate::files::discard(svc, p).await;
+    }
+    result
+}
+
+/// The evidence of an action (whoever may see the action), oldest first.
+pub async fn evidence(
+    svc: &Services,
+    actor: &Actor,
+    id: ActionId,
+) -> ServiceResult<Vec<ActionEvidenceRow>> {
+    let mut pc = svc.db.acquire().await?;
+    let (action, _) = load(&mut pc.conn(), actor, id).await?;
+    Ok(store::evidence_of_action(
+        &mut pc.conn(),
+        PartnershipId(action.partnership_id),
+        id,
+        actor.can(Permission::ViewBoardPapers) && action.partnership_id == actor.partnership_id.0,
+    )
+    .await?)
+}

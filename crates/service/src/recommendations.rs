@@ -36,6 +36,7 @@ use safeguard_domain::actions::{
 };
 use safeguard_domain::csv::CsvWriter;
 use safeguard_domain::policy::Permission;
+use safeguard_domain::recommendations::{DatedEvent, EventStatus, Period, period_ends, status_at};
 use safeguard_domain::recommendations::{
     Evidence, EvidenceInput, Rag, Recommendation, RecommendationChoices, RecommendationInput,
     SelfStatus, Source, SourceInput, SourceKind, StatusInput, VerifiedStatus, VerifyInput,
@@ -218,6 +219,8 @@ pub struct RecommendationDetail {
     pub actions: Vec<Action>,
     /// Its evidence.
     pub evidence: Vec<EvidenceRow>,
+    /// The evidence on its actions, by action and oldest first.
+    pub action_evidence: Vec<safeguard_store::actions::ActionEvidenceRow>,
     /// The reader may self-assess it and add evidence.
     pub can_self_assess: bool,
     /// The reader may verify it.
@@ -588,6 +591,17 @@ pub async fn recommendation(
             .await?,
         )
     };
+    let action_evidence = {
+        let mut pc = svc.db.acquire().await?;
+        safeguard_store::actions::evidence_by_source(
+            &mut pc.conn(),
+            p,
+            SourceType::Recommendation.slug(),
+            id,
+            actor.can(Permission::ViewBoardPapers),
+        )
+        .await?
+    };
     let mut restricted = false;
     let referenced = match row.review_recommendation_id {
         None => None,
@@ -630,6 +644,7 @@ pub async fn recommendation(
         events,
         actions,
         evidence,
+        action_evidence,
         restricted,
     })
 }
@@ -795,6 +810,19 @@ pub async fn add_evidence(
     id: Uuid,
     input: &EvidenceInput,
 ) -> ServiceResult<Uuid> {
+    add_evidence_with(svc, actor, id, input, None).await
+}
+
+/// Adds evidence to a recommendation as [`add_evidence`] does, or with a document uploaded now
+/// (through the file store and its upload limit, attached to the recommendation): the document's
+/// row, the evidence and their audit entries commit together; refused evidence leaves no file.
+pub async fn add_evidence_with(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &EvidenceInput,
+    document: Option<crate::actions::EvidenceDocument<'_>>,
+) -> ServiceResult<Uuid> {
     let (row, _) = load_row(svc, actor, id).await?;
     if !may_self_assess(
         is_lead(actor, &row),
@@ -804,30 +832,58 @@ pub async fn add_evidence(
     }
     let c = choices(svc, actor).await?;
     let files: Vec<Uuid> = c.files.iter().map(|f| f.0).collect();
-    let ev = Evidence::parse(input, &files)?;
-    let now = svc.now();
-    let mut tx = svc.db.begin().await?;
-    let eid = store::insert_evidence(
-        &mut tx.conn(),
-        actor.partnership_id,
-        id,
-        &ev,
-        actor.person_id,
-        now,
+    let ev = crate::actions::parse_evidence(input, &files, document.is_some())?;
+    let prepared = crate::actions::prepare_evidence_document(
+        svc,
+        actor,
+        document,
+        &ev.label,
+        ("tracked_recommendation", id),
     )
     .await?;
-    let mut e = actor.entry(
-        "recommendation.evidence.add",
-        "tracked_recommendation",
-        Some(id.to_string()),
-    );
-    e.after = Some(
-        json!({"evidence_id": eid, "file_id": ev.file_id, "url": ev.url, "label": ev.label})
-            .to_string(),
-    );
-    audit_log::append(&mut tx.conn(), &e, now).await?;
-    tx.commit().await?;
-    Ok(eid)
+    let now = svc.now();
+    let result = async {
+        let mut tx = svc.db.begin().await?;
+        let ev = match &prepared {
+            Some(p) => Evidence {
+                file_id: Some(
+                    crate::files::record_in_tx(&mut tx, actor, p, now)
+                        .await?
+                        .file_id,
+                ),
+                ..ev.clone()
+            },
+            None => ev.clone(),
+        };
+        let eid = store::insert_evidence(
+            &mut tx.conn(),
+            actor.partnership_id,
+            id,
+            &ev,
+            actor.person_id,
+            now,
+        )
+        .await?;
+        let mut e = actor.entry(
+            "recommendation.evidence.add",
+            "tracked_recommendation",
+            Some(id.to_string()),
+        );
+        e.after = Some(
+            json!({"evidence_id": eid, "file_id": ev.file_id, "url": ev.url, "label": ev.label})
+                .to_string(),
+        );
+        audit_log::append(&mut tx.conn(), &e, now).await?;
+        tx.commit().await?;
+        Ok(eid)
+    }
+    .await;
+    if result.is_err()
+        && let Some(p) = &prepared
+    {
+        crate::files::discard(svc, p).await;
+    }
+    result
 }
 
 /// One row of a progress table: a label and a count per position.
@@ -1052,4 +1108,520 @@ pub async fn export(
         rows: p.recommendations.len(),
         bytes,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress over time, the public progress page, and edits of sources and recommendations
+
+/// A source's progress over time: the count of its recommendations in each position at the end of
+/// each month (or quarter) from the source's date to today, replayed from the append-only histories
+/// ([`safeguard_domain::recommendations::status_at`]). Acceptance is as recorded now (its history
+/// is not kept), so a recommendation not accepted counts as not accepted throughout.
+#[derive(Debug, Clone)]
+pub struct OverTime {
+    /// Month or quarter.
+    pub period: Period,
+    /// The dates counted at (the last is today when its period has not ended).
+    pub ends: Vec<NaiveDate>,
+    /// For each date, the counts in [`Position::ALL`] order.
+    pub counts: Vec<Vec<i64>>,
+}
+
+/// Folds a source's recommendations and their histories (one query, in history order) into the
+/// counts at each date.
+fn fold_over_time(
+    rows: &[RecommendationRow],
+    events: &[safeguard_store::recommendations::SourceEventRow],
+    ends: &[NaiveDate],
+) -> Vec<Vec<i64>> {
+    let mut counts = vec![vec![0i64; Position::ALL.len()]; ends.len()];
+    // One pass over the events (in history order) into each recommendation's history.
+    let mut histories: std::collections::HashMap<Uuid, Vec<DatedEvent>> =
+        std::collections::HashMap::with_capacity(rows.len());
+    for e in events {
+        if let Some(status) = EventStatus::parse(&e.kind, &e.status) {
+            histories
+                .entry(e.recommendation_id)
+                .or_default()
+                .push(DatedEvent {
+                    on: uk_date(e.at),
+                    status,
+                });
+        }
+    }
+    for row in rows {
+        let history = histories
+            .get(&row.recommendation_id)
+            .map_or(&[][..], Vec::as_slice);
+        for (i, end) in ends.iter().enumerate() {
+            let (s, v) = status_at(history, *end);
+            let pos = Position::of(row.accepted, s, v);
+            if let Some(j) = Position::ALL.iter().position(|p| *p == pos) {
+                counts[i][j] += 1;
+            }
+        }
+    }
+    counts
+}
+
+async fn over_time_of(
+    svc: &Services,
+    partnership: safeguard_domain::PartnershipId,
+    source: &SourceRow,
+    rows: &[RecommendationRow],
+    period: Period,
+) -> ServiceResult<OverTime> {
+    let events = {
+        let mut pc = svc.db.acquire().await?;
+        store::source_events(&mut pc.conn(), partnership, source.source_id).await?
+    };
+    let ends = period_ends(source.published_on, uk_date(svc.now()), period);
+    let counts = fold_over_time(rows, &events, &ends);
+    Ok(OverTime {
+        period,
+        ends,
+        counts,
+    })
+}
+
+/// A source's progress over time (`ViewRecommendations`); `NotFound` for another partnership's.
+pub async fn progress_over_time(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    period: Period,
+) -> ServiceResult<(SourceRow, OverTime)> {
+    actor.require(Permission::ViewRecommendations)?;
+    let p = actor.partnership_id;
+    let (source, rows) = {
+        let mut pc = svc.db.acquire().await?;
+        let source = store::find_source(&mut pc.conn(), p, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let rows = store::recommendations(&mut pc.conn(), p, id).await?;
+        (source, rows)
+    };
+    let t = over_time_of(svc, p, &source, &rows, period).await?;
+    Ok((source, t))
+}
+
+/// The headings of the progress-over-time table and export: the date, then the positions, then
+/// the total.
+pub fn over_time_headings() -> Vec<&'static str> {
+    let mut h = vec!["Date"];
+    h.extend(Position::ALL.iter().map(|p| p.label()));
+    h.push("Total");
+    h
+}
+
+fn over_time_xlsx(t: &OverTime) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold().set_text_wrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let ws = wb.add_worksheet();
+    ws.set_name("Progress over time")?;
+    for (j, h) in over_time_headings().iter().enumerate() {
+        let col = u16::try_from(j).unwrap_or(0);
+        ws.write_string_with_format(0, col, *h, &bold)?;
+        ws.set_column_width(col, if j == 0 { 12.0 } else { 16.0 })?;
+    }
+    ws.set_freeze_panes(1, 1)?;
+    for (i, (end, counts)) in t.ends.iter().zip(&t.counts).enumerate() {
+        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(
+            u16::try_from(end.year()).unwrap_or(1900),
+            u8::try_from(end.month()).unwrap_or(1),
+            u8::try_from(end.day()).unwrap_or(1),
+        )?;
+        ws.write_datetime_with_format(r, 0, &dt, &date)?;
+        for (j, c) in counts.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            ws.write_number(r, u16::try_from(j + 1).unwrap_or(0), *c as f64)?;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        ws.write_number(
+            r,
+            u16::try_from(counts.len() + 1).unwrap_or(0),
+            counts.iter().sum::<i64>() as f64,
+        )?;
+    }
+    wb.save_to_buffer()
+}
+
+/// Exports a source's progress over time (one row per date) as CSV or XLSX, after committing the
+/// `recommendation.export` audit entry (`ViewRecommendations`).
+pub async fn export_over_time(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    period: Period,
+    format: ExportFormat,
+) -> ServiceResult<Export> {
+    let (source, t) = progress_over_time(svc, actor, id, period).await?;
+    let bytes = match format {
+        ExportFormat::Csv => {
+            let headings = over_time_headings();
+            let mut out = CsvWriter::new(&headings);
+            for (end, counts) in t.ends.iter().zip(&t.counts) {
+                let mut cells = vec![end.to_string()];
+                cells.extend(counts.iter().map(ToString::to_string));
+                cells.push(counts.iter().sum::<i64>().to_string());
+                out.record(&cells);
+            }
+            out.into_bytes()
+        }
+        ExportFormat::Xlsx => over_time_xlsx(&t)
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("xlsx export: {e}")))?,
+    };
+    let now = svc.now();
+    let mut tx = svc.db.begin().await?;
+    let mut e = actor.entry(
+        "recommendation.export",
+        "recommendation_source",
+        Some(id.to_string()),
+    );
+    e.after = Some(json!({"format": format.extension(), "view": "over_time", "period": period.slug(), "rows": t.ends.len(), "bytes": bytes.len()}).to_string());
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(Export {
+        file_name: format!(
+            "recommendation-progress-{}-{}-{}.{}",
+            period.slug(),
+            source.published_on.year(),
+            source.source_id.simple(),
+            format.extension()
+        ),
+        content_type: format.content_type(),
+        rows: t.ends.len(),
+        bytes,
+    })
+}
+
+/// Raw input for publishing a source's progress or withdrawing it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PublishInput {
+    /// "yes" to publish, "no" to withdraw.
+    #[serde(default)]
+    pub publish: String,
+    /// The version the form was built from.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// Message for a stale change of a source.
+pub const SOURCE_CONFLICT_MESSAGE: &str = "Someone else changed this source while you were \
+     working on it. Nothing was saved and your text is shown below: check the source, then save \
+     again.";
+
+/// Publishes a source's progress on the public progress page, or withdraws it
+/// (`ManageRecommendations`: the partnership administrator), against the version read; audited.
+pub async fn set_public_progress(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &PublishInput,
+) -> ServiceResult<bool> {
+    actor.require(Permission::ManageRecommendations)?;
+    let source = {
+        let mut pc = svc.db.acquire().await?;
+        store::find_source(&mut pc.conn(), actor.partnership_id, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?
+    };
+    let mut errors = ValidationErrors::new();
+    let publish = match input.publish.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            errors.add("publish", "Select whether to publish the progress");
+            None
+        }
+    };
+    let version = version_of(&mut errors, &input.version);
+    let (Some(publish), Some(version)) = (publish, version) else {
+        return Err(errors.into());
+    };
+    if version != source.version {
+        return Err(ServiceError::Conflict(SOURCE_CONFLICT_MESSAGE.to_owned()));
+    }
+    let now = svc.now();
+    let mut tx = svc.db.begin().await?;
+    if !store::set_progress_public(
+        &mut tx.conn(),
+        actor.partnership_id,
+        id,
+        publish,
+        version,
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::Conflict(SOURCE_CONFLICT_MESSAGE.to_owned()));
+    }
+    let mut e = actor.entry(
+        if publish {
+            "recommendation.source.publish_progress"
+        } else {
+            "recommendation.source.withdraw_progress"
+        },
+        "recommendation_source",
+        Some(id.to_string()),
+    );
+    e.before = Some(
+        json!({"progress_public": source.progress_public, "version": source.version}).to_string(),
+    );
+    e.after = Some(json!({"progress_public": publish, "version": version + 1}).to_string());
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(publish)
+}
+
+/// A recommendation as the public progress page shows it: nothing but its number, title,
+/// addressees and statuses.
+#[derive(Debug, Clone)]
+pub struct PublicRecommendation {
+    /// Number.
+    pub number: i32,
+    /// Title (a local CSPR's is held by the case review module: a placeholder naming the number).
+    pub title: String,
+    /// Addressee organisations' names.
+    pub addressees: Vec<String>,
+    /// Self-assessed status.
+    pub status: SelfStatus,
+    /// Verified status.
+    pub verified: Option<VerifiedStatus>,
+    /// Whether it was accepted.
+    pub accepted: bool,
+}
+
+/// The public progress page of a source.
+#[derive(Debug, Clone)]
+pub struct PublicProgress {
+    /// The partnership's name.
+    pub partnership: String,
+    /// Title of the source.
+    pub title: String,
+    /// Its date.
+    pub published_on: NaiveDate,
+    /// Who published it.
+    pub publisher: String,
+    /// Its recommendations.
+    pub recommendations: Vec<PublicRecommendation>,
+    /// Counts by position (in [`Position::ALL`] order).
+    pub overall: ProgressRow,
+    /// Progress over time.
+    pub over_time: OverTime,
+    /// Today in England.
+    pub today: NaiveDate,
+}
+
+/// The public progress page of a source, for anyone (no sign-in): `NotFound` unless the
+/// partnership exists and has published the source's progress. Only what [`PublicProgress`] holds
+/// leaves here: no lead, reason, note, evidence, action or case review text.
+pub async fn public_progress(
+    svc: &Services,
+    slug: &str,
+    id: Uuid,
+    period: Period,
+) -> ServiceResult<PublicProgress> {
+    let (p, partnership, source, rows, addressees) = {
+        let mut pc = svc.db.acquire().await?;
+        let (p, source) = store::find_public_source(&mut pc.conn(), slug, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let partnership = safeguard_store::partnerships::find(&mut pc.conn(), p)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let rows = store::recommendations(&mut pc.conn(), p, id).await?;
+        let addressees = store::addressees(&mut pc.conn(), p, id, None).await?;
+        (p, partnership.name, source, rows, addressees)
+    };
+    let today = uk_date(svc.now());
+    let over_time = over_time_of(svc, p, &source, &rows, period).await?;
+    let mut views = Vec::with_capacity(rows.len());
+    let mut recommendations = Vec::with_capacity(rows.len());
+    for row in rows {
+        let to: Vec<AddresseeRow> = addressees
+            .iter()
+            .filter(|a| a.recommendation_id == row.recommendation_id)
+            .cloned()
+            .collect();
+        let v = view_of(row, to, None, today)?;
+        recommendations.push(PublicRecommendation {
+            number: v.row.number,
+            title: match v.row.review_recommendation_id {
+                Some(_) => format!("Recommendation {} of the review", v.row.number),
+                None => v.row.title.clone(),
+            },
+            addressees: v
+                .addressees
+                .iter()
+                .map(|a| a.organisation_name.clone())
+                .collect(),
+            status: v.status,
+            verified: v.verified,
+            accepted: v.row.accepted,
+        });
+        views.push(v);
+    }
+    let all: Vec<&RecommendationView> = views.iter().collect();
+    Ok(PublicProgress {
+        partnership,
+        title: source.title,
+        published_on: source.published_on,
+        publisher: source.publisher,
+        recommendations,
+        overall: count_row("All recommendations".to_owned(), &all),
+        over_time,
+        today,
+    })
+}
+
+/// Changes a source's title, date, publisher, link and document (`ManageRecommendations`), against
+/// the version read (`version`); its kind and practice review stay (a local CSPR's recommendations
+/// refer to that review). Audited with before and after.
+pub async fn update_source(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &SourceInput,
+    version: &str,
+) -> ServiceResult<()> {
+    actor.require(Permission::ManageRecommendations)?;
+    let current = {
+        let mut pc = svc.db.acquire().await?;
+        store::find_source(&mut pc.conn(), actor.partnership_id, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?
+    };
+    let c = choices(svc, actor).await?;
+    let files: Vec<Uuid> = c.files.iter().map(|f| f.0).collect();
+    let reviews: Vec<Uuid> = c.reviews.iter().map(|r| r.review_id).collect();
+    let now = svc.now();
+    let fixed = SourceInput {
+        kind: current.kind.clone(),
+        review_id: current.review_id.map(|r| r.to_string()).unwrap_or_default(),
+        ..input.clone()
+    };
+    let mut errors = ValidationErrors::new();
+    let v = version_of(&mut errors, version);
+    let s = match (Source::parse(&fixed, &files, &reviews, uk_date(now)), v) {
+        (Ok(s), Some(_)) => s,
+        (Err(mut e), _) => {
+            e.0.extend(errors.0);
+            return Err(e.into());
+        }
+        (Ok(_), None) => return Err(errors.into()),
+    };
+    let v = v.unwrap_or_default();
+    if v != current.version {
+        return Err(ServiceError::Conflict(SOURCE_CONFLICT_MESSAGE.to_owned()));
+    }
+    let mut tx = svc.db.begin().await?;
+    if !store::update_source(&mut tx.conn(), actor.partnership_id, id, &s, v, now).await? {
+        return Err(ServiceError::Conflict(SOURCE_CONFLICT_MESSAGE.to_owned()));
+    }
+    let mut e = actor.entry(
+        "recommendation.source.update",
+        "recommendation_source",
+        Some(id.to_string()),
+    );
+    e.before = Some(
+        json!({"title": current.title, "published_on": current.published_on, "publisher": current.publisher,
+               "link": current.link, "file_id": current.file_id, "version": current.version})
+        .to_string(),
+    );
+    e.after = Some(
+        json!({"title": s.title, "published_on": s.published_on, "publisher": s.publisher,
+               "link": s.link, "file_id": s.file_id, "version": v + 1})
+        .to_string(),
+    );
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a recommendation (`ManageRecommendations`): number, title, text (or the review
+/// recommendation it refers to, for a local CSPR source), addressees, acceptance and reason, lead,
+/// target date; against the version read. Its status and history stay. Audited with before and
+/// after.
+pub async fn update_recommendation(
+    svc: &Services,
+    actor: &Actor,
+    id: Uuid,
+    input: &RecommendationInput,
+    version: &str,
+) -> ServiceResult<()> {
+    actor.require(Permission::ManageRecommendations)?;
+    let (row, source) = load_row(svc, actor, id).await?;
+    let form = recommendation_form(svc, actor, source.source_id).await?;
+    let choices = RecommendationChoices {
+        by_reference: form.source.kind == SourceKind::LocalCspr.slug(),
+        review_recommendations: form.review_recommendations.iter().map(|r| r.0).collect(),
+        organisations: form.organisations.iter().map(|o| o.0).collect(),
+        people: form.people.iter().map(|x| x.0).collect(),
+    };
+    let mut errors = ValidationErrors::new();
+    let v = version_of(&mut errors, version);
+    let r = match (Recommendation::parse(input, &choices), v) {
+        (Ok(r), Some(_)) => r,
+        (Err(mut e), _) => {
+            e.0.extend(errors.0);
+            return Err(e.into());
+        }
+        (Ok(_), None) => return Err(errors.into()),
+    };
+    let v = v.unwrap_or_default();
+    if v != row.version {
+        return Err(ServiceError::Conflict(CONFLICT_MESSAGE.to_owned()));
+    }
+    let before_addressees: Vec<Uuid> = {
+        let mut pc = svc.db.acquire().await?;
+        store::addressees(
+            &mut pc.conn(),
+            actor.partnership_id,
+            row.source_id,
+            Some(id),
+        )
+        .await?
+        .into_iter()
+        .map(|a| a.organisation_id)
+        .collect()
+    };
+    let now = svc.now();
+    let mut tx = svc.db.begin().await?;
+    let saved = store::update_recommendation(&mut tx.conn(), actor.partnership_id, id, &r, v, now)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => {
+                ServiceError::Invalid(ValidationErrors::single("number", NUMBER_TAKEN))
+            }
+            other => other.into(),
+        })?;
+    if !saved {
+        return Err(ServiceError::Conflict(CONFLICT_MESSAGE.to_owned()));
+    }
+    let mut e = actor.entry(
+        "recommendation.update",
+        "tracked_recommendation",
+        Some(id.to_string()),
+    );
+    e.before = Some(
+        json!({"number": row.number, "title": row.title, "body": row.body,
+               "review_recommendation_id": row.review_recommendation_id, "addressees": before_addressees,
+               "accepted": row.accepted, "not_accepted_reason": row.not_accepted_reason,
+               "lead_person_id": row.lead_person_id, "target_date": row.target_date, "version": row.version})
+        .to_string(),
+    );
+    e.after = Some(
+        json!({"number": r.number, "title": r.title, "body": r.body,
+               "review_recommendation_id": r.review_recommendation_id, "addressees": r.addressees,
+               "accepted": r.accepted, "not_accepted_reason": r.not_accepted_reason,
+               "lead_person_id": r.lead_person_id, "target_date": r.target_date, "version": v + 1})
+        .to_string(),
+    );
+    audit_log::append(&mut tx.conn(), &e, now).await?;
+    tx.commit().await?;
+    Ok(())
 }

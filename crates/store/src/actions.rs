@@ -484,3 +484,110 @@ pub async fn by_source(
         .filter(|a| a.source_id.is_some_and(|s| source_ids.contains(&s)))
         .collect())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Evidence on actions (`action_evidence`): documents of the file store or https links, with who
+// added them and when. Never changed or deleted.
+
+/// Evidence on an action, with who added it and the document's name.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ActionEvidenceRow {
+    /// Id.
+    pub evidence_id: Uuid,
+    /// The action.
+    pub action_id: Uuid,
+    /// The document.
+    pub file_id: Option<Uuid>,
+    /// The document's name (while it is not deleted).
+    pub file_name: Option<String>,
+    /// The link (empty for a document).
+    pub url: String,
+    /// What it is.
+    pub label: String,
+    /// Who added it.
+    pub added_by: Uuid,
+    /// Their name.
+    pub added_by_name: String,
+    /// When.
+    pub added_at: DateTime<Utc>,
+}
+
+/// Adds evidence to an action of the partnership: a document (`file_id`) or a link (`url`).
+pub async fn insert_evidence(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    action: ActionId,
+    (file_id, url, label): (Option<Uuid>, &str, &str),
+    by: PersonId,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    let id = Uuid::new_v4();
+    let sql = "insert into action_evidence (evidence_id, partnership_id, action_id, file_id, url, label, added_by, \
+               added_at) values ($1, $2, $3, $4, $5, $6, $7, $8)";
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(id)
+        .bind(partnership.0)
+        .bind(action.0)
+        .bind(file_id)
+        .bind(url)
+        .bind(label)
+        .bind(by.0)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+const EVIDENCE_SELECT: &str = "select v.evidence_id, v.action_id, v.file_id, f.original_name as file_name, v.url, v.label, \
+     v.added_by, p.name as added_by_name, v.added_at \
+     from action_evidence v join action a on a.action_id = v.action_id \
+     join person p on p.person_id = v.added_by \
+     left join stored_file f on f.file_id = v.file_id and f.deleted_at is null";
+
+/// The evidence of one action, oldest first. Board-only documents show only with `include_board`.
+pub async fn evidence_of_action(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    action: ActionId,
+    include_board: bool,
+) -> Result<Vec<ActionEvidenceRow>> {
+    let sql = format!(
+        "{EVIDENCE_SELECT} where v.partnership_id = $1 and a.partnership_id = $1 and v.action_id = $2 \
+         and ($3 = 1 or v.file_id is null or f.visibility = 'partnership') \
+         order by v.added_at, v.evidence_id"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, ActionEvidenceRow>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(action.0)
+    .bind(i64::from(include_board))
+    .fetch_all(e)
+    .await)?)
+}
+
+/// The evidence of every action of one source object (such as a tracked recommendation), by action
+/// and oldest first. Board-only documents show only with `include_board`.
+pub async fn evidence_by_source(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    source_type: &str,
+    source_id: Uuid,
+    include_board: bool,
+) -> Result<Vec<ActionEvidenceRow>> {
+    let sql = format!(
+        "{EVIDENCE_SELECT} where v.partnership_id = $1 and a.partnership_id = $1 and a.source_type = $2 \
+         and a.source_id = $3 and ($4 = 1 or v.file_id is null or f.visibility = 'partnership') \
+         order by v.action_id, v.added_at, v.evidence_id"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, ActionEvidenceRow>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(partnership.0)
+    .bind(source_type)
+    .bind(source_id)
+    .bind(i64::from(include_board))
+    .fetch_all(e)
+    .await)?)
+}

@@ -38,10 +38,14 @@ pub struct SourceRow {
     pub version: i32,
     /// Its recommendations.
     pub recommendations: i64,
+    /// Its progress is published on the public progress page.
+    pub progress_public: bool,
+    /// When it was last published there.
+    pub progress_published_at: Option<DateTime<Utc>>,
 }
 
 const SOURCE_SELECT: &str = "select s.source_id, s.kind, s.title, s.published_on, s.publisher, s.file_id, s.link, \
-     s.review_id, s.created_at, s.version, \
+     s.review_id, s.created_at, s.version, s.progress_public, s.progress_published_at, \
      (select count(*) from tracked_recommendation r where r.source_id = s.source_id) as recommendations \
      from recommendation_source s";
 
@@ -510,4 +514,159 @@ pub async fn evidence(
         .bind(i64::from(include_board))
         .fetch_all(e)
         .await)?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress over time, the public progress page, and edits
+
+/// An entry of a source's status histories, for progress over time.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SourceEventRow {
+    /// The recommendation.
+    pub recommendation_id: Uuid,
+    /// self or verification.
+    pub kind: String,
+    /// The status set.
+    pub status: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Every history entry of a source's recommendations in one query, by recommendation and in the
+/// order written.
+pub async fn source_events(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    source: Uuid,
+) -> Result<Vec<SourceEventRow>> {
+    let sql = "select e.recommendation_id, e.kind, e.status, e.at from recommendation_status_event e \
+               join tracked_recommendation r on r.recommendation_id = e.recommendation_id \
+               where e.partnership_id = $1 and r.partnership_id = $1 and r.source_id = $2 \
+               order by e.recommendation_id, e.seq";
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, SourceEventRow>(sql)
+        .bind(partnership.0)
+        .bind(source)
+        .fetch_all(e)
+        .await)?)
+}
+
+/// A source whose progress is published, by its partnership's slug; `None` when there is no such
+/// partnership or source, or its progress is not published.
+pub async fn find_public_source(
+    c: &mut Conn<'_>,
+    slug: &str,
+    id: Uuid,
+) -> Result<Option<(PartnershipId, SourceRow)>> {
+    let Some(p) = crate::partnerships::find_by_slug(c, slug).await? else {
+        return Ok(None);
+    };
+    let found = find_source(c, p.id(), id).await?;
+    Ok(found.filter(|s| s.progress_public).map(|s| (p.id(), s)))
+}
+
+/// Publishes or withdraws a source's public progress against the version read; false when stale
+/// or not in the partnership.
+pub async fn set_progress_public(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+    public: bool,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update recommendation_source set progress_public = $3, \
+               progress_published_at = case when $3 then $4 else progress_published_at end, \
+               updated_at = $4, version = version + 1 \
+               where partnership_id = $1 and source_id = $2 and version = $5";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id)
+        .bind(public)
+        .bind(now)
+        .bind(version)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Changes a source against the version read (its kind and practice review stay); false when stale.
+pub async fn update_source(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+    s: &Source,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update recommendation_source set title = $3, published_on = $4, publisher = $5, link = $6, \
+               file_id = $7, updated_at = $8, version = version + 1 \
+               where partnership_id = $1 and source_id = $2 and version = $9";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id)
+        .bind(&s.title)
+        .bind(s.published_on)
+        .bind(&s.publisher)
+        .bind(&s.link)
+        .bind(s.file_id)
+        .bind(now)
+        .bind(version)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Changes a recommendation and replaces its addressees against the version read (its status and
+/// history stay); false when stale. A number already taken in the source is a conflict.
+pub async fn update_recommendation(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    id: Uuid,
+    r: &Recommendation,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "update tracked_recommendation set number = $3, title = $4, body = $5, review_recommendation_id = $6, \
+               accepted = $7, not_accepted_reason = $8, lead_person_id = $9, target_date = $10, updated_at = $11, \
+               version = version + 1 where partnership_id = $1 and recommendation_id = $2 and version = $12";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id)
+        .bind(r.number)
+        .bind(&r.title)
+        .bind(&r.body)
+        .bind(r.review_recommendation_id)
+        .bind(r.accepted)
+        .bind(&r.not_accepted_reason)
+        .bind(r.lead_person_id)
+        .bind(r.target_date)
+        .bind(now)
+        .bind(version)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n != 1 {
+        return Ok(false);
+    }
+    let sql = "delete from tracked_recommendation_addressee where partnership_id = $1 and recommendation_id = $2";
+    on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(id)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    for o in &r.addressees {
+        let sql = "insert into tracked_recommendation_addressee (recommendation_id, organisation_id, partnership_id) \
+                   values ($1, $2, $3)";
+        on_conn!(c, |e| sqlx::query(sql)
+            .bind(id)
+            .bind(*o)
+            .bind(partnership.0)
+            .execute(e)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(true)
 }

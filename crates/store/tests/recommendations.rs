@@ -409,3 +409,297 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    progress_events_public_sources_and_edits,
+    |backend| async move {
+        let db = fresh_db(backend).await;
+        let mut pc = db.acquire().await.unwrap();
+        let c = &mut pc.conn();
+        let north = partnerships::upsert_by_slug(c, "north", "North", at(0))
+            .await
+            .unwrap()
+            .id();
+        let south = partnerships::upsert_by_slug(c, "south", "South", at(0))
+            .await
+            .unwrap()
+            .id();
+        let o = organisations::upsert_by_name(c, "N Council", "local_authority", None, at(0))
+            .await
+            .unwrap();
+        organisations::add_to_partnership(c, north, OrganisationId(o.organisation_id), at(0))
+            .await
+            .unwrap();
+        let o2 = organisations::upsert_by_name(c, "N Police", "police", None, at(0))
+            .await
+            .unwrap();
+        let ann = PersonId(Uuid::new_v4());
+        people::insert(
+            c,
+            ann,
+            OrganisationId(o.organisation_id),
+            "ann@example.org",
+            "Ann",
+            None,
+            at(0),
+        )
+        .await
+        .unwrap();
+        let (src, other_src) = (Uuid::new_v4(), Uuid::new_v4());
+        store::insert_source(
+            c,
+            north,
+            src,
+            &source(SourceKind::Inquiry, "Inquiry", "2022-07-12", None),
+            ann,
+            at(1),
+        )
+        .await
+        .unwrap();
+        store::insert_source(
+            c,
+            north,
+            other_src,
+            &source(SourceKind::Other, "Audit", "2022-08-01", None),
+            ann,
+            at(1),
+        )
+        .await
+        .unwrap();
+        let (r1, r2, r3) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        store::insert_recommendation(
+            c,
+            north,
+            (r1, src),
+            &rec(1, vec![o.organisation_id], None),
+            ann,
+            at(2),
+        )
+        .await
+        .unwrap();
+        store::insert_recommendation(
+            c,
+            north,
+            (r2, src),
+            &rec(2, vec![o.organisation_id], None),
+            ann,
+            at(2),
+        )
+        .await
+        .unwrap();
+        store::insert_recommendation(
+            c,
+            north,
+            (r3, other_src),
+            &rec(1, vec![o.organisation_id], None),
+            ann,
+            at(2),
+        )
+        .await
+        .unwrap();
+        for (r, kind, status, m) in [
+            (r2, "self", "in_progress", 10),
+            (r1, "self", "in_progress", 11),
+            (r2, "self", "ready_for_assessment", 12),
+            (r2, "verification", "implemented", 13),
+            (r3, "self", "in_progress", 14),
+        ] {
+            store::append_event(c, north, r, (kind, status, ""), ann, at(m))
+                .await
+                .unwrap();
+        }
+        // One query: the source's entries only, by recommendation and in the order written.
+        let ev = store::source_events(c, north, src).await.unwrap();
+        assert_eq!(ev.len(), 4);
+        assert!(ev.iter().all(|e| e.recommendation_id != r3));
+        let of_r2: Vec<(&str, &str)> = ev
+            .iter()
+            .filter(|e| e.recommendation_id == r2)
+            .map(|e| (e.kind.as_str(), e.status.as_str()))
+            .collect();
+        assert_eq!(
+            of_r2,
+            vec![
+                ("self", "in_progress"),
+                ("self", "ready_for_assessment"),
+                ("verification", "implemented")
+            ]
+        );
+        assert_eq!(
+            ev.iter().rfind(|e| e.recommendation_id == r2).unwrap().at,
+            at(13)
+        );
+        assert!(
+            store::source_events(c, south, src)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Publishing: versioned, scoped, found by slug only while published.
+        assert!(
+            store::find_public_source(c, "north", src)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            !store::set_progress_public(c, north, src, true, 2, at(20))
+                .await
+                .unwrap(),
+            "stale"
+        );
+        assert!(
+            !store::set_progress_public(c, south, src, true, 1, at(20))
+                .await
+                .unwrap(),
+            "another partnership"
+        );
+        assert!(
+            store::set_progress_public(c, north, src, true, 1, at(20))
+                .await
+                .unwrap()
+        );
+        let (p, row) = store::find_public_source(c, "north", src)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(p, north);
+        assert!(row.progress_public);
+        assert_eq!(row.version, 2);
+        assert_eq!(row.progress_published_at, Some(at(20)));
+        assert!(
+            store::find_public_source(c, "south", src)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store::find_public_source(c, "nowhere", src)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store::find_public_source(c, "north", other_src)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store::set_progress_public(c, north, src, false, 2, at(21))
+                .await
+                .unwrap()
+        );
+        assert!(
+            store::find_public_source(c, "north", src)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let row = store::find_source(c, north, src).await.unwrap().unwrap();
+        assert_eq!(
+            (row.progress_public, row.version, row.progress_published_at),
+            (false, 3, Some(at(20)))
+        );
+
+        // Editing a source: versioned, scoped; the kind stays.
+        let mut s = source(SourceKind::Other, "Renamed", "2022-07-13", None);
+        s.link = "https://example.org/report".into();
+        assert!(
+            !store::update_source(c, north, src, &s, 2, at(22))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store::update_source(c, south, src, &s, 3, at(22))
+                .await
+                .unwrap()
+        );
+        assert!(
+            store::update_source(c, north, src, &s, 3, at(22))
+                .await
+                .unwrap()
+        );
+        let row = store::find_source(c, north, src).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                row.title.as_str(),
+                row.published_on,
+                row.link.as_str(),
+                row.kind.as_str(),
+                row.version
+            ),
+            (
+                "Renamed",
+                day("2022-07-13"),
+                "https://example.org/report",
+                "inquiry",
+                4
+            )
+        );
+
+        // Editing a recommendation: its addressees replaced, its status kept; a taken number is a
+        // conflict; a stale version changes nothing.
+        let mut changed = rec(1, vec![o2.organisation_id, o.organisation_id], Some(ann));
+        changed.title = "Changed".into();
+        changed.accepted = false;
+        changed.not_accepted_reason = "Out of scope".into();
+        assert!(
+            store::set_self_status(c, north, r1, "in_progress", 1, at(11))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store::update_recommendation(c, north, r1, &changed, 1, at(23))
+                .await
+                .unwrap(),
+            "stale: the self-assessment moved it on"
+        );
+        assert!(
+            store::update_recommendation(c, north, r1, &changed, 2, at(23))
+                .await
+                .unwrap()
+        );
+        let row = store::find_recommendation(c, north, r1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                row.title.as_str(),
+                row.accepted,
+                row.not_accepted_reason.as_str(),
+                row.self_status.as_str(),
+                row.version,
+                row.lead_person_id
+            ),
+            (
+                "Changed",
+                false,
+                "Out of scope",
+                "in_progress",
+                3,
+                Some(ann.0)
+            )
+        );
+        let to: Vec<Uuid> = store::addressees(c, north, src, Some(r1))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.organisation_id)
+            .collect();
+        assert_eq!(to.len(), 2);
+        assert!(to.contains(&o2.organisation_id));
+        let taken = rec(2, vec![o.organisation_id], None);
+        assert!(matches!(
+            store::update_recommendation(c, north, r1, &taken, 3, at(24)).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(
+            !store::update_recommendation(c, south, r1, &changed, 3, at(24))
+                .await
+                .unwrap()
+        );
+    }
+);

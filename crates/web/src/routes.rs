@@ -60,6 +60,8 @@ pub const UPLOAD_ROUTES: &[&str] = &[
     "/sign-offs/new",
     "/practice-reviews/{id}/drafts",
     "/performance/returns/upload",
+    "/tracked-recommendations/{id}/evidence",
+    "/actions/{id}/evidence",
 ];
 
 /// True when a request path matches a route pattern: the same number of segments, each equal or a
@@ -2078,6 +2080,92 @@ fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "/api/v1/tracked-recommendations/{id}/actions",
             Perm(P::ManageRecommendations),
             api::recommendations::add_action
+        ),
+        // recommendations tracker: progress over time, the public progress page, edits
+        r!(
+            GET,
+            "/recommendation-sources/{id}/progress-over-time.csv",
+            Perm(P::ViewRecommendations),
+            pages::recommendations::over_time_csv
+        ),
+        r!(
+            GET,
+            "/recommendation-sources/{id}/progress-over-time.xlsx",
+            Perm(P::ViewRecommendations),
+            pages::recommendations::over_time_xlsx
+        ),
+        r!(
+            POST,
+            "/recommendation-sources/{id}/public-progress",
+            Perm(P::ManageRecommendations),
+            pages::recommendations::set_public_progress
+        ),
+        r!(
+            GET,
+            "/public/{slug}/recommendation-progress/{id}",
+            Public,
+            pages::recommendations::public_progress
+        ),
+        r!(
+            GET,
+            "/recommendation-sources/{id}/edit",
+            Perm(P::ManageRecommendations),
+            pages::recommendations::edit_source_form
+        ),
+        r!(
+            POST,
+            "/recommendation-sources/{id}/edit",
+            Perm(P::ManageRecommendations),
+            pages::recommendations::update_source
+        ),
+        r!(
+            GET,
+            "/tracked-recommendations/{id}/edit",
+            Perm(P::ManageRecommendations),
+            pages::recommendations::edit_recommendation_form
+        ),
+        r!(
+            POST,
+            "/tracked-recommendations/{id}/edit",
+            Perm(P::ManageRecommendations),
+            pages::recommendations::update_recommendation
+        ),
+        r!(
+            GET,
+            "/api/v1/recommendation-sources/{id}/progress-over-time",
+            Perm(P::ViewRecommendations),
+            api::recommendations::progress_over_time
+        ),
+        r!(
+            PUT,
+            "/api/v1/recommendation-sources/{id}",
+            Perm(P::ManageRecommendations),
+            api::recommendations::update_source
+        ),
+        r!(
+            PUT,
+            "/api/v1/recommendation-sources/{id}/public-progress",
+            Perm(P::ManageRecommendations),
+            api::recommendations::set_public_progress
+        ),
+        r!(
+            PUT,
+            "/api/v1/tracked-recommendations/{id}",
+            Perm(P::ManageRecommendations),
+            api::recommendations::update_recommendation
+        ),
+        // evidence on actions (the one action model)
+        r!(
+            POST,
+            "/actions/{id}/evidence",
+            Account,
+            pages::actions::add_evidence
+        ),
+        r!(
+            POST,
+            "/api/v1/actions/{id}/evidence",
+            Account,
+            api::actions::add_action_evidence
         ),
         r!(GET, "/api/v1/tokens", Account, api::list_tokens),
         r!(DELETE, "/api/v1/tokens/{id}", Account, api::revoke_token),

@@ -322,3 +322,79 @@ pub async fn add_action_update(
     ))
 )]
 pub struct ActionsApi;
+
+// ---------------------------------------------------------------------------------------------
+// Evidence on actions
+
+/// Evidence to add to an action: a document of the file store or an https link.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionEvidenceIn {
+    /// A document of the file store.
+    pub file_id: Option<String>,
+    /// Or an https link.
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+    /// What it is (up to 200 characters).
+    #[schema(max_length = 200)]
+    pub label: String,
+}
+
+/// Evidence on an action.
+#[derive(Serialize, ToSchema)]
+pub struct ActionEvidenceOut {
+    /// Id.
+    pub id: Uuid,
+    /// A document of the file store.
+    pub file_id: Option<Uuid>,
+    /// Or a link (empty for a document).
+    pub url: String,
+    /// What it is.
+    pub label: String,
+    /// Who added it.
+    pub added_by: Uuid,
+    /// When.
+    pub added_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Adds evidence to an action (the owner, their organisation, or `ManageActions`, as for progress
+/// updates); answers the action's evidence, oldest first.
+#[utoipa::path(post, path = "/api/v1/actions/{id}/evidence", tag = "actions", params(("id" = String, Path, description = "Action id")), request_body = ActionEvidenceIn, security(("bearer" = [])),
+    responses((status = 201, body = [ActionEvidenceOut]), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn add_action_evidence(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    p: Result<Path<String>, PathRejection>,
+    body: Result<Json<ActionEvidenceIn>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let id = action_id(p)?;
+    safeguard_service::actions::get(&s.svc, &actor, id).await?;
+    let Json(b) = body.map_err(bad)?;
+    let input = safeguard_domain::recommendations::EvidenceInput {
+        file_id: b.file_id.unwrap_or_default(),
+        url: b.url.unwrap_or_default(),
+        label: b.label,
+    };
+    safeguard_service::actions::add_evidence(&s.svc, &actor, id, &input, None).await?;
+    let rows = safeguard_service::actions::evidence(&s.svc, &actor, id).await?;
+    let out: Vec<ActionEvidenceOut> = rows
+        .into_iter()
+        .map(|e| ActionEvidenceOut {
+            id: e.evidence_id,
+            file_id: e.file_id,
+            url: e.url,
+            label: e.label,
+            added_by: e.added_by,
+            added_at: e.added_at,
+        })
+        .collect();
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+/// Evidence on actions in the API document (merged into [`super::ApiDoc`]).
+#[derive(OpenApi)]
+#[openapi(
+    paths(add_action_evidence),
+    components(schemas(ActionEvidenceIn, ActionEvidenceOut))
+)]
+pub struct ActionEvidenceApi;

@@ -587,6 +587,8 @@ pub async fn openapi_json() -> Response {
     doc.merge(review_learning::ReviewLearningApi::openapi());
     doc.merge(practice_reviews::PracticeReviewsApi::openapi());
     doc.merge(recommendations::RecommendationsApi::openapi());
+    doc.merge(recommendations::RecommendationProgressApi::openapi());
+    doc.merge(actions::ActionEvidenceApi::openapi());
     doc.merge(performance::PerformanceApi::openapi());
     Json(doc).into_response()
 }

@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use safeguard_domain::actions::NewActionInput;
+use safeguard_domain::recommendations::Period;
 use safeguard_domain::recommendations::{
     EvidenceInput, RecommendationInput, SourceInput, StatusInput, VerifyInput,
 };
@@ -46,6 +47,10 @@ pub struct SourceOut {
     pub review_id: Option<Uuid>,
     /// Number of recommendations.
     pub recommendations: i64,
+    /// Its progress is published on the public progress page.
+    pub progress_public: bool,
+    /// Version (send it back with a change).
+    pub version: i32,
 }
 
 fn source_out(s: SourceRow) -> SourceOut {
@@ -59,6 +64,8 @@ fn source_out(s: SourceRow) -> SourceOut {
         file_id: s.file_id,
         review_id: s.review_id,
         recommendations: s.recommendations,
+        progress_public: s.progress_public,
+        version: s.version,
     }
 }
 
@@ -587,3 +594,244 @@ pub async fn add_action(
     ))
 )]
 pub struct RecommendationsApi;
+
+// ---------------------------------------------------------------------------------------------
+// Progress over time, publishing the public progress page, and edits
+
+/// `?period=month|quarter`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OverTimeQuery {
+    /// month (the default) or quarter.
+    #[param(pattern = "^(month|quarter)$")]
+    pub period: Option<String>,
+}
+
+/// The counts at one date.
+#[derive(Serialize, ToSchema)]
+pub struct OverTimePointOut {
+    /// The end of the month or quarter (today for the current one).
+    pub date: NaiveDate,
+    /// Counts per position, in the order of `positions`.
+    pub counts: Vec<i64>,
+    /// Total.
+    pub total: i64,
+}
+
+/// A source's progress over time, from the append-only status histories.
+#[derive(Serialize, ToSchema)]
+pub struct OverTimeOut {
+    /// month or quarter.
+    pub period: String,
+    /// The positions, in the order of every `counts` array.
+    pub positions: Vec<String>,
+    /// One point per month or quarter from the source's date to today.
+    pub points: Vec<OverTimePointOut>,
+}
+
+/// Changes to a source (its kind and practice review stay).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceUpdateIn {
+    /// Title (up to 200 characters).
+    #[schema(max_length = 200)]
+    pub title: String,
+    /// Date of the report, YYYY-MM-DD, not in the future.
+    pub published_on: String,
+    /// Who published it (up to 200 characters).
+    #[schema(max_length = 200)]
+    pub publisher: String,
+    /// An https link.
+    #[schema(max_length = 2000)]
+    pub link: Option<String>,
+    /// A document of the file store.
+    pub file_id: Option<String>,
+    /// The version read; a stale one answers 409.
+    pub version: i32,
+}
+
+/// Publishing a source's progress on the public progress page, or withdrawing it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicProgressIn {
+    /// true to publish, false to withdraw.
+    pub published: bool,
+    /// The version read; a stale one answers 409.
+    pub version: i32,
+}
+
+/// Changes to a recommendation (its status and history stay).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackedRecommendationUpdateIn {
+    /// Number within the source (1 to 9999, unique there).
+    pub number: i32,
+    /// Title (not for a local CSPR source).
+    #[schema(max_length = 200)]
+    pub title: Option<String>,
+    /// Text (not for a local CSPR source).
+    #[schema(max_length = 10000)]
+    pub body: Option<String>,
+    /// The practice review's recommendation (local CSPR sources only, required there).
+    pub review_recommendation_id: Option<String>,
+    /// Addressee organisations of the partnership (at least one).
+    pub addressees: Vec<String>,
+    /// Accepted.
+    pub accepted: bool,
+    /// Why not (required when not accepted).
+    #[schema(max_length = 10000)]
+    pub not_accepted_reason: Option<String>,
+    /// The lead person.
+    pub lead_person_id: Option<String>,
+    /// Target date, YYYY-MM-DD.
+    pub target_date: Option<String>,
+    /// The version read; a stale one answers 409.
+    pub version: i32,
+}
+
+/// Progress of a source over time: the count in each position at the end of each month (or
+/// quarter) from the source's date to today.
+#[utoipa::path(get, path = "/api/v1/recommendation-sources/{id}/progress-over-time", tag = "recommendations", params(("id" = String, Path, description = "Source id"), OverTimeQuery), security(("bearer" = [])),
+    responses((status = 200, body = OverTimeOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn progress_over_time(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    p: Result<Path<String>, PathRejection>,
+    q: Result<axum::extract::Query<OverTimeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<OverTimeOut>, ApiError> {
+    let id = id_of(p)?;
+    let axum::extract::Query(q) = q.map_err(bad)?;
+    let period = match q.period.as_deref() {
+        None => Period::Month,
+        Some(x) => Period::parse(x).ok_or_else(|| {
+            ApiError(AppError::Service(ServiceError::Invalid(
+                safeguard_domain::ValidationErrors::single("period", "Give month or quarter"),
+            )))
+        })?,
+    };
+    let (_, t) =
+        safeguard_service::recommendations::progress_over_time(&s.svc, &actor, id, period).await?;
+    Ok(Json(OverTimeOut {
+        period: period.slug().to_owned(),
+        positions: Position::ALL.iter().map(|x| x.slug().to_owned()).collect(),
+        points: t
+            .ends
+            .iter()
+            .zip(t.counts)
+            .map(|(d, c)| OverTimePointOut {
+                date: *d,
+                total: c.iter().sum(),
+                counts: c,
+            })
+            .collect(),
+    }))
+}
+
+/// Changes a source's title, date, publisher, link and document, against the version read.
+#[utoipa::path(put, path = "/api/v1/recommendation-sources/{id}", tag = "recommendations", params(("id" = String, Path, description = "Source id")), request_body = SourceUpdateIn, security(("bearer" = [])),
+    responses((status = 200, body = SourceDetailOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_source(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    p: Result<Path<String>, PathRejection>,
+    body: Result<Json<SourceUpdateIn>, JsonRejection>,
+) -> Result<Json<SourceDetailOut>, ApiError> {
+    let id = id_of(p)?;
+    safeguard_service::recommendations::source(&s.svc, &actor, id).await?;
+    let Json(b) = body.map_err(bad)?;
+    let input = SourceInput {
+        title: b.title,
+        published_on: b.published_on,
+        publisher: b.publisher,
+        link: b.link.unwrap_or_default(),
+        file_id: b.file_id.unwrap_or_default(),
+        ..Default::default()
+    };
+    safeguard_service::recommendations::update_source(
+        &s.svc,
+        &actor,
+        id,
+        &input,
+        &b.version.to_string(),
+    )
+    .await?;
+    Ok(Json(source_detail(&s, &actor, id).await?))
+}
+
+/// Publishes a source's progress on the public progress page
+/// (`/public/{partnership slug}/recommendation-progress/{id}`) or withdraws it, against the version
+/// read.
+#[utoipa::path(put, path = "/api/v1/recommendation-sources/{id}/public-progress", tag = "recommendations", params(("id" = String, Path, description = "Source id")), request_body = PublicProgressIn, security(("bearer" = [])),
+    responses((status = 200, body = SourceOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn set_public_progress(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    p: Result<Path<String>, PathRejection>,
+    body: Result<Json<PublicProgressIn>, JsonRejection>,
+) -> Result<Json<SourceOut>, ApiError> {
+    let id = id_of(p)?;
+    safeguard_service::recommendations::source(&s.svc, &actor, id).await?;
+    let Json(b) = body.map_err(bad)?;
+    let input = safeguard_service::recommendations::PublishInput {
+        publish: if b.published { "yes" } else { "no" }.to_owned(),
+        version: b.version.to_string(),
+    };
+    safeguard_service::recommendations::set_public_progress(&s.svc, &actor, id, &input).await?;
+    Ok(Json(source_detail(&s, &actor, id).await?.source))
+}
+
+/// Changes a recommendation (number, title, text or review recommendation, addressees, acceptance,
+/// lead, target date) against the version read; its status and history stay.
+#[utoipa::path(put, path = "/api/v1/tracked-recommendations/{id}", tag = "recommendations", params(("id" = String, Path, description = "Recommendation id")), request_body = TrackedRecommendationUpdateIn, security(("bearer" = [])),
+    responses((status = 200, body = TrackedRecommendationOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_recommendation(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    p: Result<Path<String>, PathRejection>,
+    body: Result<Json<TrackedRecommendationUpdateIn>, JsonRejection>,
+) -> Result<Json<TrackedRecommendationOut>, ApiError> {
+    let id = id_of(p)?;
+    safeguard_service::recommendations::recommendation(&s.svc, &actor, id).await?;
+    let Json(b) = body.map_err(bad)?;
+    let input = RecommendationInput {
+        number: b.number.to_string(),
+        title: b.title.unwrap_or_default(),
+        body: b.body.unwrap_or_default(),
+        review_recommendation_id: b.review_recommendation_id.unwrap_or_default(),
+        addressees: b.addressees,
+        accepted: if b.accepted { "yes" } else { "no" }.to_owned(),
+        not_accepted_reason: b.not_accepted_reason.unwrap_or_default(),
+        lead_person_id: b.lead_person_id.unwrap_or_default(),
+        target_date: b.target_date.unwrap_or_default(),
+    };
+    safeguard_service::recommendations::update_recommendation(
+        &s.svc,
+        &actor,
+        id,
+        &input,
+        &b.version.to_string(),
+    )
+    .await?;
+    let d = safeguard_service::recommendations::recommendation(&s.svc, &actor, id).await?;
+    Ok(Json(detail_out(d)))
+}
+
+/// Progress over time, the public progress page and edits in the API document (merged into
+/// [`super::ApiDoc`]).
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        progress_over_time,
+        update_source,
+        set_public_progress,
+        update_recommendation
+    ),
+    components(schemas(
+        OverTimeOut,
+        OverTimePointOut,
+        SourceUpdateIn,
+        PublicProgressIn,
+        TrackedRecommendationUpdateIn
+    ))
+)]
+pub struct RecommendationProgressApi;

@@ -17,6 +17,7 @@ use safeguard_domain::actions::{
     ActionChangeInput, ActionStatus, ActionUpdateInput, NewActionInput, uk_local,
 };
 use safeguard_domain::policy::Permission;
+use safeguard_domain::recommendations::EvidenceInput;
 use safeguard_service::actions::{ActionView, PAGE_SIZE, overdue};
 use safeguard_service::auth::Identity;
 use safeguard_service::{Actor, ServiceError};
@@ -386,6 +387,8 @@ struct ShowPage {
     corrects: Option<Select>,
     update_button: Button,
     manage: Option<ManageForm>,
+    evidence: Vec<(Option<String>, String, String, String)>,
+    evidence_form: Option<Vec<String>>,
 }
 
 /// The change form (owner, due date, status) for `ManageActions`.
@@ -408,6 +411,7 @@ async fn show_page(
     change_input: Option<&ActionChangeInput>,
     errors: &ValidationErrors,
     notice: Option<&str>,
+    evidence_input: Option<&EvidenceInput>,
 ) -> Result<ShowPage, AppError> {
     let now = s.svc.now();
     let a = &view.action;
@@ -536,7 +540,79 @@ async fn show_page(
         corrects,
         update_button: Button::new("Add update").prevent_double_click(),
         manage,
+        evidence: evidence_rows(s, actor, a.action_id).await?,
+        evidence_form: if view.can_update && a.partnership_id == actor.partnership_id.0 {
+            Some(crate::pages::recommendations::action_evidence_fields(
+                &safeguard_service::actions::evidence_file_choices(&s.svc, actor).await?,
+                evidence_input.unwrap_or(&EvidenceInput::default()),
+                errors,
+            ))
+        } else {
+            None
+        },
     })
+}
+
+// Evidence on the action (documents or links, with who added them and when).
+
+async fn evidence_rows(
+    s: &AppState,
+    actor: &Actor,
+    id: uuid::Uuid,
+) -> Result<Vec<(Option<String>, String, String, String)>, AppError> {
+    let rows =
+        safeguard_service::actions::evidence(&s.svc, actor, safeguard_domain::ActionId(id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|e| {
+            let href = match (e.file_id, e.file_name.as_ref()) {
+                (Some(f), Some(_)) => Some(format!("/files/{f}")),
+                (Some(_), None) => None,
+                (None, _) => Some(e.url.clone()),
+            };
+            (href, e.label, e.added_by_name, time_text(e.added_at))
+        })
+        .collect())
+}
+
+/// `POST /actions/{id}/evidence`: adds evidence to an action: a document picked from Documents or
+/// uploaded with the form (multipart), or a link.
+pub async fn add_evidence(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> PageResult {
+    let id = parse_id(&id)?;
+    // Access first: someone who may not see the action is told it does not exist.
+    let view = safeguard_service::actions::get(&s.svc, &actor, id).await?;
+    let (input, file) = crate::pages::recommendations::read_evidence(&s, &headers, body).await?;
+    let document = file
+        .as_ref()
+        .map(|(name, bytes)| safeguard_service::actions::EvidenceDocument { name, bytes });
+    match safeguard_service::actions::add_evidence(&s.svc, &actor, id, &input, document).await {
+        Ok(_) => see_other(&format!(
+            "/actions/{id}?notice=action-evidence-added#evidence"
+        )),
+        Err(ServiceError::Invalid(errors)) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &show_page(
+                &s,
+                &identity,
+                &actor,
+                view,
+                &ActionUpdateInput::default(),
+                None,
+                &errors,
+                None,
+                Some(&input),
+            )
+            .await?,
+        ),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// An action's page.
@@ -558,7 +634,11 @@ pub async fn show(
             &ActionUpdateInput::default(),
             None,
             &ValidationErrors::new(),
-            notice_text(q.notice.as_deref()),
+            notice_text(q.notice.as_deref()).or(match q.notice.as_deref() {
+                Some("action-evidence-added") => Some("Evidence added."),
+                _ => None,
+            }),
+            None,
         )
         .await?,
     )
@@ -580,7 +660,10 @@ pub async fn add_update(
             let view = safeguard_service::actions::get(&s.svc, &actor, id).await?;
             html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &show_page(&s, &identity, &actor, view, &input, None, &errors, None).await?,
+                &show_page(
+                    &s, &identity, &actor, view, &input, None, &errors, None, None,
+                )
+                .await?,
             )
         }
         Err(e) => Err(e.into()),
@@ -618,6 +701,7 @@ pub async fn change(
             &ActionUpdateInput::default(),
             Some(&input),
             &errors,
+            None,
             None,
         )
         .await?,

@@ -18,12 +18,14 @@ use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use safeguard_domain::ValidationErrors;
 use safeguard_domain::actions::{NewActionInput, uk_local};
+use safeguard_domain::recommendations::Period;
 use safeguard_domain::recommendations::{
     EvidenceInput, RAG_RULE, Rag, RecommendationInput, SourceInput, SourceKind, StatusInput,
     VerifyInput,
 };
 use safeguard_service::activity::ExportFormat;
 use safeguard_service::auth::Identity;
+use safeguard_service::recommendations::{OverTime, PublishInput};
 use safeguard_service::recommendations::{Position, Progress, RecommendationDetail};
 use safeguard_service::{Actor, ServiceError};
 use safeguard_ui::components::{
@@ -48,6 +50,15 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
             Some("Action added. It shows on the owner's list of actions.")
         }
         Some("evidence-added") => Some("Evidence added."),
+        Some("progress-published") => {
+            Some("Progress published. Anyone with the address can see the public progress page.")
+        }
+        Some("progress-withdrawn") => Some("Public progress page withdrawn."),
+        Some("progress-conflict") => Some(
+            "Someone else changed this source while you were working on it. Nothing was changed: check it and try again.",
+        ),
+        Some("source-saved") => Some("Source saved."),
+        Some("tracked-recommendation-saved") => Some("Recommendation saved."),
         other => notice_text(other),
     }
 }
@@ -292,6 +303,9 @@ struct SourcePage {
     can_manage: bool,
     today: String,
     rag_rule: [&'static str; 6],
+    csrf: String,
+    version: i32,
+    public_url: Option<String>,
 }
 
 /// `GET /recommendation-sources/{id}`: a source with its recommendations.
@@ -375,6 +389,18 @@ pub async fn show_source(
         can_manage: v.can_manage,
         today: date_text(v.today),
         rag_rule: RAG_RULE,
+        csrf: identity.csrf_token.clone(),
+        version: src.version,
+        public_url: src.progress_public.then(|| {
+            format!(
+                "/public/{}/recommendation-progress/{id}",
+                identity
+                    .partnership
+                    .as_ref()
+                    .map(|p| p.slug.clone())
+                    .unwrap_or_default()
+            )
+        }),
     })
 }
 
@@ -556,6 +582,8 @@ struct ShowPage {
     evidence: Vec<(Option<String>, String, String, String)>,
     evidence_form: Option<Vec<String>>,
     evidence_open: bool,
+    can_edit: bool,
+    action_evidence: Vec<(String, Option<String>, String, String, String)>,
 }
 
 /// The values and errors of the page's forms when one is shown again.
@@ -807,6 +835,7 @@ async fn show_page(
             r(Select::new("file_id", "A document in Documents", files)
                 .value(ev.file_id.clone())
                 .error_opt(err("file_id"))),
+            upload_input(err("file")),
             r(TextInput::new("url", "Or a web address")
                 .hint("Starting https://")
                 .value(ev.url.clone())
@@ -881,6 +910,25 @@ async fn show_page(
             .collect(),
         evidence_form,
         evidence_open: p.which == "evidence",
+        can_edit: actor.can(safeguard_domain::policy::Permission::ManageRecommendations),
+        action_evidence: d
+            .action_evidence
+            .iter()
+            .map(|e| {
+                let href = match (e.file_id, e.file_name.as_ref()) {
+                    (Some(f), Some(_)) => Some(format!("/files/{f}")),
+                    (Some(_), None) => None,
+                    (None, _) => Some(e.url.clone()),
+                };
+                (
+                    e.action_id.to_string(),
+                    href,
+                    e.label.clone(),
+                    e.added_by_name.clone(),
+                    time_text(e.added_at),
+                )
+            })
+            .collect(),
     })
 }
 
@@ -1010,17 +1058,65 @@ pub async fn add_action(
     }
 }
 
-/// `POST /tracked-recommendations/{id}/evidence`: adds evidence.
+/// Reads an evidence form: `multipart/form-data` with `label`, `file_id`, `url` and an optional
+/// uploaded `file`, or an ordinary form without the upload. Returns the fields and the upload (its
+/// name and bytes) when a file was chosen.
+pub(crate) async fn read_evidence(
+    s: &AppState,
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<(EvidenceInput, Option<(String, Vec<u8>)>), AppError> {
+    let bytes = axum::body::to_bytes(body, s.upload_body_limit())
+        .await
+        .map_err(|_| AppError::BadRequest("The form could not be read."))?;
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::multipart::boundary);
+    match boundary {
+        Some(b) => {
+            let parts = crate::multipart::parse(&bytes, &b)
+                .ok_or(AppError::BadRequest("The form could not be read."))?;
+            let field = |n: &str| crate::multipart::text_field(&parts, n).unwrap_or_default();
+            let input = EvidenceInput {
+                label: field("label"),
+                file_id: field("file_id"),
+                url: field("url"),
+            };
+            let file = parts
+                .iter()
+                .find(|p| p.name == "file" && p.filename.as_deref().is_some_and(|f| !f.is_empty()))
+                .map(|p| (p.filename.clone().unwrap_or_default(), p.data.to_vec()));
+            Ok((input, file))
+        }
+        None => {
+            let input: EvidenceInput = serde_urlencoded::from_bytes(&bytes)
+                .map_err(|_| AppError::BadRequest("The form could not be read."))?;
+            Ok((input, None))
+        }
+    }
+}
+
+/// `POST /tracked-recommendations/{id}/evidence`: adds evidence: a document picked from Documents
+/// or uploaded with the form (multipart), or a link.
 pub async fn add_evidence(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
-    form: Result<Form<EvidenceInput>, FormRejection>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
 ) -> PageResult {
     let id: Uuid = parse_id(&id)?;
-    let i = read_form(form)?;
-    match safeguard_service::recommendations::add_evidence(&s.svc, &actor, id, &i).await {
+    // Access first: someone who may not see it learns nothing, not even that the form is wrong.
+    safeguard_service::recommendations::recommendation(&s.svc, &actor, id).await?;
+    let (i, file) = read_evidence(&s, &headers, body).await?;
+    let document = file
+        .as_ref()
+        .map(|(name, bytes)| safeguard_service::actions::EvidenceDocument { name, bytes });
+    match safeguard_service::recommendations::add_evidence_with(&s.svc, &actor, id, &i, document)
+        .await
+    {
         Ok(_) => see_other(&format!(
             "/tracked-recommendations/{id}?notice=evidence-added#evidence"
         )),
@@ -1052,6 +1148,7 @@ struct ProgressPage {
     rag_rule: [&'static str; 6],
     headings: Vec<&'static str>,
     by_addressee: Vec<safeguard_service::recommendations::ProgressRow>,
+    over_time: OverTimeView,
 }
 
 /// A horizontal bar chart as SVG, with a title and a description naming every value (the same data
@@ -1096,7 +1193,7 @@ pub fn bar_chart(title: &str, bars: &[(&str, i64)]) -> String {
     out
 }
 
-fn progress_page(identity: &Identity, p: &Progress) -> ProgressPage {
+fn progress_page(identity: &Identity, p: &Progress, t: &OverTime) -> ProgressPage {
     let bars: Vec<(&'static str, i64)> = Position::ALL
         .iter()
         .zip(p.overall.counts.iter())
@@ -1117,6 +1214,7 @@ fn progress_page(identity: &Identity, p: &Progress) -> ProgressPage {
         rag_rule: RAG_RULE,
         headings: Position::ALL.iter().map(|x| x.label()).collect(),
         by_addressee: p.by_addressee.clone(),
+        over_time: over_time_view(&p.source.title, t, p.today),
     }
 }
 
@@ -1126,10 +1224,14 @@ pub async fn progress(
     Extension(identity): Extension<Identity>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
+    q: Result<Query<PeriodQuery>, QueryRejection>,
 ) -> PageResult {
     let id: Uuid = parse_id(&id)?;
+    let (period, _) = period_of(q);
     let p = safeguard_service::recommendations::progress(&s.svc, &actor, id).await?;
-    html(&progress_page(&identity, &p))
+    let (_, t) =
+        safeguard_service::recommendations::progress_over_time(&s.svc, &actor, id, period).await?;
+    html(&progress_page(&identity, &p, &t))
 }
 
 async fn export(s: &AppState, actor: &Actor, id: &str, format: ExportFormat) -> PageResult {
@@ -1155,4 +1257,643 @@ pub async fn export_xlsx(
     Path(id): Path<String>,
 ) -> PageResult {
     export(&s, &actor, &id, ExportFormat::Xlsx).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress over time, the public progress page, and edits
+
+/// The colours of the positions in the stacked chart, in [`Position::ALL`] order (GOV.UK palette;
+/// each also named in the legend and the table, so colour is never the only cue).
+const POSITION_COLOURS: [&str; 7] = [
+    "#b1b4b6", "#1d70b8", "#f47738", "#28a197", "#00703c", "#d4351c", "#505a5f",
+];
+
+/// `?period=month|quarter` (anything else is a month).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PeriodQuery {
+    /// month or quarter.
+    #[serde(default)]
+    pub period: Option<String>,
+    /// A notice code.
+    #[serde(default)]
+    pub notice: Option<String>,
+}
+
+fn period_of(q: Result<Query<PeriodQuery>, QueryRejection>) -> (Period, Option<String>) {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    (
+        q.period
+            .as_deref()
+            .and_then(Period::parse)
+            .unwrap_or_default(),
+        q.notice,
+    )
+}
+
+/// A stacked column chart of counts over time as SVG, with a title and a description naming every
+/// non-zero count at every date (the same data as the table beside it) and a legend.
+pub fn stacked_chart(title: &str, dates: &[String], counts: &[Vec<i64>]) -> String {
+    let (left, top, plot_h, col_w) = (40i64, 10i64, 200i64, 18i64);
+    let n = i64::try_from(dates.len()).unwrap_or(0);
+    let width = left + n.max(1) * col_w + 20;
+    let legend_y = top + plot_h + 50;
+    let height = legend_y + 22 * i64::try_from(Position::ALL.len()).unwrap_or(0) + 10;
+    let max = counts
+        .iter()
+        .map(|c| c.iter().sum::<i64>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let desc = dates
+        .iter()
+        .zip(counts)
+        .map(|(d, c)| {
+            let parts: Vec<String> = Position::ALL
+                .iter()
+                .zip(c)
+                .filter(|(_, n)| **n > 0)
+                .map(|(p, n)| format!("{} {n}", p.label()))
+                .collect();
+            format!(
+                "{d}: {}",
+                if parts.is_empty() {
+                    "none".to_owned()
+                } else {
+                    parts.join(", ")
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sg-chart\" role=\"img\" viewBox=\"0 0 {width} {height}\" \
+         width=\"100%\" aria-labelledby=\"over-time-title over-time-desc\"><title id=\"over-time-title\">{}</title>\
+         <desc id=\"over-time-desc\">{}</desc>\
+         <line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#0b0c0c\"></line>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\" fill=\"#0b0c0c\">{max}</text>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\" fill=\"#0b0c0c\">0</text>",
+        esc(title),
+        esc(&desc),
+        top + plot_h,
+        width - 10,
+        top + plot_h,
+        left - 4,
+        top + 10,
+        left - 4,
+        top + plot_h,
+    );
+    let every = (n / 12).max(1);
+    for (i, (d, c)) in dates.iter().zip(counts).enumerate() {
+        let i = i64::try_from(i).unwrap_or(0);
+        let x = left + i * col_w + 2;
+        let mut y = top + plot_h;
+        for (j, v) in c.iter().enumerate() {
+            let h = v * plot_h / max;
+            if h > 0 {
+                y -= h;
+                out.push_str(&format!(
+                    "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{h}\" fill=\"{}\"></rect>",
+                    col_w - 4,
+                    POSITION_COLOURS[j % POSITION_COLOURS.len()]
+                ));
+            }
+        }
+        if i % every == 0 || i == n - 1 {
+            out.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#0b0c0c\" transform=\"rotate(45 {} {})\">{}</text>",
+                x + 4,
+                top + plot_h + 14,
+                x + 4,
+                top + plot_h + 14,
+                esc(d)
+            ));
+        }
+    }
+    for (j, p) in Position::ALL.iter().enumerate() {
+        let y = legend_y + 22 * i64::try_from(j).unwrap_or(0);
+        out.push_str(&format!(
+            "<rect x=\"{left}\" y=\"{y}\" width=\"14\" height=\"14\" fill=\"{}\"></rect>\
+             <text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#0b0c0c\">{}</text>",
+            POSITION_COLOURS[j],
+            left + 20,
+            y + 12,
+            esc(p.label())
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// A row of the progress-over-time table: the date and the counts with their total.
+struct OverTimeLine {
+    date: String,
+    counts: Vec<i64>,
+    total: i64,
+}
+
+/// The progress-over-time section as the pages show it.
+struct OverTimeView {
+    chart: String,
+    rows: Vec<OverTimeLine>,
+    period: &'static str,
+    quarterly: bool,
+}
+
+fn over_time_view(title: &str, t: &OverTime, today: NaiveDate) -> OverTimeView {
+    let dates: Vec<String> = t
+        .ends
+        .iter()
+        .map(|d| {
+            if *d == today {
+                format!("{} (today)", date_text(*d))
+            } else {
+                date_text(*d)
+            }
+        })
+        .collect();
+    OverTimeView {
+        chart: stacked_chart(
+            &format!(
+                "Recommendations of {title} by status at the end of each {}",
+                t.period.slug()
+            ),
+            &dates,
+            &t.counts,
+        ),
+        rows: dates
+            .into_iter()
+            .zip(&t.counts)
+            .map(|(date, c)| OverTimeLine {
+                date,
+                total: c.iter().sum(),
+                counts: c.clone(),
+            })
+            .collect(),
+        period: t.period.slug(),
+        quarterly: t.period == Period::Quarter,
+    }
+}
+
+/// `GET /recommendation-sources/{id}/progress-over-time.csv`: progress over time as CSV.
+pub async fn over_time_csv(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    q: Result<Query<PeriodQuery>, QueryRejection>,
+) -> PageResult {
+    let id: Uuid = parse_id(&id)?;
+    let (period, _) = period_of(q);
+    let e = safeguard_service::recommendations::export_over_time(
+        &s.svc,
+        &actor,
+        id,
+        period,
+        ExportFormat::Csv,
+    )
+    .await?;
+    Ok(crate::pages::activity::download(e))
+}
+
+/// `GET /recommendation-sources/{id}/progress-over-time.xlsx`: progress over time as a workbook.
+pub async fn over_time_xlsx(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    q: Result<Query<PeriodQuery>, QueryRejection>,
+) -> PageResult {
+    let id: Uuid = parse_id(&id)?;
+    let (period, _) = period_of(q);
+    let e = safeguard_service::recommendations::export_over_time(
+        &s.svc,
+        &actor,
+        id,
+        period,
+        ExportFormat::Xlsx,
+    )
+    .await?;
+    Ok(crate::pages::activity::download(e))
+}
+
+/// `POST /recommendation-sources/{id}/public-progress`: publishes the source's progress on the
+/// public progress page, or withdraws it.
+pub async fn set_public_progress(
+    State(s): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    form: Result<Form<PublishInput>, FormRejection>,
+) -> PageResult {
+    let id: Uuid = parse_id(&id)?;
+    let i = read_form(form)?;
+    match safeguard_service::recommendations::set_public_progress(&s.svc, &actor, id, &i).await {
+        Ok(true) => see_other(&format!(
+            "/recommendation-sources/{id}?notice=progress-published"
+        )),
+        Ok(false) => see_other(&format!(
+            "/recommendation-sources/{id}?notice=progress-withdrawn"
+        )),
+        Err(ServiceError::Conflict(_)) => see_other(&format!(
+            "/recommendation-sources/{id}?notice=progress-conflict"
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "recommendations/public_progress.html")]
+struct PublicPage {
+    l: Layout,
+    partnership: String,
+    title: String,
+    date: String,
+    publisher: String,
+    rows: Vec<(i32, String, String, &'static str, &'static str)>,
+    chart: String,
+    bars: Vec<(&'static str, i64)>,
+    total: i64,
+    headings: Vec<&'static str>,
+    over_time: OverTimeView,
+    today: String,
+}
+
+#[derive(Template)]
+#[template(path = "recommendations/public_missing.html")]
+struct PublicMissingPage {
+    l: Layout,
+}
+
+/// `GET /public/{slug}/recommendation-progress/{id}`: a source's published progress, for anyone.
+/// 404 (a page saying so) unless the partnership has published it.
+pub async fn public_progress(
+    State(s): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    q: Result<Query<PeriodQuery>, QueryRejection>,
+) -> PageResult {
+    let (period, _) = period_of(q);
+    let missing = || {
+        html_status(
+            StatusCode::NOT_FOUND,
+            &PublicMissingPage {
+                l: Layout::new("Page not found", None, ""),
+            },
+        )
+    };
+    let Ok(id) = id.parse::<Uuid>() else {
+        return missing();
+    };
+    let p = match safeguard_service::recommendations::public_progress(&s.svc, &slug, id, period)
+        .await
+    {
+        Ok(p) => p,
+        Err(ServiceError::NotFound) => return missing(),
+        Err(e) => return Err(e.into()),
+    };
+    let bars: Vec<(&'static str, i64)> = Position::ALL
+        .iter()
+        .zip(p.overall.counts.iter())
+        .map(|(pos, n)| (pos.label(), *n))
+        .collect();
+    html(&PublicPage {
+        l: Layout::new(format!("Progress: {}", p.title), None, ""),
+        partnership: p.partnership.clone(),
+        chart: bar_chart(&format!("Recommendations of {} by status", p.title), &bars),
+        bars,
+        total: p.overall.total,
+        headings: Position::ALL.iter().map(|x| x.label()).collect(),
+        over_time: over_time_view(&p.title, &p.over_time, p.today),
+        rows: p
+            .recommendations
+            .iter()
+            .map(|r| {
+                (
+                    r.number,
+                    r.title.clone(),
+                    r.addressees.join(", "),
+                    if r.accepted {
+                        r.status.label()
+                    } else {
+                        "Not accepted"
+                    },
+                    r.verified.map_or("Not yet verified", |v| v.label()),
+                )
+            })
+            .collect(),
+        title: p.title,
+        date: date_text(p.published_on),
+        publisher: p.publisher,
+        today: date_text(p.today),
+    })
+}
+
+fn hidden_version(v: &str) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"version\" value=\"{}\">",
+        esc(v)
+    )
+}
+
+/// A source's edit form: raw input and version.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SourceEditForm {
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// Date.
+    #[serde(default)]
+    pub published_on: String,
+    /// Publisher.
+    #[serde(default)]
+    pub publisher: String,
+    /// Link.
+    #[serde(default)]
+    pub link: String,
+    /// Document.
+    #[serde(default)]
+    pub file_id: String,
+    /// Version read.
+    #[serde(default)]
+    pub version: String,
+}
+
+async fn edit_source_page(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: Uuid,
+    i: &SourceEditForm,
+    e: &ValidationErrors,
+) -> Result<FormPage, AppError> {
+    let v = safeguard_service::recommendations::source(&s.svc, actor, id).await?;
+    let c = safeguard_service::recommendations::choices(&s.svc, actor).await?;
+    let mut files = vec![SelectItem::new("", "No document")];
+    files.extend(
+        c.files
+            .iter()
+            .map(|(id, name)| SelectItem::new(id.to_string(), name.clone())),
+    );
+    let version = if i.version.is_empty() || e.get("version").is_some() {
+        v.source.version.to_string()
+    } else {
+        i.version.clone()
+    };
+    let fields = vec![
+        hidden_version(&version),
+        r(TextInput::new("title", "Title")
+            .value(i.title.clone())
+            .error_opt(e.get("title"))),
+        r(TextInput::new("published_on", "Date of the report")
+            .hint("Year-month-day, for example 2022-07-12")
+            .value(i.published_on.clone())
+            .autocomplete("off")
+            .error_opt(e.get("published_on"))),
+        r(TextInput::new("publisher", "Published by")
+            .value(i.publisher.clone())
+            .error_opt(e.get("publisher"))),
+        r(
+            TextInput::new("link", "Web address of the report (optional)")
+                .hint("Starting https://")
+                .value(i.link.clone())
+                .error_opt(e.get("link")),
+        ),
+        r(
+            Select::new("file_id", "The report in Documents (optional)", files)
+                .value(i.file_id.clone())
+                .error_opt(e.get("file_id")),
+        ),
+    ];
+    let mut intro = vec![format!(
+        "Kind: {}. The kind{} cannot be changed: add a new source instead.",
+        kind_label(&v.source.kind),
+        if v.review.is_some() {
+            " and the practice review"
+        } else {
+            ""
+        }
+    )];
+    if let Some(m) = e.get("version") {
+        intro.insert(0, m.to_owned());
+    }
+    Ok(FormPage {
+        l: Layout::new("Change a source", Some(identity), NAV).with_errors(e),
+        csrf: identity.csrf_token.clone(),
+        back: format!("/recommendation-sources/{id}"),
+        caption: v.source.title.clone(),
+        heading: "Change the source".into(),
+        intro,
+        action: format!("/recommendation-sources/{id}/edit"),
+        fields,
+        button: Button::new("Save changes").prevent_double_click(),
+    })
+}
+
+/// `GET /recommendation-sources/{id}/edit`: the change-a-source form.
+pub async fn edit_source_form(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id: Uuid = parse_id(&id)?;
+    actor.require(safeguard_domain::policy::Permission::ManageRecommendations)?;
+    let v = safeguard_service::recommendations::source(&s.svc, &actor, id).await?;
+    let i = SourceEditForm {
+        title: v.source.title.clone(),
+        published_on: v.source.published_on.to_string(),
+        publisher: v.source.publisher.clone(),
+        link: v.source.link.clone(),
+        file_id: v.source.file_id.map(|f| f.to_string()).unwrap_or_default(),
+        version: v.source.version.to_string(),
+    };
+    let e = ValidationErrors::new();
+    respond(
+        &edit_source_page(&s, &identity, &actor, id, &i, &e).await?,
+        &e,
+    )
+}
+
+/// `POST /recommendation-sources/{id}/edit`: saves a source against the version read (409 with the
+/// person's text kept when someone else saved first).
+pub async fn update_source(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    form: Result<Form<SourceEditForm>, FormRejection>,
+) -> PageResult {
+    let id: Uuid = parse_id(&id)?;
+    let i = read_form(form)?;
+    let input = SourceInput {
+        title: i.title.clone(),
+        published_on: i.published_on.clone(),
+        publisher: i.publisher.clone(),
+        link: i.link.clone(),
+        file_id: i.file_id.clone(),
+        ..Default::default()
+    };
+    match safeguard_service::recommendations::update_source(&s.svc, &actor, id, &input, &i.version)
+        .await
+    {
+        Ok(()) => see_other(&format!("/recommendation-sources/{id}?notice=source-saved")),
+        Err(ServiceError::Invalid(e)) => respond(
+            &edit_source_page(&s, &identity, &actor, id, &i, &e).await?,
+            &e,
+        ),
+        Err(ServiceError::Conflict(m)) => {
+            let e = ValidationErrors::single("version", m);
+            html_status(
+                StatusCode::CONFLICT,
+                &edit_source_page(&s, &identity, &actor, id, &i, &e).await?,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_rec_page(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: Uuid,
+    i: &RecommendationInput,
+    version: &str,
+    e: &ValidationErrors,
+) -> Result<FormPage, AppError> {
+    let d = safeguard_service::recommendations::recommendation(&s.svc, actor, id).await?;
+    let mut page = rec_form(s, identity, actor, d.source.source_id, i, e).await?;
+    let version = if version.is_empty() || e.get("version").is_some() {
+        d.view.row.version.to_string()
+    } else {
+        version.to_owned()
+    };
+    page.fields.insert(0, hidden_version(&version));
+    page.l = Layout::new("Change a recommendation", Some(identity), NAV).with_errors(e);
+    page.back = format!("/tracked-recommendations/{id}");
+    page.heading = format!("Change recommendation {}", d.view.row.number);
+    page.intro =
+        vec!["Its self-assessed status, verification and history stay as they are.".to_owned()];
+    if let Some(m) = e.get("version") {
+        page.intro.insert(0, m.to_owned());
+    }
+    page.action = format!("/tracked-recommendations/{id}/edit");
+    page.button = Button::new("Save changes").prevent_double_click();
+    Ok(page)
+}
+
+/// `GET /tracked-recommendations/{id}/edit`: the change-a-recommendation form.
+pub async fn edit_recommendation_form(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id: Uuid = parse_id(&id)?;
+    actor.require(safeguard_domain::policy::Permission::ManageRecommendations)?;
+    let d = safeguard_service::recommendations::recommendation(&s.svc, &actor, id).await?;
+    let row = &d.view.row;
+    let i = RecommendationInput {
+        number: row.number.to_string(),
+        title: row.title.clone(),
+        body: row.body.clone(),
+        review_recommendation_id: row
+            .review_recommendation_id
+            .map(|x| x.to_string())
+            .unwrap_or_default(),
+        addressees: d
+            .view
+            .addressees
+            .iter()
+            .map(|a| a.organisation_id.to_string())
+            .collect(),
+        accepted: if row.accepted { "yes" } else { "no" }.to_owned(),
+        not_accepted_reason: row.not_accepted_reason.clone(),
+        lead_person_id: row
+            .lead_person_id
+            .map(|x| x.to_string())
+            .unwrap_or_default(),
+        target_date: row.target_date.map(|x| x.to_string()).unwrap_or_default(),
+    };
+    let e = ValidationErrors::new();
+    respond(
+        &edit_rec_page(&s, &identity, &actor, id, &i, &row.version.to_string(), &e).await?,
+        &e,
+    )
+}
+
+/// `POST /tracked-recommendations/{id}/edit`: saves a recommendation against the version read.
+pub async fn update_recommendation(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    form: Result<Form<Pairs>, FormRejection>,
+) -> PageResult {
+    let id: Uuid = parse_id(&id)?;
+    let pairs = read_form(form)?;
+    let i = rec_input(&pairs);
+    let version = first(&pairs, "version");
+    match safeguard_service::recommendations::update_recommendation(
+        &s.svc, &actor, id, &i, &version,
+    )
+    .await
+    {
+        Ok(()) => see_other(&format!(
+            "/tracked-recommendations/{id}?notice=tracked-recommendation-saved"
+        )),
+        Err(ServiceError::Invalid(e)) => respond(
+            &edit_rec_page(&s, &identity, &actor, id, &i, &version, &e).await?,
+            &e,
+        ),
+        Err(ServiceError::Conflict(m)) => {
+            let e = ValidationErrors::single("version", m);
+            html_status(
+                StatusCode::CONFLICT,
+                &edit_rec_page(&s, &identity, &actor, id, &i, &version, &e).await?,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The evidence form's upload field (the file store's usual input).
+fn upload_input(error: Option<&str>) -> String {
+    format!(
+        "<div class=\"govuk-form-group{}\"><label class=\"govuk-label\" for=\"file\">Or upload a document</label>\
+         <div id=\"file-hint\" class=\"govuk-hint\">A PDF, Word, Excel, PowerPoint, CSV or image file; it is added to Documents</div>{}\
+         <input class=\"govuk-file-upload{}\" id=\"file\" name=\"file\" type=\"file\" aria-describedby=\"file-hint{}\" \
+         accept=\".pdf,.docx,.xlsx,.pptx,.csv,.png,.jpg,.jpeg,.gif\"></div>",
+        if error.is_some() { " govuk-form-group--error" } else { "" },
+        error.map_or_else(String::new, |m| format!(
+            "<p id=\"file-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {}</p>",
+            esc(m)
+        )),
+        if error.is_some() { " govuk-file-upload--error" } else { "" },
+        if error.is_some() { " file-error" } else { "" },
+    )
+}
+
+/// The evidence fields of an action's page: a label, a document picked or uploaded, or a link.
+pub(crate) fn action_evidence_fields(
+    files: &[(Uuid, String)],
+    i: &EvidenceInput,
+    e: &ValidationErrors,
+) -> Vec<String> {
+    let mut items = vec![SelectItem::new("", "No document")];
+    items.extend(
+        files
+            .iter()
+            .map(|(id, name)| SelectItem::new(id.to_string(), name.clone())),
+    );
+    vec![
+        r(TextInput::new("label", "What it is")
+            .id("evidence-label")
+            .value(i.label.clone())
+            .error_opt(e.get("label"))),
+        r(Select::new("file_id", "A document in Documents", items)
+            .value(i.file_id.clone())
+            .error_opt(e.get("file_id"))),
+        upload_input(e.get("file")),
+        r(TextInput::new("url", "Or a web address")
+            .hint("Starting https://")
+            .value(i.url.clone())
+            .error_opt(e.get("url"))),
+    ]
 }

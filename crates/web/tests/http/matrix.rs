@@ -281,7 +281,9 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         &fx.finding
     } else if path.contains("/review-recommendations/{id}") {
         &fx.recommendation
-    } else if path.contains("/recommendation-sources/{id}") {
+    } else if path.contains("/recommendation-sources/{id}")
+        || path.contains("/recommendation-progress/{id}")
+    {
         &fx.tracker_source
     } else if path.contains("/tracked-recommendations/{id}") {
         &fx.tracked_recommendation
@@ -299,6 +301,7 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         .replace("{role}", "practitioner")
         .replace("{link}", &fx.activity_link)
         .replace("{token}", UNKNOWN_INVITATION)
+        .replace("{slug}", DEMO)
         .replace("{*path}", "govuk-frontend.min.css");
     assert!(
         !filled.contains('{'),
@@ -828,6 +831,18 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
             .expect("the demo inquiry");
         let first = v.recommendations.first().expect("recommendation 1");
         assert_eq!(first.row.lead_person_id, Some(admin.id().0));
+        // The public progress page of the demo inquiry is published, so anonymous callers reach it.
+        safeguard_service::recommendations::set_public_progress(
+            &app.svc,
+            &actor,
+            source,
+            &safeguard_service::recommendations::PublishInput {
+                publish: "yes".into(),
+                version: v.source.version.to_string(),
+            },
+        )
+        .await
+        .expect("publish the demo inquiry's progress");
         (source.to_string(), first.row.recommendation_id.to_string())
     };
     let fx = Fixtures {
@@ -1108,6 +1123,7 @@ safeguard_testkit::both_backends!(every_declared_route_is_served, |backend| asyn
             .replace("{role}", "practitioner")
             .replace("{link}", &uuid::Uuid::new_v4().to_string())
             .replace("{token}", UNKNOWN_INVITATION)
+            .replace("{slug}", DEMO)
             .replace("{*path}", "govuk-frontend.min.css");
         let r = anon
             .request(spec.method.clone(), app.url(&path))
@@ -1115,6 +1131,14 @@ safeguard_testkit::both_backends!(every_declared_route_is_served, |backend| asyn
             .await
             .unwrap();
         let status = r.status().as_u16();
+        // A public progress page that is not published answers 404 with its own page, which
+        // proves the route matched (the fallback's page says nothing of progress).
+        if spec.path == "/public/{slug}/recommendation-progress/{id}" {
+            assert_eq!(status, 404);
+            let body = r.text().await.unwrap();
+            assert!(body.contains("There is no published progress page at this address"));
+            continue;
+        }
         assert!(
             status != 404 && status != 405,
             "{} {} is declared but not served ({status})",

@@ -1,0 +1,21 @@
+-- The recommendations tracker's public progress page: an administrator chooses to publish a source's
+-- progress (and may withdraw it). While `progress_public` is set, the unauthenticated page
+-- /public/{partnership slug}/recommendation-progress/{source id} shows the source's title, date and
+-- publisher, each recommendation's number, title, addressees and statuses, and the progress chart
+-- and table; nothing else. Publishing and withdrawing bump the source's version and are audited.
+alter table recommendation_source add column progress_public integer not null default 0 check (progress_public in (0, 1));
+alter table recommendation_source add column progress_published_at text;
+
+-- Evidence on actions (the one action model, whatever their source): a document of the file store
+-- or an https link (exactly one), with what it is, who added it and when. Never changed or deleted.
+create table action_evidence (
+    evidence_id blob primary key not null,
+    partnership_id blob not null references partnership (partnership_id),
+    action_id blob not null references action (action_id),
+    file_id blob references stored_file (file_id),
+    url text not null,
+    label text not null,
+    added_by blob not null references person (person_id),
+    added_at text not null
+);
+create index action_evidence_by_action on action_evidence (partnership_id, action_id, added_at);
