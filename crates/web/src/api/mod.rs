@@ -18,6 +18,7 @@ pub mod case_reviews;
 pub mod practice_reviews;
 pub mod review_learning;
 
+pub mod recommendation_comments;
 pub mod recommendations;
 
 use crate::error::{ApiError, AppError};
@@ -588,5 +589,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(practice_reviews::PracticeReviewsApi::openapi());
     doc.merge(recommendations::RecommendationsApi::openapi());
     doc.merge(performance::PerformanceApi::openapi());
+    doc.merge(recommendation_comments::RecommendationCommentsApi::openapi());
     Json(doc).into_response()
 }

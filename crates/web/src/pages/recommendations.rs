@@ -48,6 +48,15 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
             Some("Action added. It shows on the owner's list of actions.")
         }
         Some("evidence-added") => Some("Evidence added."),
+        Some("consultant-invited") => {
+            Some("Consultant invited. They can now see and comment on this recommendation.")
+        }
+        Some("consultant-revoked") => {
+            Some("Invitation revoked. The consultant can no longer see this recommendation.")
+        }
+        Some("comment-answered") => {
+            Some("Answer sent. The consultant has been told by email that there is an answer.")
+        }
         other => notice_text(other),
     }
 }
@@ -556,6 +565,7 @@ struct ShowPage {
     evidence: Vec<(Option<String>, String, String, String)>,
     evidence_form: Option<Vec<String>>,
     evidence_open: bool,
+    consult: String,
 }
 
 /// The values and errors of the page's forms when one is shown again.
@@ -568,6 +578,7 @@ struct Posted {
     errors: ValidationErrors,
     which: &'static str,
     version: Option<i32>,
+    consult: crate::pages::recommendation_comments::OwnerPosted,
 }
 
 fn field_error<'a>(p: &'a Posted, which: &str, field: &str) -> Option<&'a str> {
@@ -815,6 +826,9 @@ async fn show_page(
     } else {
         None
     };
+    let consult =
+        crate::pages::recommendation_comments::owner_section(s, identity, actor, id, &p.consult)
+            .await?;
     let mut l = Layout::new(
         format!("Recommendation {}: {}", v.row.number, v.title()),
         Some(identity),
@@ -823,6 +837,9 @@ async fn show_page(
     .with_notice(notice(code));
     if !p.errors.is_empty() {
         l = l.with_errors(&p.errors);
+    }
+    if !p.consult.errors.is_empty() {
+        l = l.with_errors(&p.consult.errors);
     }
     Ok(ShowPage {
         l,
@@ -881,7 +898,27 @@ async fn show_page(
             .collect(),
         evidence_form,
         evidence_open: p.which == "evidence",
+        consult,
     })
+}
+
+/// Shows a recommendation's page again (422) with a refused form of its consultants' section.
+pub(crate) async fn show_with_consult(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: Uuid,
+    consult: crate::pages::recommendation_comments::OwnerPosted,
+) -> PageResult {
+    let p = Posted {
+        consult,
+        which: "consult",
+        ..Default::default()
+    };
+    html_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &show_page(s, identity, actor, id, None, &p).await?,
+    )
 }
 
 /// `GET /tracked-recommendations/{id}`: a recommendation.

@@ -34,6 +34,7 @@ mod case_reviews_edits;
 mod practice_reviews;
 mod review_learning;
 // recommendations tracker
+mod recommendation_comments;
 mod recommendations;
 
 use helpers::*;
