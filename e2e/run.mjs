@@ -787,6 +787,41 @@ await step('recommendations tracker: the owner updates an action and marks a rec
   await page.context().close();
 });
 
+await step('recommendations tracker: a lived-experience consultant comments anonymously on an invited recommendation', async () => {
+  const page = await newPage();
+  await signIn(page, 'consultant@safeguard.example');
+  await visit(page, '/invited-recommendations', 'recommendations to comment on');
+  assert((await page.locator('table a[href^="/invited-recommendations/"]').count()) === 6, 'six invited recommendations');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Present the annual report to the partnership board")')]);
+  const rec = new URL(page.url()).pathname;
+  await checkA11y(page, 'an invited recommendation');
+  let main = await page.locator('main').innerText();
+  assert(!main.includes('Priya Shah') && !main.includes('Rachel Ward'), 'no staff names');
+  // Bad input: refused with the error summary, nothing saved.
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send comment")')]);
+  assert(await page.locator('.govuk-error-summary').isVisible(), 'an empty comment is refused');
+  await checkA11y(page, 'a comment with errors');
+  const text = 'E2E: please involve survivors in planning the public meeting.';
+  await page.fill('#body', text);
+  await page.getByLabel('Anonymously', { exact: true }).check();
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Send comment")')]);
+  assert(await page.locator('.govuk-notification-banner--success').isVisible(), 'comment sent');
+  main = await page.locator('main').innerText();
+  assert(main.includes(text), 'the comment is listed');
+  assert(main.includes('shown to others as A lived-experience consultant'), 'shown as anonymous');
+  await checkA11y(page, 'an invited recommendation after commenting');
+  await visit(page, '/recommendation-sources', 'the tracker as a consultant (403)', 403);
+  await page.context().close();
+  // The owner sees it without the consultant's name.
+  const owner = await newPage();
+  await signIn(owner, 'admin@safeguard.example');
+  await visit(owner, rec.replace('/invited-recommendations/', '/tracked-recommendations/'), 'a recommendation with consultants\' comments');
+  const ownerText = await owner.locator('#comments ~ *').allInnerTexts();
+  assert(ownerText.join(' ').includes(text), 'the owner reads the comment');
+  assert(ownerText.join(' ').includes('A lived-experience consultant'), 'anonymous to the owner');
+  await owner.context().close();
+});
+
 await step('performance: the seed figures for March 2022, a return with an error refused in the error summary, the corrected file changes the dashboard', async () => {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');

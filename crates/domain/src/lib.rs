@@ -20,6 +20,7 @@ pub mod people;
 pub mod performance;
 pub mod policy;
 pub mod practice_reviews;
+pub mod recommendation_comments;
 pub mod recommendations;
 pub mod review_learning;
 pub mod secret;

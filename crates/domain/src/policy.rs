@@ -166,11 +166,17 @@ pub enum Permission {
     ManagePerformance,
     /// Send an agency's data return (by form or file) and download its template.
     SubmitPerformanceReturns,
+    /// See the tracked recommendations an administrator has invited you to (number, title, text,
+    /// source title, addressees and statuses only) and comment on them, named or anonymous, and read
+    /// the answers to your comments (lived-experience consultants). Object-level rule in the
+    /// recommendation comments module: only invitations not revoked; every view is audit-logged.
+    /// Grants nothing else of the tracker.
+    CommentOnRecommendations,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 34] = [
+    pub const ALL: [Permission; 35] = [
         Permission::ViewHome,
         Permission::ViewPeople,
         Permission::ManagePeople,
@@ -205,6 +211,7 @@ impl Permission {
         Permission::ViewPerformance,
         Permission::ManagePerformance,
         Permission::SubmitPerformanceReturns,
+        Permission::CommentOnRecommendations,
     ];
 }
 
@@ -328,7 +335,11 @@ pub const ROLE_PERMISSIONS: &[(Role, &[Permission])] = &[
     // Consultants see only what is explicitly shared with them; later modules add narrow permissions.
     (
         R::LivedExperienceConsultant,
-        &[P::ViewHome, P::ViewSharedReviews],
+        &[
+            P::ViewHome,
+            P::ViewSharedReviews,
+            P::CommentOnRecommendations,
+        ],
     ),
     // Operators have no access to partnership content; the calendar is platform data, not content.
     (
@@ -443,7 +454,12 @@ mod tests {
         for p in Permission::ALL {
             assert_eq!(
                 decide(&[Role::LivedExperienceConsultant], p).is_allowed(),
-                matches!(p, Permission::ViewHome | Permission::ViewSharedReviews),
+                matches!(
+                    p,
+                    Permission::ViewHome
+                        | Permission::ViewSharedReviews
+                        | Permission::CommentOnRecommendations
+                ),
                 "{p:?}"
             );
         }
@@ -573,5 +589,26 @@ mod tests {
         );
         assert!(!decide(&[Role::Practitioner], Permission::ViewPerformance).is_allowed());
         assert!(decide(&[Role::IndependentScrutineer], Permission::ViewPerformance).is_allowed());
+    }
+
+    #[test]
+    fn only_consultants_comment_on_recommendations() {
+        // Administrators invite consultants (ManageRecommendations); the narrow view and the comments
+        // are the consultants' alone, and give them nothing else of the tracker.
+        assert_eq!(
+            roles_granting(Permission::CommentOnRecommendations),
+            vec![Role::LivedExperienceConsultant]
+        );
+        for p in [
+            Permission::ViewRecommendations,
+            Permission::ManageRecommendations,
+            Permission::VerifyRecommendations,
+            Permission::ViewActions,
+        ] {
+            assert!(
+                !decide(&[Role::LivedExperienceConsultant], p).is_allowed(),
+                "{p:?}"
+            );
+        }
     }
 }

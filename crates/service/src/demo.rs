@@ -313,6 +313,8 @@ pub async fn load(svc: &Services, password: Option<&str>) -> ServiceResult<Vec<D
     crate::demo_recommendations::load(&mut tx, p.id(), now).await?;
     // The seed's indicators, place profile and England benchmarks; contacts each month of 2022-23.
     crate::demo_performance::load(&mut tx, p.id(), now).await?;
+    // Three lived-experience consultants invited to some of the inquiry's recommendations, with comments.
+    crate::demo_recommendation_comments::load(&mut tx, p.id(), now).await?;
     tx.commit().await?;
     Ok(created)
 }

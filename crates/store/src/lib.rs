@@ -24,6 +24,7 @@ pub mod partnerships;
 pub mod people;
 pub mod performance;
 pub mod practice_reviews;
+pub mod recommendation_comments;
 pub mod recommendations;
 pub mod review_learning;
 pub mod roles;

@@ -703,3 +703,206 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    consultants_are_invited_comment_and_are_answered_append_only,
+    |backend| async move {
+        use safeguard_domain::policy::Role;
+        use safeguard_store::recommendation_comments as rc;
+        use safeguard_store::roles;
+        let db = fresh_db(backend).await;
+        let mut pc = db.acquire().await.unwrap();
+        let c = &mut pc.conn();
+        let north = partnerships::upsert_by_slug(c, "north", "North", at(0))
+            .await
+            .unwrap()
+            .id();
+        let south = partnerships::upsert_by_slug(c, "south", "South", at(0))
+            .await
+            .unwrap()
+            .id();
+        let o = organisations::upsert_by_name(c, "B Council", "local_authority", None, at(0))
+            .await
+            .unwrap();
+        organisations::add_to_partnership(c, north, OrganisationId(o.organisation_id), at(0))
+            .await
+            .unwrap();
+        let person =
+            |email: &'static str, name: &'static str| (PersonId(Uuid::new_v4()), email, name);
+        let (ann, cat, dan) = (
+            person("ann@example.org", "Ann"),
+            person("cat@example.org", "Cat"),
+            person("dan@example.org", "Dan"),
+        );
+        for (id, email, name) in [ann, cat, dan] {
+            people::insert(
+                c,
+                id,
+                OrganisationId(o.organisation_id),
+                email,
+                name,
+                None,
+                at(0),
+            )
+            .await
+            .unwrap();
+        }
+        roles::grant(c, north, ann.0, Role::PartnershipAdministrator, None, at(0))
+            .await
+            .unwrap();
+        for x in [cat.0, dan.0] {
+            roles::grant(c, north, x, Role::LivedExperienceConsultant, None, at(0))
+                .await
+                .unwrap();
+        }
+        let sid = Uuid::new_v4();
+        store::insert_source(
+            c,
+            north,
+            sid,
+            &source(SourceKind::Inquiry, "Inquiry", "2022-07-12", None),
+            ann.0,
+            at(0),
+        )
+        .await
+        .unwrap();
+        let (r1, r2) = (Uuid::new_v4(), Uuid::new_v4());
+        store::insert_recommendation(
+            c,
+            north,
+            (r1, sid),
+            &rec(1, vec![o.organisation_id], Some(ann.0)),
+            ann.0,
+            at(0),
+        )
+        .await
+        .unwrap();
+        store::insert_recommendation(c, north, (r2, sid), &rec(2, vec![], None), ann.0, at(0))
+            .await
+            .unwrap();
+
+        // invitations: once live, again after revoking; another partnership's id changes nothing
+        assert!(rc::invite(c, north, r1, cat.0, ann.0, at(1)).await.unwrap());
+        assert!(!rc::invite(c, north, r1, cat.0, ann.0, at(2)).await.unwrap());
+        assert!(rc::invite(c, north, r2, cat.0, ann.0, at(2)).await.unwrap());
+        assert!(rc::invite(c, north, r1, dan.0, ann.0, at(2)).await.unwrap());
+        let mine = rc::invited(c, north, cat.0).await.unwrap();
+        assert_eq!(
+            mine.iter().map(|r| r.number).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(mine[0].source_title, "Inquiry");
+        assert!(!mine[0].by_reference);
+        assert!(rc::invited(c, south, cat.0).await.unwrap().is_empty());
+        assert!(
+            rc::find_invited(c, south, cat.0, r1)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(!rc::revoke(c, south, r2, cat.0, at(3)).await.unwrap());
+        assert!(rc::revoke(c, north, r2, cat.0, at(3)).await.unwrap());
+        assert!(!rc::revoke(c, north, r2, cat.0, at(3)).await.unwrap());
+        assert!(
+            rc::find_invited(c, north, cat.0, r2)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let inv = rc::invitations(c, north, r2).await.unwrap();
+        assert_eq!(inv.len(), 1);
+        assert!(inv[0].revoked_at.is_some());
+        assert!(rc::invite(c, north, r2, cat.0, ann.0, at(4)).await.unwrap());
+        assert!(
+            rc::find_invited(c, north, cat.0, r2)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            rc::addressee_names(c, north, r1).await.unwrap(),
+            vec!["B Council".to_owned()]
+        );
+        assert_eq!(
+            rc::role_holders(c, north, "partnership_administrator")
+                .await
+                .unwrap(),
+            vec!["ann@example.org".to_owned()]
+        );
+
+        // comments by two consultants, one anonymous; an answer to each
+        let (k1, k2, a1, a2) = (
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+        );
+        let new = |id, parent, author: PersonId, anonymous, body| rc::NewComment {
+            id,
+            recommendation: r1,
+            parent,
+            author,
+            anonymous,
+            body,
+        };
+        rc::insert(c, north, &new(k1, None, cat.0, true, "Cat's view"), at(5))
+            .await
+            .unwrap();
+        rc::insert(c, north, &new(k2, None, dan.0, false, "Dan's view"), at(6))
+            .await
+            .unwrap();
+        rc::insert(
+            c,
+            north,
+            &new(a1, Some(k1), ann.0, false, "Answer to Cat"),
+            at(7),
+        )
+        .await
+        .unwrap();
+        rc::insert(
+            c,
+            north,
+            &new(a2, Some(k2), ann.0, false, "Answer to Dan"),
+            at(8),
+        )
+        .await
+        .unwrap();
+        let all = rc::comments(c, north, r1, None).await.unwrap();
+        assert_eq!(
+            all.iter().map(|x| x.comment_id).collect::<Vec<_>>(),
+            vec![k1, k2, a1, a2]
+        );
+        assert!(all[0].anonymous && !all[1].anonymous);
+        assert_eq!(
+            all[0].author_id, cat.0.0,
+            "the author is stored even when anonymous"
+        );
+        // a consultant's own comments and the answers to them only
+        let cats = rc::comments(c, north, r1, Some(cat.0)).await.unwrap();
+        assert_eq!(
+            cats.iter().map(|x| x.comment_id).collect::<Vec<_>>(),
+            vec![k1, a1]
+        );
+        assert!(rc::comments(c, south, r1, None).await.unwrap().is_empty());
+        assert!(rc::find_comment(c, north, r1, k1).await.unwrap().is_some());
+        assert!(
+            rc::find_comment(c, north, r1, a1).await.unwrap().is_none(),
+            "an answer is not a comment"
+        );
+        assert!(rc::find_comment(c, north, r2, k1).await.unwrap().is_none());
+        assert!(rc::find_comment(c, south, r1, k1).await.unwrap().is_none());
+
+        // append-only
+        for sql in [
+            "update recommendation_comment set body = 'changed'",
+            "delete from recommendation_comment",
+        ] {
+            let r = on_conn!(c, |e| sqlx::query(sql)
+                .execute(e)
+                .await
+                .map(|r| r.rows_affected()));
+            assert!(r.is_err(), "{sql}");
+        }
+        assert_eq!(rc::comments(c, north, r1, None).await.unwrap().len(), 4);
+    }
+);

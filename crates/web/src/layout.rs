@@ -108,6 +108,12 @@ impl Layout {
                         "/recommendation-sources",
                     ));
                 }
+                if can(Permission::CommentOnRecommendations) {
+                    items.push(NavigationItem::new(
+                        "Recommendations to comment on",
+                        "/invited-recommendations",
+                    ));
+                }
                 if can(Permission::ViewAuditTrail) {
                     items.push(NavigationItem::new("Audit trail", "/audit"));
                 }

@@ -18,6 +18,7 @@ pub mod case_reviews;
 pub mod practice_reviews;
 pub mod review_learning;
 
+pub mod recommendation_comments;
 pub mod recommendations;
 
 use crate::error::{ApiError, AppError};
@@ -590,5 +591,6 @@ pub async fn openapi_json() -> Response {
     doc.merge(recommendations::RecommendationProgressApi::openapi());
     doc.merge(actions::ActionEvidenceApi::openapi());
     doc.merge(performance::PerformanceApi::openapi());
+    doc.merge(recommendation_comments::RecommendationCommentsApi::openapi());
     Json(doc).into_response()
 }

@@ -135,6 +135,10 @@ pub async fn list(
         let who = match (&r.actor_name, &r.actor_organisation_name) {
             (Some(n), Some(o)) => format!("{n} ({o})"),
             (Some(n), None) => n.clone(),
+            // An anonymous comment's entry carries no actor: shown as the comment is shown.
+            _ if r.action == "recommendation.comment.add" => {
+                safeguard_domain::recommendation_comments::ANONYMOUS_AUTHOR.to_owned()
+            }
             _ => "System".to_owned(),
         };
         let target = match &r.target_id {

@@ -18,6 +18,7 @@ pub mod ops;
 pub mod people;
 pub mod performance;
 pub mod practice_reviews;
+pub mod recommendation_comments;
 pub mod recommendations;
 pub mod review_learning;
 pub mod settings;

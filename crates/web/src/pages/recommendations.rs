@@ -59,6 +59,15 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         ),
         Some("source-saved") => Some("Source saved."),
         Some("tracked-recommendation-saved") => Some("Recommendation saved."),
+        Some("consultant-invited") => {
+            Some("Consultant invited. They can now see and comment on this recommendation.")
+        }
+        Some("consultant-revoked") => {
+            Some("Invitation revoked. The consultant can no longer see this recommendation.")
+        }
+        Some("comment-answered") => {
+            Some("Answer sent. The consultant has been told by email that there is an answer.")
+        }
         other => notice_text(other),
     }
 }
@@ -584,6 +593,7 @@ struct ShowPage {
     evidence_open: bool,
     can_edit: bool,
     action_evidence: Vec<(String, Option<String>, String, String, String)>,
+    consult: String,
 }
 
 /// The values and errors of the page's forms when one is shown again.
@@ -596,6 +606,7 @@ struct Posted {
     errors: ValidationErrors,
     which: &'static str,
     version: Option<i32>,
+    consult: crate::pages::recommendation_comments::OwnerPosted,
 }
 
 fn field_error<'a>(p: &'a Posted, which: &str, field: &str) -> Option<&'a str> {
@@ -844,6 +855,9 @@ async fn show_page(
     } else {
         None
     };
+    let consult =
+        crate::pages::recommendation_comments::owner_section(s, identity, actor, id, &p.consult)
+            .await?;
     let mut l = Layout::new(
         format!("Recommendation {}: {}", v.row.number, v.title()),
         Some(identity),
@@ -852,6 +866,9 @@ async fn show_page(
     .with_notice(notice(code));
     if !p.errors.is_empty() {
         l = l.with_errors(&p.errors);
+    }
+    if !p.consult.errors.is_empty() {
+        l = l.with_errors(&p.consult.errors);
     }
     Ok(ShowPage {
         l,
@@ -929,7 +946,27 @@ async fn show_page(
                 )
             })
             .collect(),
+        consult,
     })
+}
+
+/// Shows a recommendation's page again (422) with a refused form of its consultants' section.
+pub(crate) async fn show_with_consult(
+    s: &AppState,
+    identity: &Identity,
+    actor: &Actor,
+    id: Uuid,
+    consult: crate::pages::recommendation_comments::OwnerPosted,
+) -> PageResult {
+    let p = Posted {
+        consult,
+        which: "consult",
+        ..Default::default()
+    };
+    html_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &show_page(s, identity, actor, id, None, &p).await?,
+    )
 }
 
 /// `GET /tracked-recommendations/{id}`: a recommendation.

@@ -35,6 +35,7 @@ mod practice_reviews;
 mod review_learning;
 // recommendations tracker
 mod recommendation_progress;
+mod recommendation_comments;
 mod recommendations;
 // performance framework: comparisons, place profile editing, returns API, approved view
 mod performance_views;

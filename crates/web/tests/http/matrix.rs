@@ -95,7 +95,8 @@ struct Fixtures {
     finding: String,
     recommendation: String,
     /// The recommendations tracker: the demo inquiry and its recommendation 1 (led by the
-    /// administrator, so others with `ViewRecommendations` are refused its self-assessment).
+    /// administrator, so others with `ViewRecommendations` are refused its self-assessment and
+    /// answering its comments). The demo invites its consultant to it (`/invited-recommendations`).
     tracker_source: String,
     tracked_recommendation: String,
     /// The performance framework of the demo partnership: an indicator, a return, and the agency
@@ -148,6 +149,7 @@ fn touches_demo_object(spec: &RouteSpec) -> bool {
         || spec.path == "/performance/returns/new"
         || spec.path == "/performance/returns/template.xlsx"
         || spec.path.contains("/performance/place/figures/{id}")
+        || spec.path.contains("/invited-recommendations/{id}")
 }
 
 /// The recommendations tracker's object-level rule: a recommendation's self-assessment and evidence
@@ -157,7 +159,8 @@ fn tracker_expect(spec: &RouteSpec, c: &Caller) -> Option<Expect> {
     let owner_route = spec.path.ends_with("/tracked-recommendations/{id}/status")
         || spec
             .path
-            .ends_with("/tracked-recommendations/{id}/evidence");
+            .ends_with("/tracked-recommendations/{id}/evidence")
+        || spec.path.ends_with("/tracked-recommendations/{id}/answers");
     (c.kind == Kind::Full
         && c.in_demo
         && owner_route
@@ -285,7 +288,9 @@ fn fill(path: &str, c: &Caller, fx: &Fixtures) -> String {
         || path.contains("/recommendation-progress/{id}")
     {
         &fx.tracker_source
-    } else if path.contains("/tracked-recommendations/{id}") {
+    } else if path.contains("/tracked-recommendations/{id}")
+        || path.contains("/invited-recommendations/{id}")
+    {
         &fx.tracked_recommendation
     } else if path.contains("/performance/indicators/{id}") {
         &fx.perf_indicator
