@@ -42,6 +42,8 @@ pub mod review_learning;
 pub mod scheduler;
 pub mod signoffs;
 pub mod tokens;
+// the tracker's reminders and escalation (issue 5)
+pub mod action_escalations;
 
 pub use actor::{Actor, RequestMeta};
 pub use error::{ServiceError, ServiceResult};

@@ -35,6 +35,8 @@ mod practice_reviews;
 mod review_learning;
 // recommendations tracker
 mod recommendations;
+// the tracker's reminders and escalation
+mod rec_escalations;
 
 use helpers::*;
 
