@@ -231,6 +231,12 @@ bench_backend() {
   case $panel_email in
     "" | none) die "generate named no case review panel member (see $tmp/cli.log)" ;;
   esac
+  # The first generated partnership's tracker source with the most recommendations (generate names it).
+  local tracker_source
+  tracker_source=$(sed -n 's/.*largest tracker source for benchmarks: \([^ ]*\)$/\1/p' "$tmp/cli.log" | tail -n 1)
+  case $tracker_source in
+    "" | none) die "generate named no tracker source (see $tmp/cli.log)" ;;
+  esac
   cli "$backend" 300 demo
   local size=""
   case $backend in
@@ -267,6 +273,12 @@ bench_backend() {
   local names=("/healthz" "GET /sign-in" "GET / (signed in)" "GET /api/v1/people" "GET /actions/mine" "GET /activity (a year)" "GET /case-reviews")
   local paths=("/healthz" "/sign-in" "/" "/api/v1/people" "/actions/mine" "/activity?year=$GEN_YEAR" "/case-reviews")
   local headers=("" "" "Cookie: $COOKIE" "Authorization: Bearer $token" "Cookie: $gen_cookie" "Cookie: $gen_cookie" "Cookie: $panel_cookie")
+  # The recommendations tracker's progress views (issue 5) for that source, as the generated administrator:
+  # the source page, its progress (by position, by addressee, RAG) and the CSV export (audit-logged).
+  names+=("GET tracker source" "GET tracker progress" "GET tracker CSV")
+  paths+=("/recommendation-sources/$tracker_source" "/recommendation-sources/$tracker_source/progress"
+    "/recommendation-sources/$tracker_source/progress.csv")
+  headers+=("Cookie: $gen_cookie" "Cookie: $gen_cookie" "Cookie: $gen_cookie")
   local i rows=() raw="" trivial_rps="" home_rps="" home_p99="" errors=0
   for i in "${!paths[@]}"; do
     local hdr=() code rps p50 p99 bad sock
@@ -280,6 +292,7 @@ bench_backend() {
       die "wrk failed on ${names[$i]}"
     }
     read -r rps p50 p99 bad sock _ < <(parse_wrk "$tmp/wrk-$i.txt") || die "cannot parse wrk output for ${names[$i]}"
+    say "${names[$i]}: server peak RSS so far $(vm "$server_pid" VmHWM) MB, now $(vm "$server_pid" VmRSS) MB"
     code=$(status "$base${paths[$i]}" "${hdr[@]}")
     local note=""
     if [ "$code" != 200 ]; then
@@ -331,6 +344,7 @@ bench_backend() {
     printf 'data: generate --partnerships 150 --years 5 --seed 42; %s\n' "${size:-size unknown}"
     printf 'GET /actions/mine and GET /activity?year=%s are signed in as %s (generated; owns actions)\n' "$GEN_YEAR" "$GEN_EMAIL"
     printf 'GET /case-reviews (the panel dashboard; each view audit-logged) is signed in as %s (generated; a panel member, not an administrator)\n' "$panel_email"
+    printf 'GET tracker source/progress/CSV: /recommendation-sources/%s (the largest source of gen-001), signed in as %s\n' "$tracker_source" "$GEN_EMAIL"
     printf '\n%-22s %10s %9s %9s %9s %9s %12s\n' route 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' 'sock err' 'vs /healthz'
     printf '%s\n' "${rows[@]}"
     printf '\nserver RSS: idle %s MB, peak (VmHWM) %s MB; log %s KB; shutdown: %s\n' "$idle_rss" "$peak_rss" "$log_size" "$shutdown"

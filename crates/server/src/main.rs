@@ -488,6 +488,16 @@ async fn run(command: Command, cfg: Config) -> Result<()> {
                 out.case_review_time.as_secs_f64(),
                 out.panel_member.as_deref().unwrap_or("none")
             );
+            println!(
+                "generated {} tracker sources, {} tracked recommendations and {} tracker actions in {:.1}s; \
+                 largest tracker source for benchmarks: {}",
+                out.tracker_sources,
+                out.tracked_recommendations,
+                out.tracker_actions,
+                out.tracker_time.as_secs_f64(),
+                out.largest_tracker_source
+                    .map_or_else(|| "none".to_owned(), |id| id.to_string())
+            );
             Ok(())
         }
     }

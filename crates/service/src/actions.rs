@@ -67,6 +67,8 @@ pub struct ActionView {
     pub can_update: bool,
     /// The caller may change owner, due date and status.
     pub can_manage: bool,
+    /// Its escalations to the owner organisation's lead (overdue tracker actions), oldest first.
+    pub escalations: Vec<safeguard_store::actions::Escalation>,
 }
 
 /// True when the action is overdue at `now` (the domain rule on a stored row).
@@ -293,10 +295,17 @@ pub async fn get(svc: &Services, actor: &Actor, id: ActionId) -> ServiceResult<A
         action.id(),
     )
     .await?;
+    let escalations = store::escalations(
+        &mut pc.conn(),
+        PartnershipId(action.partnership_id),
+        action.id(),
+    )
+    .await?;
     Ok(ActionView {
         overdue: overdue(&action, svc.now()),
         action,
         updates,
+        escalations,
         can_update: rights.can_update,
         can_manage: rights.can_manage,
     })
@@ -554,8 +563,9 @@ pub(crate) async fn partnership_choices(
 }
 
 /// Queues the weekly digest: one email per person who owns any open or in-progress action that is
-/// overdue or due within 7 days (dates in England), listing them with their partnership, due date
-/// and an overdue flag. Returns the number of emails queued. The scheduler calls this once per ISO
+/// overdue or due within 7 days (dates in England), listing them with what each is for (a tracked
+/// recommendation's source, number and title; otherwise the source label), their partnership, due
+/// date and an overdue flag. Returns the number of emails queued. The scheduler calls this once per ISO
 /// week (see `scheduler::weekly_digest_job`); calling it directly queues again.
 pub async fn weekly_digest(svc: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
     let today = uk_date(now);
@@ -584,9 +594,10 @@ pub async fn weekly_digest(svc: &Services, now: DateTime<Utc>) -> ServiceResult<
             let late = ActionStatus::parse(&l.status)
                 .is_some_and(|s| is_overdue(s, Some(l.due_date), now));
             body.push_str(&format!(
-                "- {}{}\n  {}\n  Due {}\n  {}/actions/{}\n\n",
+                "- {}{}\n  For: {}\n  {}\n  Due {}\n  {}/actions/{}\n\n",
                 if late { "OVERDUE: " } else { "" },
                 l.title,
+                crate::action_escalations::what_for(&l.source_label, &l.recommendation),
                 l.partnership_name,
                 l.due_date.format("%-d %B %Y"),
                 svc.config.public_url.trim_end_matches('/'),

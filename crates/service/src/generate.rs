@@ -61,6 +61,17 @@ pub struct Generated {
     pub panel_member: Option<String>,
     /// Time spent writing the case reviews (what they add to generating).
     pub case_review_time: std::time::Duration,
+    /// Recommendations tracker sources.
+    pub tracker_sources: u64,
+    /// Tracked recommendations (with addressees, histories and some evidence).
+    pub tracked_recommendations: u64,
+    /// Their actions (in the one action model; not counted in `actions`).
+    pub tracker_actions: u64,
+    /// The first partnership's source with the most recommendations, for benchmarking the
+    /// tracker's progress views.
+    pub largest_tracker_source: Option<uuid::Uuid>,
+    /// Time spent writing the tracker (what it adds to generating).
+    pub tracker_time: std::time::Duration,
 }
 
 /// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
@@ -447,6 +458,24 @@ pub async fn run(
         out.notifications += c.notifications;
         out.panel_member = out.panel_member.or(c.panel_member);
         out.case_review_time += started.elapsed();
+        // The recommendations tracker, from its own seeded stream too.
+        let started = std::time::Instant::now();
+        let t = crate::generate_recommendations::tracker(
+            &mut tx,
+            p.id(),
+            &ids,
+            &orgs,
+            plan.years,
+            FIRST_YEAR,
+            horizon,
+            &mut ChaCha8Rng::seed_from_u64(plan.seed ^ 0x007a_c4e5 ^ (u64::from(n) << 20)),
+        )
+        .await?;
+        out.tracker_sources += t.sources;
+        out.tracked_recommendations += t.recommendations;
+        out.tracker_actions += t.actions;
+        out.largest_tracker_source = out.largest_tracker_source.or(t.largest.map(|(id, _)| id));
+        out.tracker_time += started.elapsed();
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);

@@ -44,6 +44,9 @@ pub mod review_learning;
 pub mod scheduler;
 pub mod signoffs;
 pub mod tokens;
+// the tracker's reminders and escalation, and its generated data (issue 5)
+pub mod action_escalations;
+mod generate_recommendations;
 
 pub use actor::{Actor, RequestMeta};
 pub use error::{ServiceError, ServiceResult};

@@ -81,6 +81,7 @@ pub async fn tick(svc: &Services, instance: &str) -> anyhow::Result<()> {
     }
     weekly_digest_job(svc, instance).await?;
     case_review_reminders_job(svc, instance).await?;
+    action_escalations_job(svc, instance).await?;
     Ok(())
 }
 
@@ -133,6 +134,23 @@ pub async fn weekly_digest_job(svc: &Services, instance: &str) -> anyhow::Result
             ))
         },
     )
+    .await
+}
+
+/// The escalation of overdue tracker actions (`action_escalations::escalate_overdue`): each day from
+/// 07:00 UK time, once per day across instances (weekends and bank holidays send nothing; each
+/// action is escalated once per due date even if run again). Returns true if it ran here now.
+pub async fn action_escalations_job(svc: &Services, instance: &str) -> anyhow::Result<bool> {
+    let local = safeguard_domain::actions::uk_local(svc.now());
+    if local.hour() < 7 {
+        return Ok(false);
+    }
+    run_once(svc, instance, "action_escalations", Every::Day, || async {
+        let n = crate::action_escalations::escalate_overdue(svc, svc.now())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(format!("queued {n} overdue action escalation emails"))
+    })
     .await
 }
 

@@ -442,47 +442,308 @@ pub struct DigestLine {
     pub due_date: NaiveDate,
     /// Status.
     pub status: String,
+    /// What to show for the source.
+    pub source_label: String,
+    /// The tracked recommendation it is for (source type `recommendation`), if any.
+    #[sqlx(flatten)]
+    pub recommendation: RecommendationRef,
 }
+
+/// The tracked recommendation an action is for, read through `action.source_id` (all `None` for
+/// an action of another source, or when the recommendation is not in the action's partnership).
+#[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
+pub struct RecommendationRef {
+    /// The recommendation's source's title.
+    pub rec_source_title: Option<String>,
+    /// Its number in the source.
+    pub rec_number: Option<i32>,
+    /// Its own title (empty when taken over by reference from a review recommendation).
+    pub rec_title: Option<String>,
+    /// The review recommendation it refers to (its text is the case review module's).
+    pub rec_review_recommendation_id: Option<Uuid>,
+}
+
+/// The columns of [`RecommendationRef`] and the joins they need (on `action a`).
+const REC_COLUMNS: &str = "rs.title as rec_source_title, tr.number as rec_number, tr.title as rec_title, \
+     tr.review_recommendation_id as rec_review_recommendation_id";
+const REC_JOIN: &str = "left join tracked_recommendation tr on a.source_type = 'recommendation' \
+     and tr.recommendation_id = a.source_id and tr.partnership_id = a.partnership_id \
+     left join recommendation_source rs on rs.source_id = tr.source_id and rs.partnership_id = a.partnership_id";
 
 /// The digest: per person (enabled accounts only), open and in-progress actions they own that are
 /// due on or before `until` (which includes every overdue one), in partnerships where they hold a
 /// role; ordered by person then due date.
 pub async fn digest(c: &mut Conn<'_>, until: NaiveDate) -> Result<Vec<DigestLine>> {
-    let sql = "select p.person_id, p.email, p.name, a.action_id, a.partnership_id, pt.name as partnership_name, \
-               a.title, a.due_date, a.status from action a join person p on p.person_id = a.owner_person_id \
-               join partnership pt on pt.partnership_id = a.partnership_id \
+    let sql = format!(
+        "select p.person_id, p.email, p.name, a.action_id, a.partnership_id, pt.name as partnership_name, \
+               a.title, a.due_date, a.status, a.source_label, {REC_COLUMNS} \
+               from action a join person p on p.person_id = a.owner_person_id \
+               join partnership pt on pt.partnership_id = a.partnership_id {REC_JOIN} \
                where a.status in ('open', 'in_progress') and a.due_date is not null and a.due_date <= $1 \
                and p.disabled_at is null and exists (select 1 from role_grant g where g.person_id = p.person_id \
-               and g.partnership_id = a.partnership_id) order by p.email, a.due_date, a.action_id";
-    Ok(on_conn!(c, |e| sqlx::query_as::<_, DigestLine>(sql)
-        .bind(until)
-        .fetch_all(e)
-        .await)?)
+               and g.partnership_id = a.partnership_id) order by p.email, a.due_date, a.action_id"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, DigestLine>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
+    .bind(until)
+    .fetch_all(e)
+    .await)?)
 }
 
 /// The actions a record created (source type and id, such as a tracked recommendation), by due
-/// date then creation.
+/// date then creation. The ids are filtered in SQL (`source_id in ($3, $4, …)`, one placeholder per
+/// id); no ids finds nothing.
 pub async fn by_source(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
     source_type: &str,
     source_ids: &[Uuid],
 ) -> Result<Vec<Action>> {
+    if source_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = (0..source_ids.len())
+        .map(|i| format!("${}", i + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!(
-        "{SELECT} where a.partnership_id = $1 and a.source_type = $2 \
+        "{SELECT} where a.partnership_id = $1 and a.source_type = $2 and a.source_id in ({placeholders}) \
          order by case when a.due_date is null then 1 else 0 end, a.due_date, a.created_at, a.action_id"
     );
-    let rows: Vec<Action> = on_conn!(c, |e| sqlx::query_as::<_, Action>(sqlx::AssertSqlSafe(
-        sql.as_str()
-    ))
-    .bind(partnership.0)
+    Ok(on_conn!(c, |e| {
+        let mut q = sqlx::query_as::<_, Action>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(partnership.0)
+            .bind(source_type);
+        for id in source_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(e).await
+    })?)
+}
+
+/// An overdue action not yet escalated for its current due date, with what the email names.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EscalationCandidate {
+    /// The action.
+    pub action_id: Uuid,
+    /// Its partnership.
+    pub partnership_id: Uuid,
+    /// Partnership name.
+    pub partnership_name: String,
+    /// Title.
+    pub title: String,
+    /// What to show for the source.
+    pub source_label: String,
+    /// Owner organisation.
+    pub owner_organisation_id: Uuid,
+    /// Its name.
+    pub owner_organisation_name: String,
+    /// Owner person's name.
+    pub owner_person_name: Option<String>,
+    /// The due date that passed.
+    pub due_date: NaiveDate,
+    /// open or in_progress.
+    pub status: String,
+    /// The tracked recommendation it is for, if any.
+    #[sqlx(flatten)]
+    pub recommendation: RecommendationRef,
+}
+
+/// Every partnership's open and in-progress actions of `source_type` due before `today` that have
+/// no escalation for their current due date, by partnership then due date. (For the daily job,
+/// which runs across partnerships.)
+pub async fn escalation_candidates(
+    c: &mut Conn<'_>,
+    source_type: &str,
+    today: NaiveDate,
+) -> Result<Vec<EscalationCandidate>> {
+    let sql = format!(
+        "select a.action_id, a.partnership_id, pt.name as partnership_name, a.title, a.source_label, \
+         a.owner_organisation_id, o.name as owner_organisation_name, op.name as owner_person_name, \
+         a.due_date, a.status, {REC_COLUMNS} \
+         from action a join partnership pt on pt.partnership_id = a.partnership_id \
+         join organisation o on o.organisation_id = a.owner_organisation_id \
+         left join person op on op.person_id = a.owner_person_id {REC_JOIN} \
+         where a.source_type = $1 and a.status in ('open', 'in_progress') and a.due_date is not null \
+         and a.due_date < $2 and not exists (select 1 from action_escalation x \
+         where x.action_id = a.action_id and x.due_date = a.due_date) \
+         order by a.partnership_id, a.due_date, a.action_id"
+    );
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, EscalationCandidate>(
+        sqlx::AssertSqlSafe(sql.as_str())
+    )
     .bind(source_type)
+    .bind(today)
     .fetch_all(e)
-    .await)?;
-    Ok(rows
-        .into_iter()
-        .filter(|a| a.source_id.is_some_and(|s| source_ids.contains(&s)))
-        .collect())
+    .await)?)
+}
+
+/// Someone an escalation goes to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EscalationRecipient {
+    /// Person.
+    pub person_id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+}
+
+/// The enabled people holding `role` in the partnership, only those of `organisation` when given,
+/// by email.
+pub async fn role_holders(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    role: &str,
+    organisation: Option<OrganisationId>,
+) -> Result<Vec<EscalationRecipient>> {
+    let sql = "select p.person_id, p.name, p.email from role_grant g join person p on p.person_id = g.person_id \
+               where g.partnership_id = $1 and g.role = $2 and p.disabled_at is null \
+               and ($3 = 0 or p.organisation_id = $4) order by p.email";
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, EscalationRecipient>(
+        sql
+    )
+    .bind(partnership.0)
+    .bind(role)
+    .bind(i64::from(organisation.is_some()))
+    .bind(organisation.map_or(Uuid::nil(), |o| o.0))
+    .fetch_all(e)
+    .await)?)
+}
+
+/// Records (claims) the escalation of an action for a due date; false when it was already
+/// escalated for that date (so nothing is sent twice, even by two instances at once).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_escalation(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    action: ActionId,
+    due_date: NaiveDate,
+    recipient_role: &str,
+    recipient_names: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let sql = "insert into action_escalation (action_id, partnership_id, due_date, escalated_at, recipient_role, \
+               recipient_names) values ($1, $2, $3, $4, $5, $6) on conflict (action_id, due_date) do nothing";
+    let n = on_conn!(c, |e| sqlx::query(sql)
+        .bind(action.0)
+        .bind(partnership.0)
+        .bind(due_date)
+        .bind(now)
+        .bind(recipient_role)
+        .bind(recipient_names)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// An escalation of an action, as its page shows it.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Escalation {
+    /// The due date that passed.
+    pub due_date: NaiveDate,
+    /// When the email was queued.
+    pub escalated_at: DateTime<Utc>,
+    /// agency_lead or partnership_administrator.
+    pub recipient_role: String,
+    /// Who it went to.
+    pub recipient_names: String,
+}
+
+/// An action's escalations, oldest first.
+pub async fn escalations(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    action: ActionId,
+) -> Result<Vec<Escalation>> {
+    let sql = "select due_date, escalated_at, recipient_role, recipient_names from action_escalation \
+               where partnership_id = $1 and action_id = $2 order by escalated_at, due_date";
+    Ok(on_conn!(c, |e| sqlx::query_as::<_, Escalation>(sql)
+        .bind(partnership.0)
+        .bind(action.0)
+        .fetch_all(e)
+        .await)?)
+}
+
+/// A generated action with one progress update (for `safeguard generate`).
+#[derive(Debug, Clone)]
+pub struct GenAction {
+    /// Id.
+    pub id: Uuid,
+    /// Source type slug.
+    pub source_type: &'static str,
+    /// Source id.
+    pub source_id: Option<Uuid>,
+    /// Source label.
+    pub source_label: String,
+    /// Title.
+    pub title: String,
+    /// Owner organisation.
+    pub owner_organisation: Uuid,
+    /// Owner person.
+    pub owner_person: Option<Uuid>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Status slug.
+    pub status: &'static str,
+    /// Creator (and the update's author).
+    pub created_by: Uuid,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Its progress update: id, text and when.
+    pub update: (Uuid, &'static str, DateTime<Utc>),
+}
+
+/// Writes generated actions (version 1) and their one progress update each, in multi-row inserts.
+pub async fn insert_batch(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    rows: &[GenAction],
+) -> Result<()> {
+    let p = partnership.0;
+    crate::batch_insert!(
+        c,
+        "insert into action (action_id, partnership_id, source_type, source_id, source_label, title, description, \
+         owner_organisation_id, owner_person_id, due_date, status, created_by, created_at, updated_at, version)",
+        15,
+        rows,
+        |q, a| q
+            .bind(a.id)
+            .bind(p)
+            .bind(a.source_type)
+            .bind(a.source_id)
+            .bind(&a.source_label)
+            .bind(&a.title)
+            .bind("Generated for benchmarks.")
+            .bind(a.owner_organisation)
+            .bind(a.owner_person)
+            .bind(a.due_date)
+            .bind(a.status)
+            .bind(a.created_by)
+            .bind(a.created_at)
+            .bind(a.update.2)
+            .bind(1_i64)
+    );
+    crate::batch_insert!(
+        c,
+        "insert into action_update (action_update_id, action_id, partnership_id, author_person_id, at, body, \
+         new_status, corrects_update_id, seq)",
+        9,
+        rows,
+        |q, a| q
+            .bind(a.update.0)
+            .bind(a.id)
+            .bind(p)
+            .bind(a.created_by)
+            .bind(a.update.2)
+            .bind(a.update.1)
+            .bind(None::<&str>)
+            .bind(None::<Uuid>)
+            .bind(1_i64)
+    );
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

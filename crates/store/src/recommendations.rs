@@ -670,3 +670,255 @@ pub async fn update_recommendation(
     }
     Ok(true)
 }
+
+// ---- Batch writes for the generator (`safeguard generate`): many rows per statement. ----
+
+/// Rows per multi-row insert: well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters at
+/// the widest table here (17 columns).
+pub const BATCH_ROWS: usize = 1_000;
+
+/// `insert into … (cols) values ($1, …), (…)` for `rows` rows of `cols` columns.
+pub fn values_sql(head: &str, cols: usize, rows: usize) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * cols * 6);
+    sql.push_str(head);
+    sql.push_str(" values ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for k in 0..cols {
+            if k > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * cols + k + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Inserts `rows` in chunks of [`BATCH_ROWS`], binding each row with `|q, r| q.bind(…)…`.
+#[macro_export]
+macro_rules! batch_insert {
+    ($c:expr, $head:expr, $cols:expr, $rows:expr, |$q:ident, $r:ident| $bind:expr) => {{
+        for chunk in $rows.chunks($crate::recommendations::BATCH_ROWS) {
+            let sql = $crate::recommendations::values_sql($head, $cols, chunk.len());
+            $crate::on_conn!($c, |e| {
+                let mut $q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for $r in chunk {
+                    $q = $bind;
+                }
+                $q.execute(e).await.map(|r| r.rows_affected())
+            })?;
+        }
+    }};
+}
+
+/// A generated source.
+#[derive(Debug, Clone)]
+pub struct GenSource {
+    /// Id.
+    pub id: Uuid,
+    /// Kind slug.
+    pub kind: &'static str,
+    /// Title.
+    pub title: String,
+    /// Date.
+    pub published_on: NaiveDate,
+    /// Publisher.
+    pub publisher: &'static str,
+    /// Link.
+    pub link: String,
+    /// Created by.
+    pub by: Uuid,
+    /// Created.
+    pub at: DateTime<Utc>,
+}
+
+/// A generated recommendation with its current statuses.
+#[derive(Debug, Clone)]
+pub struct GenRecommendation {
+    /// Id.
+    pub id: Uuid,
+    /// Source.
+    pub source: Uuid,
+    /// Number.
+    pub number: i32,
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub body: &'static str,
+    /// Accepted.
+    pub accepted: bool,
+    /// Why not.
+    pub not_accepted_reason: &'static str,
+    /// Lead.
+    pub lead: Option<Uuid>,
+    /// Target date.
+    pub target: Option<NaiveDate>,
+    /// Self-assessed status slug.
+    pub self_status: &'static str,
+    /// Verified status slug.
+    pub verified: Option<&'static str>,
+    /// Created by.
+    pub by: Uuid,
+    /// Created.
+    pub created: DateTime<Utc>,
+    /// Last changed.
+    pub updated: DateTime<Utc>,
+    /// Version (one plus the number of status events).
+    pub version: i32,
+}
+
+/// A generated status event.
+#[derive(Debug, Clone)]
+pub struct GenEvent {
+    /// Id.
+    pub id: Uuid,
+    /// Recommendation.
+    pub recommendation: Uuid,
+    /// self or verification.
+    pub kind: &'static str,
+    /// Status slug.
+    pub status: &'static str,
+    /// Note.
+    pub note: &'static str,
+    /// By.
+    pub by: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Position in the recommendation's history.
+    pub seq: i64,
+}
+
+/// Generated evidence (a link).
+#[derive(Debug, Clone)]
+pub struct GenEvidence {
+    /// Id.
+    pub id: Uuid,
+    /// Recommendation.
+    pub recommendation: Uuid,
+    /// Link.
+    pub url: String,
+    /// Label.
+    pub label: &'static str,
+    /// By.
+    pub by: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Everything the generator writes for one partnership's tracker.
+#[derive(Debug, Clone, Default)]
+pub struct GenTracker {
+    /// Sources.
+    pub sources: Vec<GenSource>,
+    /// Recommendations.
+    pub recommendations: Vec<GenRecommendation>,
+    /// Addressees (recommendation, organisation).
+    pub addressees: Vec<(Uuid, Uuid)>,
+    /// Status events.
+    pub events: Vec<GenEvent>,
+    /// Evidence.
+    pub evidence: Vec<GenEvidence>,
+}
+
+/// Writes a partnership's generated tracker in multi-row inserts (sources, recommendations,
+/// addressees, histories, evidence; the actions go through `actions::insert_batch`).
+pub async fn insert_generated(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    t: &GenTracker,
+) -> Result<()> {
+    let p = partnership.0;
+    crate::batch_insert!(
+        c,
+        "insert into recommendation_source (source_id, partnership_id, kind, title, published_on, publisher, \
+         file_id, link, review_id, created_by, created_at, updated_at, version)",
+        13,
+        t.sources,
+        |q, s| q
+            .bind(s.id)
+            .bind(p)
+            .bind(s.kind)
+            .bind(&s.title)
+            .bind(s.published_on)
+            .bind(s.publisher)
+            .bind(None::<Uuid>)
+            .bind(&s.link)
+            .bind(None::<Uuid>)
+            .bind(s.by)
+            .bind(s.at)
+            .bind(s.at)
+            .bind(1_i32)
+    );
+    crate::batch_insert!(
+        c,
+        "insert into tracked_recommendation (recommendation_id, partnership_id, source_id, number, title, body, \
+         review_recommendation_id, accepted, not_accepted_reason, lead_person_id, target_date, self_status, \
+         verified_status, created_by, created_at, updated_at, version)",
+        17,
+        t.recommendations,
+        |q, r| q
+            .bind(r.id)
+            .bind(p)
+            .bind(r.source)
+            .bind(r.number)
+            .bind(&r.title)
+            .bind(r.body)
+            .bind(None::<Uuid>)
+            .bind(r.accepted)
+            .bind(r.not_accepted_reason)
+            .bind(r.lead)
+            .bind(r.target)
+            .bind(r.self_status)
+            .bind(r.verified)
+            .bind(r.by)
+            .bind(r.created)
+            .bind(r.updated)
+            .bind(r.version)
+    );
+    crate::batch_insert!(
+        c,
+        "insert into tracked_recommendation_addressee (recommendation_id, organisation_id, partnership_id)",
+        3,
+        t.addressees,
+        |q, a| q.bind(a.0).bind(a.1).bind(p)
+    );
+    crate::batch_insert!(
+        c,
+        "insert into recommendation_status_event (event_id, partnership_id, recommendation_id, kind, status, \
+         note, by_person_id, at, seq)",
+        9,
+        t.events,
+        |q, v| q
+            .bind(v.id)
+            .bind(p)
+            .bind(v.recommendation)
+            .bind(v.kind)
+            .bind(v.status)
+            .bind(v.note)
+            .bind(v.by)
+            .bind(v.at)
+            .bind(v.seq)
+    );
+    crate::batch_insert!(
+        c,
+        "insert into recommendation_evidence (evidence_id, partnership_id, recommendation_id, file_id, url, \
+         label, added_by, added_at)",
+        8,
+        t.evidence,
+        |q, v| q
+            .bind(v.id)
+            .bind(p)
+            .bind(v.recommendation)
+            .bind(None::<Uuid>)
+            .bind(&v.url)
+            .bind(v.label)
+            .bind(v.by)
+            .bind(v.at)
+    );
+    Ok(())
+}

@@ -407,6 +407,55 @@ both_backends!(
                 .unwrap()
                 .is_empty()
         );
+        // The filter is in SQL: several ids at once, by due date; another source type with the
+        // same id and no ids at all find nothing more.
+        let b = ActionId::new();
+        let m = ActionId::new();
+        for (id, source_type, source_id, due) in [
+            (b, "recommendation", r2, "2023-05-31"),
+            (m, "meeting", r1, "2023-04-30"),
+        ] {
+            actions::insert(
+                c,
+                &actions::NewActionRow {
+                    id,
+                    partnership: north,
+                    source_type,
+                    source_id: Some(source_id),
+                    source_label: "Label",
+                    title: "Another",
+                    description: "",
+                    owner_organisation: OrganisationId(orgs[0]),
+                    owner_person: Some(ann),
+                    due_date: Some(day(due)),
+                    status: "open",
+                    created_by: ann,
+                },
+                at(10),
+            )
+            .await
+            .unwrap();
+        }
+        let both = actions::by_source(c, north, "recommendation", &[r1, r2])
+            .await
+            .unwrap();
+        assert_eq!(
+            both.iter().map(|x| x.action_id).collect::<Vec<_>>(),
+            [b.0, a.0]
+        );
+        assert!(
+            actions::by_source(c, north, "recommendation", &[])
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let meeting = actions::by_source(c, north, "meeting", &[r1, r2])
+            .await
+            .unwrap();
+        assert_eq!(
+            meeting.iter().map(|x| x.action_id).collect::<Vec<_>>(),
+            [m.0]
+        );
     }
 );
 

@@ -39,6 +39,21 @@ fn time_text(t: DateTime<Utc>) -> String {
     uk_local(t).format("%-d %B %Y at %H:%M").to_string()
 }
 
+/// "Escalated to Ann Lee (agency safeguarding lead) on 3 June 2024, due 31 May 2024".
+fn escalation_text(e: &safeguard_store::actions::Escalation) -> String {
+    format!(
+        "Escalated to {} ({}) on {}, due {}",
+        e.recipient_names,
+        if e.recipient_role == "agency_lead" {
+            "agency safeguarding lead"
+        } else {
+            "partnership administrators: no agency lead"
+        },
+        uk_local(e.escalated_at).format("%-d %B %Y"),
+        e.due_date.format("%-d %B %Y")
+    )
+}
+
 fn status_label(slug: &str) -> &'static str {
     ActionStatus::parse(slug).map_or("Unknown", ActionStatus::label)
 }
@@ -415,7 +430,7 @@ async fn show_page(
 ) -> Result<ShowPage, AppError> {
     let now = s.svc.now();
     let a = &view.action;
-    let summary = SummaryList::new([
+    let mut summary = SummaryList::new([
         SummaryRow::new("Partnership", a.partnership_name.clone()),
         SummaryRow::new("Where it came from", a.source_label.clone()),
         SummaryRow::new(
@@ -439,6 +454,17 @@ async fn show_page(
             safeguard_ui::components::Content::html(status_tags(a, now)),
         ),
     ]);
+    // Escalations of an overdue tracker action to the owner organisation's lead.
+    if !view.escalations.is_empty() {
+        summary.rows.push(SummaryRow::new(
+            "Escalated",
+            view.escalations
+                .iter()
+                .map(escalation_text)
+                .collect::<Vec<_>>()
+                .join(". "),
+        ));
+    }
     let when = |id: uuid::Uuid| {
         view.updates
             .iter()

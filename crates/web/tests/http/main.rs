@@ -39,6 +39,8 @@ mod recommendation_comments;
 mod recommendations;
 // performance framework: comparisons, place profile editing, returns API, approved view
 mod performance_views;
+// the tracker's reminders and escalation
+mod rec_escalations;
 
 use helpers::*;
 
