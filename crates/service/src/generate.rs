@@ -475,6 +475,16 @@ pub async fn run(
         out.tracked_recommendations += t.recommendations;
         out.tracker_actions += t.actions;
         out.largest_tracker_source = out.largest_tracker_source.or(t.largest.map(|(id, _)| id));
+        // The generated history includes the escalations a running system would have sent for
+        // the actions overdue by today, so the daily job does not email years of history at once.
+        safeguard_store::actions::record_generated_escalations(
+            &mut tx.conn(),
+            p.id(),
+            "recommendation",
+            safeguard_domain::actions::uk_date(svc.now()),
+            svc.now(),
+        )
+        .await?;
         out.tracker_time += started.elapsed();
         tx.commit().await?;
         out.partnerships += 1;

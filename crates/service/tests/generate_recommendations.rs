@@ -169,6 +169,22 @@ safeguard_testkit::both_backends!(
             assert!(statuses.contains(s), "{s} in {statuses:?}");
         }
 
+        // The generated history includes its escalations: nothing overdue is left for the daily job
+        // (which would otherwise email years of generated history on its first run), while some
+        // generated actions are overdue and open.
+        {
+            let today = safeguard_domain::actions::uk_date(safeguard_testkit::test_now());
+            let mut pc = db.acquire().await.unwrap();
+            let left = actions::escalation_candidates(&mut pc.conn(), "recommendation", today)
+                .await
+                .unwrap();
+            assert!(
+                left.is_empty(),
+                "{} overdue actions not escalated",
+                left.len()
+            );
+        }
+
         // The same seed gives the same tracker.
         let (again, out2) = generate(backend).await;
         assert_eq!(out2.tracked_recommendations, out.tracked_recommendations);

@@ -639,6 +639,32 @@ pub async fn record_escalation(
     Ok(n == 1)
 }
 
+/// For generated data (`safeguard generate`): records the escalation of every action of
+/// `source_type` in the partnership that was overdue and not done before `today`, as the daily job
+/// would have done on a running system. Without this, the first scheduler tick after generation
+/// would escalate years of generated history at once (and disturb the benchmark). Returns the rows.
+pub async fn record_generated_escalations(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    source_type: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let sql = "insert into action_escalation (action_id, partnership_id, due_date, escalated_at, recipient_role, \
+               recipient_names) select a.action_id, a.partnership_id, a.due_date, $4, 'agency_lead', \
+               'the agency safeguarding lead (generated data)' from action a where a.partnership_id = $1 \
+               and a.source_type = $2 and a.status in ('open', 'in_progress') and a.due_date is not null \
+               and a.due_date < $3 on conflict (action_id, due_date) do nothing";
+    Ok(on_conn!(c, |e| sqlx::query(sql)
+        .bind(partnership.0)
+        .bind(source_type)
+        .bind(today)
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected()))?)
+}
+
 /// An escalation of an action, as its page shows it.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Escalation {

@@ -34,8 +34,8 @@ mod case_reviews_edits;
 mod practice_reviews;
 mod review_learning;
 // recommendations tracker
-mod recommendation_progress;
 mod recommendation_comments;
+mod recommendation_progress;
 mod recommendations;
 // performance framework: comparisons, place profile editing, returns API, approved view
 mod performance_views;
