@@ -224,6 +224,8 @@ bench_backend() {
 
   cli "$backend" 300 migrate
   cli "$backend" "$GENERATE_TIMEOUT" generate --partnerships 150 --years 5 --seed 42
+  # what the performance framework adds to generating (its own line of generate's output)
+  setup_notes+=("$(grep -o 'generated [0-9]* performance indicators.*' "$tmp/cli.log" | tail -n 1)")
   # The generated member of the first partnership's case review panel who is not an administrator
   # (generate names them), so the panel dashboard is measured through the panel-membership rule.
   local panel_email
