@@ -224,6 +224,8 @@ bench_backend() {
 
   cli "$backend" 300 migrate
   cli "$backend" "$GENERATE_TIMEOUT" generate --partnerships 150 --years 5 --seed 42
+  # what the performance framework adds to generating (its own line of generate's output)
+  setup_notes+=("$(grep -o 'generated [0-9]* performance indicators.*' "$tmp/cli.log" | tail -n 1)")
   # The generated member of the first partnership's case review panel who is not an administrator
   # (generate names them), so the panel dashboard is measured through the panel-membership rule.
   local panel_email
@@ -279,6 +281,15 @@ bench_backend() {
   paths+=("/recommendation-sources/$tracker_source" "/recommendation-sources/$tracker_source/progress"
     "/recommendation-sources/$tracker_source/progress.csv")
   headers+=("Cookie: $gen_cookie" "Cookie: $gen_cookie" "Cookie: $gen_cookie")
+  # The performance framework (issue 6) at national scale: the generated person's partnership's
+  # dashboard (12 indicators, 5 years of returns) and the page of the first indicator it links to.
+  local perf_indicator
+  perf_indicator=$(curl -s -m 30 -H "Cookie: $gen_cookie" "$base/performance" |
+    grep -o '/performance/indicators/[0-9a-f-]\{36\}' | head -n 1 || true)
+  [ -n "$perf_indicator" ] || die "GET /performance as $GEN_EMAIL links to no indicator page"
+  names+=("GET /performance" "GET /perf. indicator")
+  paths+=("/performance" "$perf_indicator")
+  headers+=("Cookie: $gen_cookie" "Cookie: $gen_cookie")
   local i rows=() raw="" trivial_rps="" home_rps="" home_p99="" errors=0
   for i in "${!paths[@]}"; do
     local hdr=() code rps p50 p99 bad sock
@@ -345,6 +356,7 @@ bench_backend() {
     printf 'GET /actions/mine and GET /activity?year=%s are signed in as %s (generated; owns actions)\n' "$GEN_YEAR" "$GEN_EMAIL"
     printf 'GET /case-reviews (the panel dashboard; each view audit-logged) is signed in as %s (generated; a panel member, not an administrator)\n' "$panel_email"
     printf 'GET tracker source/progress/CSV: /recommendation-sources/%s (the largest source of gen-001), signed in as %s\n' "$tracker_source" "$GEN_EMAIL"
+    printf 'GET /performance and GET %s (a performance indicator page) are signed in as %s\n' "$perf_indicator" "$GEN_EMAIL"
     printf '\n%-22s %10s %9s %9s %9s %9s %12s\n' route 'req/s' 'p50 ms' 'p99 ms' 'non-2xx' 'sock err' 'vs /healthz'
     printf '%s\n' "${rows[@]}"
     printf '\nserver RSS: idle %s MB, peak (VmHWM) %s MB; log %s KB; shutdown: %s\n' "$idle_rss" "$peak_rss" "$log_size" "$shutdown"

@@ -16,7 +16,7 @@
 use crate::validation::ValidationErrors;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// What an indicator's figure is.
@@ -966,7 +966,10 @@ pub fn check_return(
     }
     let mut errors = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(body.len());
+    // by code, so that a return of many rows is checked in linear time
+    let by_code: HashMap<&str, &ReturnIndicator> =
+        indicators.iter().map(|i| (i.code.as_str(), i)).collect();
     for (row, cells) in body {
         let row = *row;
         if cells.len() != RETURN_HEADINGS.len() {
@@ -992,7 +995,7 @@ pub fn check_return(
             }
             Cell::Text(t) => {
                 let code = t.trim().to_uppercase();
-                match indicators.iter().find(|i| i.code == code) {
+                match by_code.get(code.as_str()).copied() {
                     None if code.is_empty() => {
                         errors.push(RowError {
                             row,

@@ -1,7 +1,9 @@
 //! `safeguard`: the command line. Thin: configuration, logging, database, then the web layer or a
 //! one-off command.
 
+mod bench_import;
 mod config;
+mod progress;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -94,6 +96,51 @@ enum Command {
             default_value = "generated people share this password"
         )]
         password: String,
+    },
+    /// Import data from a file.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Time importing a return of ROWS rows against a raw bulk insert of the same rows (SQLite
+    /// files in DIR; for bench/import.sh).
+    #[command(hide = true)]
+    BenchImport {
+        /// Rows in the return.
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        /// Runs of each (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Where the databases and the return file are written.
+        #[arg(long, default_value = "target/bench-import")]
+        dir: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An agency's return (CSV or Excel .xlsx, headings indicator_code, numerator, denominator),
+    /// through the same checks as the upload: accepted whole or not at all, every row problem
+    /// printed to standard error as "row R, column C: reason".
+    Indicators {
+        /// The file (.csv or .xlsx; a workbook is recognised by its content too).
+        file: String,
+        /// Partnership slug.
+        #[arg(long)]
+        partnership: String,
+        /// The agency whose return it is: its name or id.
+        #[arg(long)]
+        agency: String,
+        /// month, quarter or year.
+        #[arg(long)]
+        frequency: String,
+        /// The first day of the period, YYYY-MM-DD (2024-04-01 for April 2024, Q1 2024-25 or 2024-25).
+        #[arg(long)]
+        period: String,
+        /// The email of the person sending it (an administrator, or the agency's lead).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
     },
 }
 
@@ -498,7 +545,93 @@ async fn run(command: Command, cfg: Config) -> Result<()> {
                 out.largest_tracker_source
                     .map_or_else(|| "none".to_owned(), |id| id.to_string())
             );
+            println!(
+                "generated {} performance indicators, {} returns with {} values and {} benchmark values in {:.1}s",
+                out.perf_indicators,
+                out.perf_returns,
+                out.perf_values,
+                out.perf_benchmarks,
+                out.performance_time.as_secs_f64()
+            );
             Ok(())
+        }
+        Command::Import {
+            command:
+                ImportCommand::Indicators {
+                    file,
+                    partnership,
+                    agency,
+                    frequency,
+                    period,
+                    as_email,
+                },
+        } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file}"))?;
+            let db = open(&cfg).await?;
+            let svc = services(db.clone(), &cfg)?;
+            let r = import_indicators(
+                &svc,
+                &file,
+                bytes,
+                &partnership,
+                &agency,
+                &frequency,
+                &period,
+                &as_email,
+            )
+            .await;
+            db.close().await;
+            r
+        }
+        Command::BenchImport { rows, runs, dir } => {
+            bench_import::run(&cfg, rows, runs.max(1), &dir).await
+        }
+    }
+}
+
+/// `import indicators`: a progress bar on a terminal, plain lines otherwise (both on stderr).
+#[allow(clippy::too_many_arguments)]
+async fn import_indicators(
+    svc: &Services,
+    file: &str,
+    bytes: Vec<u8>,
+    partnership: &str,
+    agency: &str,
+    frequency: &str,
+    period: &str,
+    as_email: &str,
+) -> Result<()> {
+    use safeguard_service::performance_import as import;
+    let actor = import::cli_actor(svc, partnership, as_email)
+        .await
+        .map_err(describe)?;
+    let body = import::body_of_file(file, bytes);
+    let mut bar = progress::Bar::new(file);
+    let started = std::time::Instant::now();
+    let r = import::import_file(svc, &actor, agency, frequency, period, &body, |p| {
+        bar.update(p);
+    })
+    .await
+    .map_err(describe)?;
+    bar.finish();
+    match r {
+        Ok(id) => {
+            println!(
+                "imported {} values from {file} as return {id} in {:.2}s",
+                bar.values(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{}", import::cli_message(p));
+            }
+            bail!(
+                "{file} was refused with {} problem{}: nothing was imported",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            )
         }
     }
 }

@@ -405,3 +405,250 @@ fn calendar_commands_print_dates_counts_and_the_import_report() {
     assert!(!o.status.success());
     assert!(text(&o).contains("england-and-wales"), "{}", text(&o));
 }
+
+async fn count(db: &str, sql: &str) -> i64 {
+    let pool = sqlx::SqlitePool::connect(db).await.unwrap();
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    n
+}
+
+fn import_args<'a>(file: &'a str, period: &'a str, who: &'a str) -> Vec<&'a str> {
+    vec![
+        "import",
+        "indicators",
+        file,
+        "--partnership",
+        "telford-wrekin",
+        "--agency",
+        "Telford & Wrekin Council",
+        "--frequency",
+        "year",
+        "--period",
+        period,
+        "--as",
+        who,
+    ]
+}
+
+#[tokio::test]
+async fn import_indicators_accepts_a_good_return_through_the_upload_checks() {
+    let d = dir();
+    let db = format!("sqlite://{}", d.join("imp.db").display());
+    assert!(run(&db, &["demo"], None).status.success());
+    let o = run(&db, &["import", "indicators", "--help"], None);
+    assert!(
+        o.status.success() && text(&o).contains("--as <EMAIL>"),
+        "{}",
+        text(&o)
+    );
+    let returns = count(&db, "select count(*) from perf_return").await;
+    // the council's yearly return for 2021-22 again: a second revision, from a CSV file with a
+    // byte-order mark and Windows line ends, as Excel saves it
+    let file = d.join("return-2021.csv");
+    std::fs::write(
+        &file,
+        "\u{feff}indicator_code,numerator,denominator\r\nCP-RATE,260,\r\ncla-rate,\"452\",\r\n",
+    )
+    .unwrap();
+    let f = file.display().to_string();
+    let o = run(
+        &db,
+        &import_args(&f, "2021-04-01", "admin@safeguard.example"),
+        None,
+    );
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("imported 2 values from"),
+        "{t}"
+    );
+    // not a terminal: plain progress lines on standard error
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("read 3 rows") && err.contains("written 2/2 values"),
+        "{err}"
+    );
+    assert_eq!(
+        count(&db, "select count(*) from perf_return").await,
+        returns + 1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from perf_return where revision = 2 and method = 'csv' \
+             and file_name = 'return-2021.csv' and state = 'submitted'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from perf_return_value v join perf_return r on r.return_id = v.return_id \
+             where r.revision = 2 and v.numerator in (260, 452) and v.population = 51000"
+        )
+        .await,
+        2
+    );
+    // the same audit entry as the upload, by the person named
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from audit_entry a join person p on p.person_id = a.actor_person_id \
+             where a.action = 'performance.return_submit' and p.email = 'admin@safeguard.example' \
+             and a.after_json like '%\"method\":\"csv\"%'"
+        )
+        .await,
+        1
+    );
+    assert!(run(&db, &["audit", "verify"], None).status.success());
+}
+
+#[tokio::test]
+async fn import_indicators_refuses_a_bad_return_whole_with_every_row_problem() {
+    let d = dir();
+    let db = format!("sqlite://{}", d.join("bad.db").display());
+    assert!(run(&db, &["demo"], None).status.success());
+    let returns = count(&db, "select count(*) from perf_return").await;
+    let values = count(&db, "select count(*) from perf_return_value").await;
+    let entries = count(&db, "select count(*) from audit_entry").await;
+    let file = d.join("bad.csv");
+    std::fs::write(
+        &file,
+        "indicator_code,numerator,denominator\nCP-RATE,12.5,\nNOPE,3,\nCLA-RATE,=1+1,\n",
+    )
+    .unwrap();
+    let f = file.display().to_string();
+    let o = run(
+        &db,
+        &import_args(&f, "2021-04-01", "admin@safeguard.example"),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    for want in [
+        "row 2, column numerator: \"12.5\" is not a whole number",
+        "row 3, column indicator_code: NOPE is not an indicator this agency supplies",
+        "row 4, column numerator: The cell holds a formula (=1+1)",
+        "refused with 3 problems: nothing was imported",
+    ] {
+        assert!(err.contains(want), "{want:?} in {err}");
+    }
+    // a CSV file named .xlsx is read as a workbook and refused as one
+    let x = d.join("return.xlsx");
+    std::fs::write(
+        &x,
+        "indicator_code,numerator,denominator\nCP-RATE,1,\nCLA-RATE,2,\n",
+    )
+    .unwrap();
+    let xs = x.display().to_string();
+    let o = run(
+        &db,
+        &import_args(&xs, "2021-04-01", "admin@safeguard.example"),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("file: The file is not an Excel workbook"),
+        "{}",
+        text(&o)
+    );
+    // the same access rule as the upload: an agency lead sends only their own agency's return
+    let o = run(
+        &db,
+        &import_args(&f, "2021-04-01", "lead@safeguard.example"),
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o).contains("agency leads send their own organisation's return"),
+        "{}",
+        text(&o)
+    );
+    // a period that has not started, and an agency that is not the partnership's
+    let o = run(
+        &db,
+        &import_args(&f, "2099-04-01", "admin@safeguard.example"),
+        None,
+    );
+    assert!(
+        text(&o).contains("The period has not started yet"),
+        "{}",
+        text(&o)
+    );
+    let mut args = import_args(&f, "2021-04-01", "admin@safeguard.example");
+    args[6] = "Nowhere Council";
+    let o = run(&db, &args, None);
+    assert!(
+        text(&o).contains("no agency \"Nowhere Council\""),
+        "{}",
+        text(&o)
+    );
+    // nothing written by any of them
+    assert_eq!(
+        count(&db, "select count(*) from perf_return").await,
+        returns
+    );
+    assert_eq!(
+        count(&db, "select count(*) from perf_return_value").await,
+        values
+    );
+    assert_eq!(
+        count(&db, "select count(*) from audit_entry").await,
+        entries
+    );
+}
+
+#[tokio::test]
+async fn generate_writes_the_performance_framework_the_same_for_the_same_seed() {
+    let d = dir();
+    let args = [
+        "generate",
+        "--partnerships",
+        "2",
+        "--years",
+        "2",
+        "--seed",
+        "11",
+        "--people",
+        "4",
+        "--entries-per-year",
+        "5",
+    ];
+    let mut snapshots = Vec::new();
+    for name in ["p1.db", "p2.db"] {
+        let url = format!("sqlite://{}", d.join(name).display());
+        let o = run(&url, &args, None);
+        assert!(o.status.success(), "{}", text(&o));
+        // per partnership: 12 indicators; each year 12 + 12 monthly returns (council, police),
+        // 4 + 4 quarterly (council, health) and 1 yearly; 2 benchmark series for 4 yearly
+        // indicators
+        assert!(
+            text(&o).contains(
+                "generated 24 performance indicators, 132 returns with 304 values and 32 benchmark values"
+            ),
+            "{}",
+            text(&o)
+        );
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        #[allow(clippy::type_complexity)]
+        let values: Vec<(String, String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "select i.code, r.period_start, r.state, v.numerator, v.denominator, v.population \
+             from perf_return_value v join perf_return r on r.return_id = v.return_id \
+             join perf_indicator i on i.indicator_id = v.indicator_id \
+             order by r.partnership_id, i.code, r.period_start",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        assert!(values.iter().all(|v| v.4.is_none_or(|d| d > 0 && v.3 <= d)));
+        snapshots.push(values);
+    }
+    assert_eq!(snapshots[0].len(), 304);
+    assert_eq!(snapshots[0], snapshots[1]);
+}

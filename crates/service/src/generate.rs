@@ -72,6 +72,16 @@ pub struct Generated {
     pub largest_tracker_source: Option<uuid::Uuid>,
     /// Time spent writing the tracker (what it adds to generating).
     pub tracker_time: std::time::Duration,
+    /// Performance indicators.
+    pub perf_indicators: u64,
+    /// Performance returns.
+    pub perf_returns: u64,
+    /// Values in them.
+    pub perf_values: u64,
+    /// Benchmark values.
+    pub perf_benchmarks: u64,
+    /// Time spent writing the performance framework (what it adds to generating).
+    pub performance_time: std::time::Duration,
 }
 
 /// Actions per partnership per year, owned by people of the partnership, so that "my actions" can be
@@ -486,6 +496,26 @@ pub async fn run(
         )
         .await?;
         out.tracker_time += started.elapsed();
+        // The performance framework, from its own seeded stream too.
+        let started = std::time::Instant::now();
+        let perf = crate::generate_performance::performance(
+            &mut tx,
+            p.id(),
+            OrganisationId(la.organisation_id),
+            OrganisationId(police.organisation_id),
+            OrganisationId(icb.organisation_id),
+            ids[0].0,
+            plan.years,
+            FIRST_YEAR,
+            horizon,
+            &mut ChaCha8Rng::seed_from_u64(plan.seed ^ 0x00be_4f00 ^ (u64::from(n) << 40)),
+        )
+        .await?;
+        out.perf_indicators += perf.indicators;
+        out.perf_returns += perf.returns;
+        out.perf_values += perf.values;
+        out.perf_benchmarks += perf.benchmarks;
+        out.performance_time += started.elapsed();
         tx.commit().await?;
         out.partnerships += 1;
         progress(n);

@@ -781,62 +781,154 @@ fn whole_file(reason: impl Into<String>) -> RowError {
     }
 }
 
+/// The most a workbook may unpack to (the sum of its parts' declared sizes). A return of
+/// [`rules::MAX_RETURN_ROWS`] rows is about 30 MB of sheet and string XML; a zip bomb declares more
+/// or lies, and the zip reader refuses a part that unpacks beyond its declared size.
+pub const MAX_XLSX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most cells read from a sheet: a full return's rows, each with the 51 columns looked at.
+const MAX_XLSX_CELLS: usize = (rules::MAX_RETURN_ROWS + 2) * 51;
+
+/// The columns looked at (A to AY): cells further right are ignored.
+const MAX_XLSX_COL: u32 = 50;
+
+/// The sum of the declared unpacked sizes of a zip archive's entries, read from its central
+/// directory; `None` when the archive is malformed or uses zip64 sizes (far beyond any return).
+pub fn zip_unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let u16_at = |i: usize| -> Option<u64> {
+        let b = bytes.get(i..i.checked_add(2)?)?;
+        Some(u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |i: usize| -> Option<u64> {
+        let b = bytes.get(i..i.checked_add(4)?)?;
+        Some(u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    };
+    // the end-of-central-directory record: 22 bytes and a comment of at most 65,535
+    let lowest = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (lowest..=bytes.len().checked_sub(22)?)
+        .rev()
+        .find(|&i| bytes.get(i..i + 4) == Some(b"PK\x05\x06".as_slice()))?;
+    let entries = u16_at(eocd + 10)?;
+    let mut at = usize::try_from(u32_at(eocd + 16)?).ok()?;
+    let mut total: u64 = 0;
+    for _ in 0..entries {
+        if bytes.get(at..at.checked_add(4)?) != Some(b"PK\x01\x02".as_slice()) {
+            return None;
+        }
+        let size = u32_at(at + 24)?;
+        if size == 0xFFFF_FFFF {
+            return None;
+        }
+        total = total.checked_add(size)?;
+        let name = usize::try_from(u16_at(at + 28)?).ok()?;
+        let extra = usize::try_from(u16_at(at + 30)?).ok()?;
+        let comment = usize::try_from(u16_at(at + 32)?).ok()?;
+        at = at.checked_add(46 + name + extra + comment)?;
+    }
+    Some(total)
+}
+
 /// Reads the first sheet of an Excel workbook into rows of cells, row 1 first, so that row numbers
 /// are the spreadsheet's. Formula cells are kept as formulas (the return reader refuses them);
 /// numbers become text the reader checks; empty cells past the third column are dropped (an empty
 /// denominator cell is not a missing cell, as it is in CSV).
+///
+/// Hostile files get a whole-file error, never a panic or an unbounded allocation: the declared
+/// unpacked size is checked first ([`MAX_XLSX_UNPACKED_BYTES`]), and the sheet is streamed cell by
+/// cell (a cell at row 1,048,576 is refused, not allocated up to), reading at most
+/// [`rules::MAX_RETURN_ROWS`] rows and columns A to AY.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, RowError> {
+    let damaged = || {
+        whole_file(
+            "The file is not an Excel workbook (.xlsx), or it is damaged: save it again from Excel, or as CSV UTF-8",
+        )
+    };
+    match zip_unpacked_size(bytes) {
+        None => return Err(damaged()),
+        Some(n) if n > MAX_XLSX_UNPACKED_BYTES => {
+            return Err(whole_file(format!(
+                "The workbook unpacks to more than {} MB: a return needs one sheet of {} rows at most; save the return on its own, or as CSV UTF-8",
+                MAX_XLSX_UNPACKED_BYTES / (1024 * 1024),
+                rules::MAX_RETURN_ROWS
+            )));
+        }
+        Some(_) => {}
+    }
+    // calamine 0.38 overflows (a panic in debug builds, a wrapped number in release ones) on a cell
+    // reference or row number beyond u32, such as r="99999999999999": such a file is damaged
+    std::panic::catch_unwind(|| stream_sheet(bytes)).unwrap_or_else(|_| Err(damaged()))
+}
+
+fn stream_sheet(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, RowError> {
     use calamine::{Data, Reader, Xlsx};
     let damaged = || {
         whole_file(
             "The file is not an Excel workbook (.xlsx), or it is damaged: save it again from Excel, or as CSV UTF-8",
         )
     };
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| damaged())?;
-    let name = wb.sheet_names().first().cloned().ok_or_else(damaged)?;
-    let range = wb.worksheet_range(&name).map_err(|_| damaged())?;
-    let formulas = wb.worksheet_formula(&name).ok();
-    let Some((last_row, last_col)) = range.end() else {
-        return Ok(Vec::new());
-    };
-    if usize::try_from(last_row).unwrap_or(usize::MAX) > rules::MAX_RETURN_ROWS + 1 {
-        return Err(whole_file(format!(
+    let too_many = || {
+        whole_file(format!(
             "The workbook has more than {} rows",
             rules::MAX_RETURN_ROWS
-        )));
-    }
-    let mut rows = Vec::new();
-    for r in 0..=last_row {
-        let mut row = Vec::new();
-        let width = u32::try_from(rules::RETURN_HEADINGS.len()).unwrap_or(3);
-        for c in 0..=last_col.max(width - 1).min(50) {
-            let formula = formulas
-                .as_ref()
-                .and_then(|f| f.get_value((r, c)))
-                .filter(|f| !f.is_empty());
-            let cell = match (formula, range.get_value((r, c))) {
-                (Some(f), _) => Cell::Formula(format!("={f}")),
-                (None, None | Some(Data::Empty)) => Cell::Text(String::new()),
-                (None, Some(Data::Int(i))) => Cell::Text(i.to_string()),
-                (None, Some(Data::Float(f))) => Cell::Text(if f.fract() == 0.0 && f.abs() < 1e15 {
-                    // whole numbers are stored as floats by Excel
-                    #[allow(clippy::cast_possible_truncation)]
-                    let i = *f as i64;
-                    i.to_string()
-                } else {
-                    f.to_string()
-                }),
-                (None, Some(Data::String(t))) => Cell::Text(t.clone()),
-                (None, Some(other)) => Cell::Text(other.to_string()),
-            };
-            row.push(cell);
+        ))
+    };
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| damaged())?;
+    let name = wb.sheet_names().first().cloned().ok_or_else(damaged)?;
+    let mut cells = wb.worksheet_cells_reader(&name).map_err(|_| damaged())?;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut seen = 0usize;
+    while let Some(c) = cells.next_cell_with_formula().map_err(|_| damaged())? {
+        seen += 1;
+        if seen > MAX_XLSX_CELLS {
+            return Err(too_many());
         }
-        while row.len() > rules::RETURN_HEADINGS.len()
-            && matches!(row.last(), Some(Cell::Text(t)) if t.is_empty())
-        {
+        let (r, col) = c.pos;
+        let r = usize::try_from(r).map_err(|_| too_many())?;
+        if r > rules::MAX_RETURN_ROWS + 1 {
+            return Err(too_many());
+        }
+        if col > MAX_XLSX_COL {
+            continue;
+        }
+        let cell = match (c.formula.filter(|f| !f.is_empty()), Data::from(c.value)) {
+            (Some(f), _) => Cell::Formula(format!("={f}")),
+            (None, Data::Empty) => continue,
+            (None, Data::Int(i)) => Cell::Text(i.to_string()),
+            (None, Data::Float(f)) => Cell::Text(if f.fract() == 0.0 && f.abs() < 1e15 {
+                // whole numbers are stored as floats by Excel
+                #[allow(clippy::cast_possible_truncation)]
+                let i = f as i64;
+                i.to_string()
+            } else {
+                f.to_string()
+            }),
+            (None, Data::String(t)) => Cell::Text(t),
+            (None, other) => Cell::Text(other.to_string()),
+        };
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = rows.get_mut(r).ok_or_else(too_many)?;
+        let col = usize::try_from(col).unwrap_or(0);
+        if row.len() <= col {
+            row.resize_with(col + 1, || Cell::Text(String::new()));
+        }
+        if let Some(slot) = row.get_mut(col) {
+            *slot = cell;
+        }
+    }
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    // every row at least as wide as the return; trailing empty cells past it dropped
+    let width = rules::RETURN_HEADINGS.len();
+    for row in &mut rows {
+        while row.len() > width && matches!(row.last(), Some(Cell::Text(t)) if t.is_empty()) {
             row.pop();
         }
-        rows.push(row);
+        if row.len() < width {
+            row.resize_with(width, || Cell::Text(String::new()));
+        }
     }
     Ok(rows)
 }
@@ -900,6 +992,30 @@ pub async fn submit_return(
     actor: &Actor,
     key: &ReturnKey,
     body: &ReturnBody,
+) -> ServiceResult<Result<Uuid, Vec<RowError>>> {
+    submit_return_with_progress(svc, actor, key, body, |_| {}).await
+}
+
+/// How far [`submit_return_with_progress`] has got, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The file is read: this many rows (with the heading row).
+    Read(usize),
+    /// Every row is checked: this many values to write.
+    Checked(usize),
+    /// This many of the values are written.
+    Written(usize),
+}
+
+/// [`submit_return`], telling `progress` how far it has got. Every row is read and checked before
+/// anything is written; the values are written in multi-row batches in the one transaction that
+/// also records the return and its audit entry.
+pub async fn submit_return_with_progress(
+    svc: &Services,
+    actor: &Actor,
+    key: &ReturnKey,
+    body: &ReturnBody,
+    mut progress: impl FnMut(Progress),
 ) -> ServiceResult<Result<Uuid, Vec<RowError>>> {
     actor.require(Permission::SubmitPerformanceReturns)?;
     let now = svc.now();
@@ -979,10 +1095,12 @@ pub async fn submit_return(
             }
         }
     };
+    progress(Progress::Read(rows.len()));
     let lines = match rules::check_return(&rows, &wanted) {
         Ok(l) => l,
         Err(errors) => return Ok(Err(errors)),
     };
+    drop(rows);
     // a rate's denominator: the population estimate for the period
     let end = rules::period_end(k.frequency, k.period_start);
     let pop_year = rules::population_year_for(end);
@@ -995,8 +1113,12 @@ pub async fn submit_return(
     .await?;
     let mut errors = Vec::new();
     let mut values = Vec::with_capacity(lines.len());
+    let by_code: HashMap<&str, &IndicatorView> = inds
+        .iter()
+        .map(|i| (i.indicator.code.as_str(), i))
+        .collect();
     for l in &lines {
-        let Some(ind) = inds.iter().find(|i| i.indicator.code == l.code) else {
+        let Some(ind) = by_code.get(l.code.as_str()).copied() else {
             continue;
         };
         let (population_id, pop) = if ind.unit == Unit::RatePer10000 {
@@ -1028,6 +1150,7 @@ pub async fn submit_return(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
+    progress(Progress::Checked(values.len()));
     let revision = store::next_revision(
         &mut tx.conn(),
         actor.partnership_id,
@@ -1053,7 +1176,10 @@ pub async fn submit_return(
         now,
     )
     .await?;
-    store::insert_values(&mut tx.conn(), actor.partnership_id, id, &values).await?;
+    store::insert_values_with_progress(&mut tx.conn(), actor.partnership_id, id, &values, |n| {
+        progress(Progress::Written(n));
+    })
+    .await?;
     let mut e = actor.entry(
         "performance.return_submit",
         "perf_return",

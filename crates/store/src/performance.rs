@@ -582,28 +582,254 @@ pub struct ValueRow {
     pub population: Option<i64>,
 }
 
-/// Records the values of a return.
+/// Rows per multi-row `insert` of the bulk writers: 500 rows of at most 7 columns stays well under
+/// SQLite's (32,766) and PostgreSQL's (65,535) limits on bound parameters.
+pub const BATCH_ROWS: usize = 500;
+
+/// `($1, $2, ...), ($n+1, ...)` for `rows` rows of `cols` columns.
+fn placeholders(rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 6);
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(r * cols + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// Inserts a return's values in multi-row statements of [`BATCH_ROWS`] rows (one round trip per
+/// batch, none per row).
 pub async fn insert_values(
     c: &mut Conn<'_>,
     partnership: PartnershipId,
     return_id: Uuid,
     values: &[ValueRow],
 ) -> Result<()> {
-    for v in values {
-        on_conn!(c, |e| sqlx::query(
-            "insert into perf_return_value (return_id, partnership_id, indicator_id, numerator, \
-             denominator, population_id, population) values ($1, $2, $3, $4, $5, $6, $7)"
-        )
-        .bind(return_id)
-        .bind(partnership.0)
-        .bind(v.indicator_id)
-        .bind(v.numerator)
-        .bind(v.denominator)
-        .bind(v.population_id)
-        .bind(v.population)
-        .execute(e)
-        .await
-        .map(|r| r.rows_affected()))?;
+    insert_values_with_progress(c, partnership, return_id, values, |_| {}).await
+}
+
+/// [`insert_values`], telling `progress` the rows written so far after each batch.
+pub async fn insert_values_with_progress(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    return_id: Uuid,
+    values: &[ValueRow],
+    mut progress: impl FnMut(usize),
+) -> Result<()> {
+    const HEAD: &str = "insert into perf_return_value (return_id, partnership_id, indicator_id, \
+                        numerator, denominator, population_id, population) values ";
+    let full = format!("{HEAD}{}", placeholders(BATCH_ROWS, 7));
+    let mut done = 0;
+    for chunk in values.chunks(BATCH_ROWS) {
+        let sql = if chunk.len() == BATCH_ROWS {
+            full.clone()
+        } else {
+            format!("{HEAD}{}", placeholders(chunk.len(), 7))
+        };
+        on_conn!(c, |e| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for v in chunk {
+                q = q
+                    .bind(return_id)
+                    .bind(partnership.0)
+                    .bind(v.indicator_id)
+                    .bind(v.numerator)
+                    .bind(v.denominator)
+                    .bind(v.population_id)
+                    .bind(v.population);
+            }
+            q.execute(e).await.map(|r| r.rows_affected())
+        })?;
+        done += chunk.len();
+        progress(done);
+    }
+    Ok(())
+}
+
+/// Inserts many indicators (version 1) in multi-row statements, for the generator and benchmarks.
+pub async fn insert_indicators(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    rows: &[(Uuid, IndicatorRow<'_>)],
+    by: PersonId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // 18 bound columns: 500 rows is 9,000 parameters
+    const HEAD: &str = "insert into perf_indicator (indicator_id, partnership_id, code, name, \
+                        definition, numerator, denominator, unit, frequency, measure, polarity, \
+                        decimals, target_scaled, tolerance_scaled, organisation_id, source, \
+                        created_by, created_at, updated_by, updated_at, version) values ";
+    for chunk in rows.chunks(BATCH_ROWS) {
+        // the last three columns repeat created_by and created_at, and the version is 1
+        let mut sql = String::from(HEAD);
+        for r in 0..chunk.len() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            let b = r * 18;
+            sql.push('(');
+            for k in 1..=18 {
+                sql.push_str(&format!("${}, ", b + k));
+            }
+            sql.push_str(&format!("${}, ${}, 1)", b + 17, b + 18));
+        }
+        on_conn!(c, |e| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for (id, r) in chunk {
+                q = q
+                    .bind(*id)
+                    .bind(partnership.0)
+                    .bind(r.code)
+                    .bind(r.name)
+                    .bind(r.definition)
+                    .bind(r.numerator)
+                    .bind(r.denominator)
+                    .bind(r.unit)
+                    .bind(r.frequency)
+                    .bind(r.measure)
+                    .bind(r.polarity)
+                    .bind(r.decimals)
+                    .bind(r.target_scaled)
+                    .bind(r.tolerance_scaled)
+                    .bind(r.organisation_id)
+                    .bind(r.source)
+                    .bind(by.0)
+                    .bind(now);
+            }
+            q.execute(e).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// A generated return (for the benchmark data generator): recorded in its final state at once.
+#[derive(Debug, Clone)]
+pub struct GeneratedReturn {
+    /// Id.
+    pub id: Uuid,
+    /// Agency.
+    pub organisation_id: Uuid,
+    /// Frequency slug.
+    pub frequency: &'static str,
+    /// Period.
+    pub period_start: NaiveDate,
+    /// `submitted`, `checked` or `approved`.
+    pub state: &'static str,
+    /// Sent.
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// Inserts generated returns (revision 1, typed in the form, checked and approved by `by` when
+/// their state says so) in multi-row statements.
+pub async fn insert_generated_returns(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    rows: &[GeneratedReturn],
+    by: PersonId,
+) -> Result<()> {
+    // 14 bound columns, then the revision (1)
+    const HEAD: &str = "insert into perf_return (return_id, partnership_id, organisation_id, \
+                        frequency, period_start, state, method, file_name, submitted_by, \
+                        submitted_at, checked_by, checked_at, approved_by, approved_at, revision) \
+                        values ";
+    for chunk in rows.chunks(BATCH_ROWS) {
+        let sql = format!(
+            "{HEAD}{}",
+            placeholders(chunk.len(), 14).replace(')', ", 1)")
+        );
+        on_conn!(c, |e| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for r in chunk {
+                let checked = matches!(r.state, "checked" | "approved");
+                let approved = r.state == "approved";
+                q = q
+                    .bind(r.id)
+                    .bind(partnership.0)
+                    .bind(r.organisation_id)
+                    .bind(r.frequency)
+                    .bind(r.period_start)
+                    .bind(r.state)
+                    .bind("form")
+                    .bind(Option::<&str>::None)
+                    .bind(by.0)
+                    .bind(r.submitted_at)
+                    .bind(checked.then_some(by.0))
+                    .bind(checked.then_some(r.submitted_at))
+                    .bind(approved.then_some(by.0))
+                    .bind(approved.then_some(r.submitted_at));
+            }
+            q.execute(e).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Inserts the values of many returns in multi-row statements (for the generator).
+pub async fn insert_values_of_returns(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    values: &[(Uuid, ValueRow)],
+) -> Result<()> {
+    const HEAD: &str = "insert into perf_return_value (return_id, partnership_id, indicator_id, \
+                        numerator, denominator, population_id, population) values ";
+    for chunk in values.chunks(BATCH_ROWS) {
+        let sql = format!("{HEAD}{}", placeholders(chunk.len(), 7));
+        on_conn!(c, |e| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for (return_id, v) in chunk {
+                q = q
+                    .bind(*return_id)
+                    .bind(partnership.0)
+                    .bind(v.indicator_id)
+                    .bind(v.numerator)
+                    .bind(v.denominator)
+                    .bind(v.population_id)
+                    .bind(v.population);
+            }
+            q.execute(e).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Inserts many benchmark values in multi-row statements (for the generator).
+pub async fn insert_benchmarks(
+    c: &mut Conn<'_>,
+    partnership: PartnershipId,
+    rows: &[(Uuid, BenchmarkRow<'_>)],
+    by: PersonId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    const HEAD: &str = "insert into perf_benchmark (benchmark_id, partnership_id, indicator_id, \
+                        series, period_start, value_scaled, publication, created_by, created_at) \
+                        values ";
+    for chunk in rows.chunks(BATCH_ROWS) {
+        let sql = format!("{HEAD}{}", placeholders(chunk.len(), 9));
+        on_conn!(c, |e| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for (id, r) in chunk {
+                q = q
+                    .bind(*id)
+                    .bind(partnership.0)
+                    .bind(r.indicator_id)
+                    .bind(r.series)
+                    .bind(r.period_start)
+                    .bind(r.value_scaled)
+                    .bind(r.publication)
+                    .bind(by.0)
+                    .bind(now);
+            }
+            q.execute(e).await.map(|r| r.rows_affected())
+        })?;
     }
     Ok(())
 }
