@@ -1185,20 +1185,36 @@ pub async fn submit_return_with_progress(
         "perf_return",
         Some(id.to_string()),
     );
-    e.after = Some(
-        json!({
-            "organisation_id": k.organisation_id, "frequency": k.frequency.slug(),
-            "period_start": k.period_start, "revision": revision, "method": method,
-            "file_name": file_name,
-            "values": lines.iter().map(|l| json!({"code": l.code, "numerator": l.numerator, "denominator": l.denominator})).collect::<Vec<_>>(),
-            "population_id": population.as_ref().map(|p| p.population_id),
-        })
-        .to_string(),
-    );
+    // The values are kept, revision by revision, in the return itself; the audit entry lists them
+    // when there are few, and for a large file (an import of 100,000 rows made a 6 MB entry) holds
+    // their number and the SHA-256 of the same list, which the stored values can be checked against.
+    let listed: Vec<_> = lines
+        .iter()
+        .map(|l| json!({"code": l.code, "numerator": l.numerator, "denominator": l.denominator}))
+        .collect();
+    let mut after = json!({
+        "organisation_id": k.organisation_id, "frequency": k.frequency.slug(),
+        "period_start": k.period_start, "revision": revision, "method": method,
+        "file_name": file_name,
+        "value_count": listed.len(),
+        "population_id": population.as_ref().map(|p| p.population_id),
+    });
+    let listed = serde_json::Value::Array(listed);
+    if lines.len() <= AUDIT_LISTED_VALUES {
+        after["values"] = listed;
+    } else {
+        after["values_sha256"] = json!(safeguard_domain::files::sha256_hex(
+            listed.to_string().as_bytes()
+        ));
+    }
+    e.after = Some(after.to_string());
     audit_log::append(&mut tx.conn(), &e, now).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }
+
+/// Up to this many values are listed in a return's audit entry; more are summarised by a digest.
+pub const AUDIT_LISTED_VALUES: usize = 200;
 
 /// A return with its values.
 #[derive(Debug, Clone, serde::Serialize)]
