@@ -640,7 +640,8 @@ async fn generate_writes_the_performance_framework_the_same_for_the_same_seed() 
             "select i.code, r.period_start, r.state, v.numerator, v.denominator, v.population \
              from perf_return_value v join perf_return r on r.return_id = v.return_id \
              join perf_indicator i on i.indicator_id = v.indicator_id \
-             order by r.partnership_id, i.code, r.period_start",
+             join partnership p on p.partnership_id = r.partnership_id \
+             order by p.slug, i.code, r.period_start",
         )
         .fetch_all(&pool)
         .await
